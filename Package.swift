@@ -1,0 +1,64 @@
+// swift-tools-version: 6.1
+//
+// packet-path: a packet-path simulator for AWS VPC networks.
+//
+// Layering is one-way (see docs/architecture.md):
+//
+//   PathCore <- VPCTopology <- PathClassifier <- ScenarioFormat (YAML, Yams)
+//                                   ^     ^
+//                                   |     +---- PathReporters (text, JSONL, CSV)
+//                                   |
+//                   packet-path (CLI: ArgumentParser, Foundation) uses all of them
+//
+// PathCore, VPCTopology and PathClassifier import neither Foundation nor C.
+import PackageDescription
+
+let package = Package(
+    name: "packet-path",
+    products: [
+        .executable(name: "packet-path", targets: ["packet-path"]),
+        .library(name: "PathClassifier", targets: ["PathClassifier"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        // Integer IP addresses, prefixes, protocol numbers and port ranges.
+        .target(name: "PathCore"),
+        // The VPC domain model: VPCs, subnets, route tables, endpoints, ENIs, SGs, NACLs.
+        .target(name: "VPCTopology", dependencies: ["PathCore"]),
+        // The packet walk: (topology, packet) -> verdict, reason and hop path.
+        .target(name: "PathClassifier", dependencies: ["PathCore", "VPCTopology"]),
+        // The human-written YAML scenario and flow formats, with collected diagnostics.
+        .target(
+            name: "ScenarioFormat",
+            dependencies: ["PathCore", "VPCTopology", "PathClassifier", .product(name: "Yams", package: "Yams")]
+        ),
+        // Text, JSONL and CSV renderings of classifications.
+        .target(name: "PathReporters", dependencies: ["PathCore", "VPCTopology", "PathClassifier"]),
+        .executableTarget(
+            name: "packet-path",
+            dependencies: [
+                "PathCore", "VPCTopology", "ScenarioFormat", "PathClassifier", "PathReporters",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "PathCoreTests", dependencies: ["PathCore"]),
+        .testTarget(
+            name: "ScenarioFormatTests",
+            dependencies: ["ScenarioFormat", "PathClassifier", "VPCTopology", "PathCore"],
+            resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "PathClassifierTests",
+            dependencies: ["PathClassifier", "ScenarioFormat", "VPCTopology", "PathCore"]
+        ),
+        .testTarget(
+            name: "PathReportersTests",
+            dependencies: ["PathReporters", "PathClassifier", "ScenarioFormat", "VPCTopology", "PathCore"]
+        ),
+        .testTarget(name: "PacketPathCLITests", dependencies: ["packet-path"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,36 @@
+import PathCore
+import VPCTopology
+
+/// Which AWS service a public address belongs to, for labels only (R14.3): routing never uses it.
+public struct AddressLabels: Sendable {
+    public let topology: Topology
+
+    public init(topology: Topology) { self.topology = topology }
+
+    /// A service name (`S3 us-east-1`) and where the fact came from.
+    public struct Label: Sendable, Hashable {
+        public var name: String
+        public var source: String
+    }
+
+    /// R14.3 order: an AWS-managed prefix list first, then declared public ranges (the most
+    /// specific; a named service before the catch-all `AMAZON`).
+    public func service(of address: IPAddress) -> Label? {
+        for list in topology.prefixLists where list.isAWSManaged && list.contains(address) {
+            if let service = AWSService(serviceName: list.prefixListName) {
+                return Label(name: service.description, source: "in AWS-managed prefix list \(list.label.id) \(list.prefixListName)")
+            }
+        }
+        let matches = topology.serviceRanges.filter { $0.prefix.contains(address) }
+        let best = matches.max { a, b in
+            let aGeneric = a.service == "AMAZON"
+            let bGeneric = b.service == "AMAZON"
+            if aGeneric != bGeneric { return aGeneric }
+            return a.prefix.length < b.prefix.length
+        }
+        guard let best else { return nil }
+        let key = best.service.lowercased()
+        let name = AWSService(key: key == "amazon" ? "AMAZON" : key, region: best.region).description
+        return Label(name: name, source: "in the \(best.service) public range \(best.prefix) (\(best.region))")
+    }
+}

@@ -1,0 +1,179 @@
+import PathCore
+import VPCTopology
+
+/// What happens at each kind of route target (R11.2).
+extension Classifier {
+    /// Internet gateway: attached, public destination, and a public address for the source (R7.1–R7.6).
+    func internetGateway(_ walk: inout Walk, gateway: InternetGatewayIndex, vpc: VPCIndex) -> Reason {
+        let packet = walk.packet
+        let label = topology[gateway].label
+        guard topology[gateway].attachedVPC == vpc else {
+            walk.hop(.internetGateway, label, "not attached to this VPC: the route is a blackhole (R7.6)", passed: false)
+            return .gatewayState
+        }
+        if SpecialAddresses.isPrivateOrShared(packet.destination) {
+            walk.hop(
+                .internetGateway, label, "refuses RFC 1918 / RFC 6598 destination \(packet.destination) (R7.5)",
+                passed: false)
+            return .igwPrivateAddress
+        }
+        let viaNAT = walk.natGateway != nil
+        switch walk.currentSource {
+        case .v4(let privateAddress):
+            guard let sender = topology.owner(of: walk.currentSource, in: vpc) else {
+                walk.hop(.internetGateway, label, "source \(privateAddress) belongs to no interface of this VPC (R7.3)", passed: false)
+                return .igwNoPublicIP
+            }
+            let interface = topology[sender]
+            if case .lambda = interface.owner {
+                walk.hop(
+                    .internetGateway, label,
+                    "Lambda Hyperplane ENIs never have a public IP, even in a public subnet (R6.3)", passed: false)
+                return .igwNoPublicIP
+            }
+            guard let publicAddress = interface.publicAddress(for: privateAddress) else {
+                let what = viaNAT ? "the NAT gateway is private: it has" : "the source has"
+                walk.hop(
+                    .internetGateway, label, "\(what) no public IPv4 paired with \(privateAddress) (R7.2, R7.3)",
+                    passed: false)
+                return .igwNoPublicIP
+            }
+            walk.hop(.internetGateway, label, "translates \(privateAddress) to public \(publicAddress) (R7.2)")
+        case .v6:
+            walk.hop(.internetGateway, label, "IPv6 leaves untranslated (R7.2)")
+        }
+        labelAWSDestination(&walk)
+        return viaNAT ? .igwViaNAT : .igwDirect
+    }
+
+    /// NAT gateway: available, TCP/UDP/ICMP, then translated and routed by its own subnet (R8.1–R8.5).
+    func natGateway(_ walk: inout Walk, nat: NATGatewayIndex, from subnetIndex: SubnetIndex) -> Reason {
+        let record = topology[nat]
+        guard record.state == "available" else {
+            walk.hop(.natGateway, record.label, "state \(record.state): routes to it are blackholes (R8.5)", passed: false)
+            return .natNotAvailable
+        }
+        let packet = walk.packet
+        guard packet.protocolNumber == .tcp || packet.protocolNumber == .udp || packet.protocolNumber.isICMP else {
+            walk.hop(.natGateway, record.label, "NAT gateways carry TCP, UDP and ICMP only (R8.2)", passed: false)
+            return .natProtocol
+        }
+        guard case .v4 = packet.destination, let natInterface = record.interface,
+            let natAddress = topology[natInterface].ipv4.first?.privateAddress
+        else {
+            walk.hop(.natGateway, record.label, "no IPv4 address for the NAT gateway in the input", passed: false)
+            return .insufficientData
+        }
+        walk.depth += 1
+        guard walk.depth <= Classifier.maximumForwardingDepth else {
+            walk.hop(.natGateway, record.label, "forwarding loop between NAT gateways", passed: false)
+            return .loop
+        }
+        // R8.1: NACL inbound of the NAT subnet, translate, NAT subnet route table, NACL outbound.
+        if record.subnet != subnetIndex {
+            if let drop = networkACLCheck(&walk, subnet: record.subnet, egress: false) { return drop }
+        }
+        walk.hop(.natGateway, record.label, "\(record.connectivity.rawValue) NAT: source \(walk.currentSource) becomes \(natAddress) (R8.1)")
+        walk.currentSource = .v4(natAddress)
+        walk.natGateway = nat
+        walk.note("Q7: traffic forwarded by the NAT gateway is routed by plain LPM in its subnet's route table")
+        if let drop = networkACLCheck(&walk, subnet: record.subnet, egress: true) { return drop }
+        return route(&walk, from: record.subnet)
+    }
+
+    /// Gateway endpoint: available, not entered from outside the VPC, TCP or ICMP echo (R4.2–R4.7).
+    func gatewayEndpoint(_ walk: inout Walk, endpoint: EndpointIndex) -> Reason {
+        let record = topology[endpoint]
+        guard record.isAvailable else {
+            walk.hop(.gatewayEndpoint, record.label, "state \(record.state): not forwarding (R5.5)", passed: false)
+            return .endpointNotAvailable
+        }
+        guard walk.packet.protocolNumber == .tcp || walk.packet.isEchoRequest else {
+            walk.hop(
+                .gatewayEndpoint, record.label,
+                "gateway endpoints accept only TCP and ICMP echo, not \(walk.packet.protocolNumber) (R4.7)", passed: false)
+            return .gatewayEndpointProtocol
+        }
+        walk.hop(.gatewayEndpoint, record.label, "to \(record.serviceName) over the AWS network (R4.2)")
+        if let service = AWSService(serviceName: record.serviceName) {
+            walk.hop(.awsService, ResourceLabel(id: record.serviceName, name: service.description), "private endpoint of the service")
+        }
+        walk.note("endpoint policies are not evaluated: they authorize requests, they do not route (R4.9)")
+        return .gatewayEndpoint
+    }
+
+    /// A route to an interface: a middlebox appliance (R1.8, R2.6, R13.2). The walk stops there.
+    func appliance(_ walk: inout Walk, interface: InterfaceIndex, from subnetIndex: SubnetIndex) -> Reason {
+        let record = topology[interface]
+        if case .instance(let instance) = record.owner, !topology[instance].isRunning {
+            walk.hop(.destination, record.label, "appliance instance \(topology[instance].label) is \(topology[instance].state): the route is a blackhole (R16.11)", passed: false)
+            return .blackholeRoute
+        }
+        if record.subnet != subnetIndex {
+            if let drop = networkACLCheck(&walk, subnet: record.subnet, egress: false) { return drop }
+        }
+        if let drop = securityGroupCheck(&walk, interface: interface, egress: false) { return drop }
+        if record.sourceDestCheck && !record.owns(walk.packet.destination) {
+            walk.hop(
+                .destination, record.label,
+                "source/destination check is on: the appliance drops packets not addressed to it (R13.2)", passed: false)
+            return .sourceDestCheck
+        }
+        walk.hop(.destination, record.label, "middlebox appliance in subnet \(topology[record.subnet].label) (R2.6)")
+        walk.note("the appliance's own forwarding is not modelled; the walk stops at its interface (R11.2)")
+        return .appliance
+    }
+
+    /// Peering: active, destination inside the peer VPC, then delivery there (R12.1, R12.2).
+    func peeringConnection(_ walk: inout Walk, peering: PeeringIndex, vpc: VPCIndex) -> Reason {
+        let record = topology[peering]
+        guard record.status == "active" else {
+            walk.hop(.peeringConnection, record.label, "status \(record.status): not carrying traffic (R12.1)", passed: false)
+            return .gatewayState
+        }
+        let peerVPC = record.peer(of: vpc)
+        let peerCIDRs = peerVPC.map { topology[$0].cidrs } ?? record.peerCIDRs(from: vpc)
+        guard peerCIDRs.contains(where: { $0.contains(walk.packet.destination) }) else {
+            walk.hop(
+                .peeringConnection, record.label,
+                "\(walk.packet.destination) is not in the peer VPC's CIDR blocks: peering is not transitive (R12.2)",
+                passed: false)
+            return .peeringNotTransitive
+        }
+        walk.hop(.peeringConnection, record.label, "to the peer VPC")
+        guard let peerVPC else {
+            walk.note("the peer VPC is not in the topology; delivery inside it is not modelled")
+            return .peering
+        }
+        walk.note("the peer VPC's route tables are not consulted for the forward packet (R11.2)")
+        return deliverInVPC(&walk, vpc: peerVPC, from: nil, success: .peering)
+    }
+
+    /// Transit gateway: the attachment must have a subnet in the source's AZ (R12.4).
+    func transitGateway(_ walk: inout Walk, gateway: TransitGatewayIndex, from subnetIndex: SubnetIndex) -> Reason {
+        let record = topology[gateway]
+        let vpc = topology[subnetIndex].vpc
+        guard let attachment = record.attachments.first(where: { $0.vpc == vpc }) else {
+            walk.hop(.transitGateway, record.label, "no attachment to \(topology[vpc].label)", passed: false)
+            return .gatewayState
+        }
+        let zone = topology[subnetIndex].availabilityZone
+        if !attachment.subnets.isEmpty && !attachment.subnets.contains(where: { topology[$0].availabilityZone == zone }) {
+            walk.hop(
+                .transitGateway, record.label, "the attachment has no subnet in \(zone), the source's Availability Zone (R12.4)",
+                passed: false)
+            return .transitGatewayAZ
+        }
+        walk.hop(.transitGateway, record.label, "attachment in \(zone)")
+        walk.note("transit gateway route tables are not modelled; the walk stops at the transit gateway")
+        return .transitGateway
+    }
+
+    /// Adds the AWS service a public destination belongs to, if known (R4.11, R14.3).
+    func labelAWSDestination(_ walk: inout Walk) {
+        guard let service = AddressLabels(topology: topology).service(of: walk.packet.destination) else { return }
+        walk.hop(.awsService, ResourceLabel(id: walk.packet.destination.description, name: service.name), service.source)
+        walk.note(
+            "\(walk.packet.destination) is a public \(service.name) address: the traffic stays on the AWS network but takes the internet gateway path (R4.11)")
+    }
+}

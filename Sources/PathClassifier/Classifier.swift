@@ -1,0 +1,309 @@
+import PathCore
+import VPCTopology
+
+/// The reference packet walk: given a topology and a packet, which way it goes and why.
+///
+/// It follows the order of docs/aws-semantics.md §11 (R11.1–R11.3): source interface, security
+/// group egress, same-subnet delivery, network ACL egress, route lookup, then the target. It is
+/// written to be read, not to be fast; the compiled fast path is checked against it.
+public struct Classifier: Sendable {
+    public let topology: Topology
+    let rules: RuleEvaluation
+
+    /// The deepest chain of NAT hand-offs followed before a packet is called a loop.
+    static let maximumForwardingDepth = 8
+
+    public init(topology: Topology) {
+        self.topology = topology
+        self.rules = RuleEvaluation(topology: topology)
+    }
+
+    /// Classifies a packet sent from the interface that owns its source address.
+    ///
+    /// - Parameters:
+    ///   - packet: the packet.
+    ///   - isReply: whether connection tracking saw the opposite direction first; a reply passes
+    ///     security groups by state (R9.2) but not network ACLs (R10.3).
+    /// - Returns: the verdict, reason, hops and notes. Never throws: a dropped packet is a verdict.
+    public func classify(_ packet: PacketHeader, isReply: Bool = false) -> Classification {
+        guard let owners = topology.addressOwners[packet.source], let source = owners.first else {
+            return Classification(
+                reason: .unknownSource,
+                hops: [
+                    Hop(
+                        kind: .source, resource: ResourceLabel(id: packet.source.description),
+                        detail: "no interface in the topology owns \(packet.source)", passed: false)
+                ], notes: [])
+        }
+        var classification = classify(packet, from: source, isReply: isReply)
+        if owners.count > 1 {
+            classification.notes.append(
+                "\(packet.source) belongs to \(owners.count) interfaces in different VPCs; classified from \(topology[source].label)")
+        }
+        return classification
+    }
+
+    /// Classifies a packet leaving `source` (R11.1).
+    public func classify(_ packet: PacketHeader, from source: InterfaceIndex, isReply: Bool = false) -> Classification {
+        var walk = Walk(packet: packet, isReply: isReply, origin: source)
+        let reason = egress(&walk)
+        return Classification(reason: reason, hops: walk.hops, notes: walk.notes)
+    }
+
+    // MARK: - R11.1 egress
+
+    func egress(_ walk: inout Walk) -> Reason {
+        let packet = walk.packet
+        let interface = topology[walk.origin]
+        let subnetIndex = interface.subnet
+        let subnet = topology[subnetIndex]
+        let vpc = topology[subnet.vpc]
+        walk.hop(.source, interface.label, "\(packet.source) \(ownerText(interface.owner)) in subnet \(subnet.label)")
+
+        // R5.3: an endpoint only answers; R13.2 is moot here because the source owns the address.
+        if case .interfaceEndpoint = interface.owner, !walk.isReply {
+            return walk.drop(.endpointCannotInitiate, "an interface endpoint cannot initiate connections (R5.3)")
+        }
+        if case .instance(let instance) = interface.owner, !topology[instance].isRunning {
+            walk.note("instance \(topology[instance].label) is \(topology[instance].state); a stopped instance sends nothing")
+        }
+
+        // R1.10, R9.7, R13.3: AWS link-local services are answered on the host, before SGs and NACLs.
+        if let service = SpecialAddresses.linkLocalService(packet.destination, in: vpc) {
+            if service == .dns && !vpc.dnsSupport {
+                walk.hop(.dns, vpc.label, "enableDnsSupport is false: the Resolver does not answer", passed: false)
+                return .dnsDisabled
+            }
+            walk.hop(
+                .awsService, ResourceLabel(id: packet.destination.description, name: service.rawValue),
+                "answered on the host; security groups and network ACLs do not apply (R9.7, R13.3)")
+            return service == .dns ? .awsDNS : .awsLinkLocal
+        }
+        if SpecialAddresses.isUnroutableLinkLocal(packet.destination) {
+            walk.hop(
+                .routeTable, ResourceLabel(id: packet.destination.description),
+                "link-local destinations are never routed (R1.10)", passed: false)
+            return .reservedAddress
+        }
+
+        // R9.1, R9.2: security groups of the source interface, outbound.
+        if let drop = securityGroupCheck(&walk, interface: walk.origin, egress: true) { return drop }
+
+        // R1.14, R10.4: same-subnet traffic is layer 2: no route table, no network ACL.
+        if subnet.contains(packet.destination) {
+            walk.note("destination is in the same subnet: layer-2 delivery, no route table or network ACL (R1.14, R10.4)")
+            return deliverInVPC(&walk, vpc: subnet.vpc, from: subnetIndex, success: .local)
+        }
+
+        // R10.2: network ACL of the source subnet, outbound.
+        if let drop = networkACLCheck(&walk, subnet: subnetIndex, egress: true) { return drop }
+        return route(&walk, from: subnetIndex)
+    }
+
+    // MARK: - route lookup and target dispatch (R11.1 step 6, R11.2)
+
+    func route(_ walk: inout Walk, from subnetIndex: SubnetIndex) -> Reason {
+        let packet = walk.packet
+        guard let tableIndex = topology.routeTable(of: subnetIndex) else {
+            walk.hop(.routeTable, topology[subnetIndex].label, "the subnet has no route table in the input", passed: false)
+            return .insufficientData
+        }
+        let table = topology[tableIndex]
+        let selection = RouteSelection.select(packet.destination, in: table, topology: topology)
+        if let unresolved = selection.unresolvedPrefixLists.first {
+            walk.hop(
+                .routeTable, table.label,
+                "prefix list \(topology[unresolved].label) has no entries in the input; the route cannot be decided",
+                passed: false)
+            return .insufficientData
+        }
+        guard let winner = selection.winner else {
+            walk.hop(.routeTable, table.label, "no route matches \(packet.destination) (R11.1)", passed: false)
+            return .noRoute
+        }
+        let route = table.routes[winner.routeIndex]
+        let routeText = describe(route, matched: winner.matchedPrefix)
+        explainChoice(&walk, selection: selection, table: table)
+        if route.state == .blackhole {
+            walk.hop(.routeTable, table.label, "\(routeText) is a blackhole route (R1.11)", passed: false)
+            return .blackholeRoute
+        }
+        walk.hop(.routeTable, table.label, routeText)
+        return dispatch(&walk, target: route.target, from: subnetIndex)
+    }
+
+    func dispatch(_ walk: inout Walk, target: RouteTarget, from subnetIndex: SubnetIndex) -> Reason {
+        let packet = walk.packet
+        let vpcIndex = topology[subnetIndex].vpc
+        switch target {
+        case .local:
+            guard topology[vpcIndex].contains(packet.destination) else {
+                return walk.drop(.noSuchHost, "the local route covers only the VPC's CIDR blocks")
+            }
+            return deliverInVPC(&walk, vpc: vpcIndex, from: subnetIndex, success: .local)
+        case .internetGateway(let gateway):
+            return internetGateway(&walk, gateway: gateway, vpc: vpcIndex)
+        case .egressOnlyInternetGateway(let gateway):
+            let label = topology[gateway].label
+            guard topology[gateway].attachedVPC == vpcIndex else {
+                walk.hop(.egressOnlyInternetGateway, label, "not attached to this VPC (R7.6)", passed: false)
+                return .gatewayState
+            }
+            guard case .v6 = packet.destination else {
+                walk.hop(.egressOnlyInternetGateway, label, "egress-only gateways carry IPv6 only (R7.7)", passed: false)
+                return .gatewayState
+            }
+            walk.hop(.egressOnlyInternetGateway, label, "IPv6 egress, outbound-initiated only (R7.7)")
+            return .egressOnlyIGW
+        case .natGateway(let nat):
+            return natGateway(&walk, nat: nat, from: subnetIndex)
+        case .gatewayEndpoint(let endpoint):
+            return gatewayEndpoint(&walk, endpoint: endpoint)
+        case .gatewayLoadBalancerEndpoint(let endpoint):
+            let label = topology[endpoint].label
+            guard topology[endpoint].isAvailable else {
+                walk.hop(.gatewayLoadBalancerEndpoint, label, "state \(topology[endpoint].state) (R5.5)", passed: false)
+                return .endpointNotAvailable
+            }
+            walk.hop(.gatewayLoadBalancerEndpoint, label, "to the appliances behind \(topology[endpoint].serviceName)")
+            walk.note("the inspection appliances behind a Gateway Load Balancer are not modelled; the walk stops at the endpoint")
+            return .gatewayLoadBalancerEndpoint
+        case .networkInterface(let interface):
+            return appliance(&walk, interface: interface, from: subnetIndex)
+        case .peeringConnection(let peering):
+            return peeringConnection(&walk, peering: peering, vpc: vpcIndex)
+        case .transitGateway(let gateway):
+            return transitGateway(&walk, gateway: gateway, from: subnetIndex)
+        case .vpnGateway(let gateway):
+            let label = topology[gateway].label
+            guard topology[gateway].attachedVPC == vpcIndex else {
+                walk.hop(.vpnGateway, label, "not attached to this VPC", passed: false)
+                return .gatewayState
+            }
+            walk.hop(.vpnGateway, label, "leaves AWS towards the VPN or Direct Connect side (not modelled)")
+            return .vpnGateway
+        case .missing(let id):
+            walk.hop(.routeTable, ResourceLabel(id: id), "route target \(id) is missing from the input", passed: false)
+            return .insufficientData
+        }
+    }
+
+    // MARK: - delivery to an interface (R11.3)
+
+    /// Delivers to the interface owning the destination in `vpc`, applying the destination
+    /// subnet's NACL (unless same subnet), destination-type checks and the destination's SGs.
+    func deliverInVPC(_ walk: inout Walk, vpc: VPCIndex, from subnetIndex: SubnetIndex?, success: Reason) -> Reason {
+        let packet = walk.packet
+        if let subnet = topology.subnet(containing: packet.destination, in: vpc),
+            topology[subnet].isReserved(packet.destination)
+        {
+            walk.hop(
+                .destination, ResourceLabel(id: packet.destination.description),
+                "an address AWS reserves in subnet \(topology[subnet].label) (R13.1)", passed: false)
+            return .reservedAddress
+        }
+        guard let destination = topology.owner(of: packet.destination, in: vpc) else {
+            walk.hop(
+                .destination, ResourceLabel(id: packet.destination.description),
+                "no interface in \(topology[vpc].label) owns \(packet.destination) (R11.2)", passed: false)
+            return .noSuchHost
+        }
+        let interface = topology[destination]
+        if interface.subnet != subnetIndex {
+            if let drop = networkACLCheck(&walk, subnet: interface.subnet, egress: false) { return drop }
+        }
+        // Destination-type restrictions hold whatever the security groups say (oracle S11, S14).
+        switch interface.owner {
+        case .lambda:
+            if !walk.isReply {
+                walk.hop(
+                    .destination, interface.label,
+                    "a Lambda Hyperplane ENI accepts no inbound connections (V2N, R6.2)", passed: false)
+                return .lambdaENINotInbound
+            }
+        case .interfaceEndpoint(let endpoint):
+            let record = topology[endpoint]
+            guard record.isAvailable else {
+                walk.hop(.interfaceEndpoint, record.label, "state \(record.state): not forwarding (R5.5)", passed: false)
+                return .endpointNotAvailable
+            }
+            guard packet.protocolNumber == .tcp else {
+                walk.hop(
+                    .interfaceEndpoint, record.label, "interface endpoints carry TCP only, not \(packet.protocolNumber) (R5.4)",
+                    passed: false)
+                return .endpointProtocol
+            }
+        case .natGateway(let nat):
+            walk.hop(
+                .destination, interface.label,
+                "\(topology[nat].label) only forwards traffic; it accepts no connections to itself (R8.1)", passed: false)
+            return .noSuchHost
+        case .instance(let instance):
+            if !topology[instance].isRunning {
+                walk.hop(.destination, interface.label, "instance \(topology[instance].label) is \(topology[instance].state)", passed: false)
+                return .noSuchHost
+            }
+        case .gatewayLoadBalancerEndpoint, .none:
+            break
+        }
+        if let drop = securityGroupCheck(&walk, interface: destination, egress: false) { return drop }
+        switch interface.owner {
+        case .interfaceEndpoint(let endpoint):
+            let record = topology[endpoint]
+            walk.hop(.interfaceEndpoint, record.label, "PrivateLink to \(record.serviceName) (R5.1)")
+            return success == .local ? .interfaceEndpoint : success
+        default:
+            walk.hop(.destination, interface.label, "\(packet.destination) \(ownerText(interface.owner)) in subnet \(topology[interface.subnet].label)")
+            return success
+        }
+    }
+
+    // MARK: - checks shared by egress and ingress
+
+    /// Security groups of `interface`; `nil` when allowed, else the drop reason.
+    func securityGroupCheck(_ walk: inout Walk, interface: InterfaceIndex, egress: Bool) -> Reason? {
+        let kind: HopKind = egress ? .securityGroupEgress : .securityGroupIngress
+        let label = topology[interface].label
+        if walk.isReply {
+            walk.hop(kind, label, "reply to a tracked connection: allowed by state (R9.2)")
+            return nil
+        }
+        let peer = egress ? walk.packet.destination : walk.packet.source
+        switch rules.securityGroups(of: interface, egress: egress, packet: walk.packet, peer: peer) {
+        case .allowed(let group, let rule):
+            let direction = egress ? "egress" : "ingress"
+            let preposition = egress ? "to" : "from"
+            walk.hop(kind, topology[group].label, "\(direction) rule \(rule.traffic) \(preposition) \(describe(rule.peer))")
+            return nil
+        case .denied:
+            let groups = topology[interface].securityGroups.map { topology[$0].label.id }.joined(separator: ", ")
+            let direction = egress ? "outbound" : "inbound"
+            walk.hop(
+                kind, label, "no \(direction) rule of [\(groups)] allows \(trafficText(walk.packet, egress: egress)) (R9.1)",
+                passed: false)
+            return egress ? .securityGroupEgress : .securityGroupIngress
+        case .unknown(let missing):
+            walk.hop(kind, label, "no rule matched and a rule refers to \(missing), missing from the input", passed: false)
+            return .insufficientData
+        }
+    }
+
+    /// The network ACL of `subnet`; `nil` when allowed, else the drop reason.
+    func networkACLCheck(_ walk: inout Walk, subnet: SubnetIndex, egress: Bool) -> Reason? {
+        let kind: HopKind = egress ? .networkACLEgress : .networkACLIngress
+        guard let acl = topology.networkACL(of: subnet) else {
+            walk.hop(kind, topology[subnet].label, "the subnet has no network ACL in the input", passed: false)
+            return .insufficientData
+        }
+        let outcome = rules.networkACL(acl, egress: egress, packet: walk.packet)
+        let ruleText: String
+        if let entry = outcome.entry {
+            ruleText = "rule \(entry.ruleNumber) \(entry.allows ? "allow" : "deny") \(entry.traffic) \(entry.cidr)"
+        } else {
+            ruleText = "rule * deny (no numbered rule matched, R10.2)"
+        }
+        walk.hop(kind, topology[acl].label, ruleText, passed: outcome.allows)
+        if outcome.allows { return nil }
+        return egress ? .networkACLEgress : .networkACLIngress
+    }
+}

@@ -1,0 +1,69 @@
+import PathCore
+import VPCTopology
+
+/// A synthetic flow as people write it: names or addresses, a protocol and ports.
+public struct FlowRequest: Sendable, Hashable {
+    public var name: String?
+    /// An instance, interface or VPC-attached Lambda function name, or an address.
+    public var from: String
+    /// A name, an address, or an AWS service (`s3`, `com.amazonaws.us-east-1.s3`).
+    public var to: String
+    public var protocolNumber: IPProtocolNumber
+    /// Destination port; `nil` means the service's port, else 443 (TCP/UDP only).
+    public var port: UInt16?
+    /// Source port; `nil` means a deterministic ephemeral port (R10.6).
+    public var sourcePort: UInt16?
+    public var icmpType: UInt8?
+    public var icmpCode: UInt8?
+    public var family: AddressFamily
+    public var packets: Int
+
+    public init(
+        name: String? = nil, from: String, to: String, protocolNumber: IPProtocolNumber = .tcp, port: UInt16? = nil,
+        sourcePort: UInt16? = nil, icmpType: UInt8? = nil, icmpCode: UInt8? = nil, family: AddressFamily = .ipv4,
+        packets: Int = 1
+    ) {
+        self.name = name
+        self.from = from
+        self.to = to
+        self.protocolNumber = protocolNumber
+        self.port = port
+        self.sourcePort = sourcePort
+        self.icmpType = icmpType
+        self.icmpCode = icmpCode
+        self.family = family
+        self.packets = packets
+    }
+}
+
+/// A flow made concrete: the sending interface, the packet header, and how names resolved.
+public struct ResolvedFlow: Sendable, Hashable {
+    public var request: FlowRequest
+    public var source: InterfaceIndex
+    public var header: PacketHeader
+    /// How DNS answered, when the destination was a name.
+    public var dnsAnswer: String?
+}
+
+extension NameResolver {
+    /// The first ephemeral port used for synthetic flows: inside the Linux range 32768–60999 and
+    /// the Lambda and NAT gateway range 1024–65535 (R10.6).
+    public static let firstEphemeralPort: UInt16 = 40000
+
+    /// Resolves a request into a packet header.
+    /// - Parameter ordinal: the flow's position in its file, which picks a distinct ephemeral port.
+    public func resolve(_ request: FlowRequest, ordinal: Int) throws(Failure) -> ResolvedFlow {
+        let source = try source(request.from, family: request.family)
+        let destination = try destination(request.to, from: source.interface, family: request.family)
+        var header = PacketHeader(source: source.address, destination: destination.address, protocolNumber: request.protocolNumber)
+        if request.protocolNumber.hasPorts {
+            header.sourcePort = request.sourcePort ?? (Self.firstEphemeralPort &+ UInt16(truncatingIfNeeded: ordinal))
+            header.destinationPort = request.port ?? destination.service?.defaultPort ?? 443
+        } else if request.protocolNumber.isICMP {
+            let echo: UInt8 = request.protocolNumber == .icmp ? 8 : 128
+            header.icmpType = request.icmpType ?? echo
+            header.icmpCode = request.icmpCode ?? 0
+        }
+        return ResolvedFlow(request: request, source: source.interface, header: header, dnsAnswer: destination.dnsAnswer)
+    }
+}

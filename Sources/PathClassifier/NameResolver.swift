@@ -1,0 +1,177 @@
+import PathCore
+import VPCTopology
+
+/// Turns what people type (`alpha5`, `10.0.7.10`, `s3`, `lambda.us-east-1.amazonaws.com`,
+/// `s3delta`) into addresses, resolving AWS service names the way VPC DNS does (R4.10, R5.6, R5.7).
+public struct NameResolver: Sendable {
+    public let topology: Topology
+
+    /// A resolved source: the interface a packet leaves and its address.
+    public struct Source: Sendable, Hashable {
+        public var interface: InterfaceIndex
+        public var address: IPAddress
+    }
+
+    /// A resolved destination, with how DNS answered when a name was involved.
+    public struct Destination: Sendable, Hashable {
+        public var address: IPAddress
+        /// The AWS service reached, when the destination was a service or service resource.
+        public var service: AWSService?
+        /// `lambda.us-east-1.amazonaws.com → 10.0.7.200 (private DNS of vpce-…)`.
+        public var dnsAnswer: String?
+    }
+
+    /// Why a name could not be resolved; messages name the input and what would fix it.
+    public enum Failure: Error, Hashable, Sendable, CustomStringConvertible {
+        case unknownName(String)
+        case notASource(String, why: String)
+        case noAddress(String, family: AddressFamily)
+        case noServiceAddress(AWSService)
+
+        public var description: String {
+            switch self {
+            case .unknownName(let name):
+                return "'\(name)' is not an IP address, a resource name in the topology, or an AWS service name"
+            case .notASource(let name, let why): return "'\(name)' cannot send packets: \(why)"
+            case .noAddress(let name, let family): return "'\(name)' has no \(family.rawValue) address"
+            case .noServiceAddress(let service):
+                return "no address is known for \(service.serviceName): declare its AWS-managed prefix list or its public ranges (aws-public-ranges) in the scenario"
+            }
+        }
+    }
+
+    private var interfacesByName: [String: InterfaceIndex] = [:]
+    private var lambdasByName: [String: LambdaIndex] = [:]
+
+    public init(topology: Topology) {
+        self.topology = topology
+        for (i, instance) in topology.instances.enumerated() {
+            for key in [instance.label.name, instance.label.id].compactMap({ $0 }) {
+                if let primary = instance.interfaces.first { interfacesByName[key] = primary }
+            }
+            _ = i
+        }
+        for (i, interface) in topology.interfaces.enumerated() {
+            for key in [interface.label.name, interface.label.id].compactMap({ $0 }) where interfacesByName[key] == nil {
+                interfacesByName[key] = InterfaceIndex(i)
+            }
+        }
+        for (i, function) in topology.lambdaFunctions.enumerated() {
+            for key in [function.label.name, function.label.id].compactMap({ $0 }) { lambdasByName[key] = LambdaIndex(i) }
+        }
+    }
+
+    /// Resolves a sender: an instance or interface name, a VPC-attached Lambda function, or an
+    /// address some interface owns.
+    public func source(_ text: String, family: AddressFamily = .ipv4) throws(Failure) -> Source {
+        if let address = IPAddress(text) {
+            guard let owner = topology.addressOwners[address]?.first else {
+                throw .notASource(text, why: "no interface in the topology owns this address")
+            }
+            return Source(interface: owner, address: address)
+        }
+        if let function = lambdasByName[text] {
+            guard let interface = topology[function].interfaces.first else {
+                throw .notASource(
+                    text, why: "the function runs outside any VPC, in Lambda's own network, so it never sends from a VPC (R6.6)")
+            }
+            return Source(interface: interface, address: try address(of: interface, name: text, family: family))
+        }
+        guard let interface = interfacesByName[text] else { throw .unknownName(text) }
+        return Source(interface: interface, address: try address(of: interface, name: text, family: family))
+    }
+
+    /// Resolves a receiver as seen from `source`: an address, a resource name, an AWS service
+    /// (`s3`, `com.amazonaws.us-east-1.s3`, `s3.us-east-1.amazonaws.com`) or a service resource.
+    public func destination(_ text: String, from source: InterfaceIndex, family: AddressFamily = .ipv4) throws(Failure)
+        -> Destination
+    {
+        if let address = IPAddress(text) { return Destination(address: address) }
+        let region = topology[topology.vpc(of: source)].region
+        if let service = topology.serviceResources[text] {
+            var answer = try resolve(service, from: source)
+            answer.dnsAnswer = "\(text) is a \(service) resource; " + (answer.dnsAnswer ?? "")
+            return answer
+        }
+        if let function = lambdasByName[text] {
+            // Reaching a function means calling the Lambda API (Invoke), never its ENI (R6.2, R6.7).
+            var answer = try resolve(AWSService(key: "lambda", region: topology[function].region), from: source)
+            answer.dnsAnswer = "\(text) is a Lambda function, reached through the Lambda API (Invoke, R6.7); " + (answer.dnsAnswer ?? "")
+            return answer
+        }
+        if let interface = interfacesByName[text] {
+            return Destination(address: try address(of: interface, name: text, family: family))
+        }
+        if let service = AWSService(serviceName: text) ?? serviceFromDNSName(text) ?? serviceFromKey(text, region: region) {
+            return try resolve(service, from: source)
+        }
+        throw .unknownName(text)
+    }
+
+    /// The address `service`'s default DNS name has inside the source's VPC (R4.10, R5.6, R5.7).
+    public func resolve(_ service: AWSService, from source: InterfaceIndex) throws(Failure) -> Destination {
+        let subnet = topology[topology[source].subnet]
+        let vpcIndex = subnet.vpc
+        let vpc = topology[vpcIndex]
+        let name = service.defaultDNSName
+        for endpoint in topology.endpoints
+        where endpoint.vpc == vpcIndex && endpoint.kind == .interface && endpoint.serviceName == service.serviceName
+            && endpoint.privateDNSEnabled
+        {
+            guard vpc.dnsSupport && vpc.dnsHostnames else { continue }
+            // R5.7: S3 private DNS only for inbound Resolver endpoints keeps in-VPC answers public.
+            if endpoint.privateDNSOnlyForInboundResolver { continue }
+            let interfaces = endpoint.interfaces.sorted {
+                (topology[topology[$0].subnet].availabilityZone == subnet.availabilityZone ? 0 : 1)
+                    < (topology[topology[$1].subnet].availabilityZone == subnet.availabilityZone ? 0 : 1)
+            }
+            if let chosen = interfaces.first, let address = topology[chosen].ipv4.first?.privateAddress {
+                return Destination(
+                    address: .v4(address), service: service,
+                    dnsAnswer: "VPC DNS answers \(name) with \(address), interface endpoint \(endpoint.label) (private DNS, R5.6)")
+            }
+        }
+        if let list = topology.awsManagedPrefixList(for: service.serviceName), let entry = topology[list].entries?.first,
+            case .v4(let prefix) = entry
+        {
+            let address = IPv4Address(prefix.network.rawValue | (prefix.length < 32 ? 1 : 0))
+            return Destination(
+                address: .v4(address), service: service,
+                dnsAnswer: "public DNS answers \(name) with \(address), in prefix list \(topology[list].label.id) (R4.10)")
+        }
+        let key = service.key.uppercased()
+        if let range = topology.serviceRanges.first(where: {
+            ($0.service.uppercased() == key) && $0.region == service.region && $0.prefix.family == .ipv4
+        }), case .v4(let prefix) = range.prefix {
+            let address = IPv4Address(prefix.network.rawValue | (prefix.length < 32 ? 1 : 0))
+            return Destination(
+                address: .v4(address), service: service,
+                dnsAnswer: "public DNS answers \(name) with \(address), in the \(range.service) public range \(range.prefix)")
+        }
+        throw .noServiceAddress(service)
+    }
+
+    private func address(of interface: InterfaceIndex, name: String, family: AddressFamily) throws(Failure) -> IPAddress {
+        guard let address = topology[interface].addresses.first(where: { $0.family == family }) else {
+            throw .noAddress(name, family: family)
+        }
+        return address
+    }
+
+    /// `s3.us-east-1.amazonaws.com` → S3 in us-east-1.
+    private func serviceFromDNSName(_ text: String) -> AWSService? {
+        let parts = text.split(separator: ".")
+        guard parts.count == 4, parts[2] == "amazonaws", parts[3] == "com" else { return nil }
+        return AWSService(key: String(parts[0]), region: String(parts[1]))
+    }
+
+    /// `s3`, `dynamodb`, `keyspaces` in the source's Region.
+    private func serviceFromKey(_ text: String, region: String) -> AWSService? {
+        let key = AWSService.aliases[text] ?? text
+        let known = topology.prefixLists.contains { $0.prefixListName == "com.amazonaws.\(region).\(key)" }
+            || topology.endpoints.contains { $0.serviceName == "com.amazonaws.\(region).\(key)" }
+            || topology.serviceRanges.contains { $0.service.lowercased() == key }
+            || AWSService.knownKeys.contains(key)
+        return known ? AWSService(key: key, region: region) : nil
+    }
+}

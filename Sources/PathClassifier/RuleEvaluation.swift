@@ -1,0 +1,78 @@
+import PathCore
+import VPCTopology
+
+/// Security-group and network-ACL evaluation, the readable way.
+struct RuleEvaluation {
+    let topology: Topology
+
+    /// The outcome of a security-group check.
+    enum SecurityGroupOutcome {
+        /// Allowed by `rule` of group `group`.
+        case allowed(group: SecurityGroupIndex, rule: SecurityGroup.Rule)
+        /// No rule of any group matched; `groups` were evaluated.
+        case denied
+        /// No rule matched, but a rule refers to something missing from the input.
+        case unknown(missing: String)
+    }
+
+    /// Evaluates the security groups of `interface` for a packet to or from `peer` (R9.1, R9.3–R9.5).
+    /// - Parameters:
+    ///   - egress: `true` for outbound rules (peer is the destination), `false` for inbound.
+    func securityGroups(
+        of interface: InterfaceIndex, egress: Bool, packet: PacketHeader, peer: IPAddress
+    ) -> SecurityGroupOutcome {
+        var missing: String?
+        let vpc = topology.vpc(of: interface)
+        for groupIndex in topology[interface].securityGroups {
+            let group = topology[groupIndex]
+            for rule in egress ? group.egress : group.ingress {
+                guard
+                    rule.traffic.matches(
+                        protocol: packet.protocolNumber, port: packet.destinationPort, icmpType: packet.icmpType,
+                        icmpCode: packet.icmpCode)
+                else { continue }
+                switch rule.peer {
+                case .cidr(let prefix):
+                    if prefix.contains(peer) { return .allowed(group: groupIndex, rule: rule) }
+                case .prefixList(let list):
+                    if topology[list].entries == nil { missing = topology[list].label.id }
+                    if topology[list].contains(peer) { return .allowed(group: groupIndex, rule: rule) }
+                case .securityGroup(let referenced):
+                    // R9.4: the peer must be a private IP of an interface that has the group attached.
+                    let members = topology.addressOwners[peer] ?? []
+                    if members.contains(where: {
+                        topology[$0].securityGroups.contains(referenced) && topology.vpc(of: $0) == vpc
+                    }) {
+                        return .allowed(group: groupIndex, rule: rule)
+                    }
+                case .missing(let id):
+                    missing = id
+                }
+            }
+        }
+        if let missing { return .unknown(missing: missing) }
+        return .denied
+    }
+
+    /// The outcome of a network-ACL check: the entry that decided, or `nil` for the `*` rule.
+    struct NetworkACLOutcome {
+        var allows: Bool
+        var entry: NetworkACL.Entry?
+    }
+
+    /// Evaluates `acl` in one direction: ascending rule numbers, first match wins, `*` denies
+    /// (R10.2); the address checked is the destination outbound and the source inbound.
+    func networkACL(_ acl: NetworkACLIndex, egress: Bool, packet: PacketHeader) -> NetworkACLOutcome {
+        let entries = egress ? topology[acl].egress : topology[acl].ingress
+        let address = egress ? packet.destination : packet.source
+        for entry in entries where entry.cidr.contains(address) {
+            if entry.traffic.matches(
+                protocol: packet.protocolNumber, port: packet.destinationPort, icmpType: packet.icmpType,
+                icmpCode: packet.icmpCode)
+            {
+                return NetworkACLOutcome(allows: entry.allows, entry: entry)
+            }
+        }
+        return NetworkACLOutcome(allows: false, entry: nil)
+    }
+}

@@ -1,0 +1,162 @@
+/// Which way a packet goes: exactly one per packet.
+public enum Verdict: String, Sendable, Hashable, CaseIterable {
+    /// Delivered without traversing an internet gateway.
+    case `private`
+    /// Leaves the VPC through an internet gateway (directly, via NAT, or egress-only).
+    case internet
+    /// Not delivered.
+    case dropped
+}
+
+/// Why a packet got its verdict: a closed vocabulary, documented in docs/reasons.md with the
+/// matching Reachability Analyzer explanation code and Batfish flow disposition (R15.4).
+public enum Reason: String, Sendable, Hashable, CaseIterable {
+    // private
+    case local
+    case interfaceEndpoint = "interface-endpoint"
+    case gatewayEndpoint = "gateway-endpoint"
+    case gatewayLoadBalancerEndpoint = "gwlb-endpoint"
+    case appliance
+    case peering
+    case transitGateway = "transit-gateway"
+    case vpnGateway = "vpn-gateway"
+    case awsDNS = "aws-dns"
+    case awsLinkLocal = "aws-link-local"
+    // internet
+    case igwDirect = "igw-direct"
+    case igwViaNAT = "igw-via-nat"
+    case egressOnlyIGW = "egress-only-igw"
+    // dropped
+    case noRoute = "no-route"
+    case blackholeRoute = "blackhole-route"
+    case securityGroupEgress = "sg-egress"
+    case securityGroupIngress = "sg-ingress"
+    case networkACLEgress = "nacl-egress"
+    case networkACLIngress = "nacl-ingress"
+    case igwNoPublicIP = "igw-no-public-ip"
+    case igwPrivateAddress = "igw-private-address"
+    case sourceDestCheck = "src-dest-check"
+    case noSuchHost = "no-such-host"
+    case reservedAddress = "reserved-address"
+    case dnsDisabled = "dns-disabled"
+    case peeringNotTransitive = "peering-not-transitive"
+    case gatewayEndpointNotExtensible = "gateway-endpoint-not-extensible"
+    case gatewayEndpointProtocol = "gateway-endpoint-protocol"
+    case endpointProtocol = "endpoint-protocol"
+    case endpointNotAvailable = "endpoint-not-available"
+    case endpointCannotInitiate = "endpoint-cannot-initiate"
+    case lambdaENINotInbound = "lambda-eni-not-inbound"
+    case natNotAvailable = "nat-not-available"
+    case natProtocol = "nat-protocol"
+    case transitGatewayAZ = "tgw-az"
+    case gatewayState = "gateway-state"
+    case loop
+    case insufficientData = "insufficient-data"
+    case unknownSource = "unknown-source"
+
+    /// The verdict this reason implies.
+    public var verdict: Verdict {
+        switch self {
+        case .local, .interfaceEndpoint, .gatewayEndpoint, .gatewayLoadBalancerEndpoint, .appliance, .peering,
+            .transitGateway, .vpnGateway, .awsDNS, .awsLinkLocal:
+            return .private
+        case .igwDirect, .igwViaNAT, .egressOnlyIGW:
+            return .internet
+        default:
+            return .dropped
+        }
+    }
+
+    /// The nearest VPC Reachability Analyzer explanation code (R15.2, R15.4); `nil` when reachable
+    /// or when Reachability Analyzer has no such code.
+    public var reachabilityAnalyzerCode: String? {
+        switch self {
+        case .local, .interfaceEndpoint, .gatewayEndpoint, .gatewayLoadBalancerEndpoint, .appliance, .peering,
+            .transitGateway, .vpnGateway, .awsDNS, .awsLinkLocal, .igwDirect, .igwViaNAT, .egressOnlyIGW:
+            return nil
+        case .noRoute: return "NO_ROUTE_TO_DESTINATION"
+        case .blackholeRoute: return "BAD_STATE_ROUTE"
+        case .securityGroupEgress, .securityGroupIngress: return "ENI_SG_RULES_MISMATCH"
+        case .networkACLEgress, .networkACLIngress: return "SUBNET_ACL_RESTRICTION"
+        case .igwNoPublicIP: return "IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS"
+        case .igwPrivateAddress: return "IGW_DESTINATION_ADDRESS_NOT_IN_RFC1918_EGRESS"
+        case .sourceDestCheck: return "ENI_SOURCE_DEST_CHECK_RESTRICTION"
+        case .noSuchHost: return "NO_POSSIBLE_DESTINATION"
+        case .reservedAddress, .dnsDisabled, .lambdaENINotInbound, .loop, .unknownSource: return nil
+        case .peeringNotTransitive: return "PCX_REQUIRES_ADDRESS_IN_VPC_CIDR"
+        case .gatewayEndpointNotExtensible: return "VPCE_GATEWAY_EGRESS_SOURCE_ADDRESS_RESTRICTION"
+        case .gatewayEndpointProtocol: return "VPCE_GATEWAY_PROTOCOL_RESTRICTION"
+        case .endpointProtocol: return "PROTOCOL_RESTRICTION"
+        case .endpointNotAvailable, .natNotAvailable: return "BAD_STATE"
+        case .endpointCannotInitiate: return "VPCE_INTRA_VPC_TRAFFIC"
+        case .natProtocol: return "PROTOCOL_RESTRICTION"
+        case .transitGatewayAZ: return "TGW_ROUTE_AZ_RESTRICTION"
+        case .gatewayState: return "BAD_STATE_ATTACHMENT"
+        case .insufficientData: return "UNKNOWN_RESOURCE"
+        }
+    }
+
+    /// The Batfish flow disposition closest to this reason (R15.3, R15.4).
+    public var batfishDisposition: String {
+        switch self {
+        case .local, .interfaceEndpoint, .appliance, .peering: return "ACCEPTED"
+        case .gatewayEndpoint, .gatewayLoadBalancerEndpoint, .transitGateway, .vpnGateway, .awsDNS, .awsLinkLocal,
+            .igwDirect, .igwViaNAT, .egressOnlyIGW:
+            return "EXITS_NETWORK"
+        case .noRoute, .peeringNotTransitive, .transitGatewayAZ: return "NO_ROUTE"
+        case .blackholeRoute, .reservedAddress, .natNotAvailable, .gatewayState: return "NULL_ROUTED"
+        case .securityGroupEgress, .networkACLEgress, .igwNoPublicIP, .igwPrivateAddress, .sourceDestCheck,
+            .gatewayEndpointProtocol, .endpointCannotInitiate, .dnsDisabled, .unknownSource:
+            return "DENIED_OUT"
+        case .securityGroupIngress, .networkACLIngress, .gatewayEndpointNotExtensible, .endpointProtocol,
+            .endpointNotAvailable, .lambdaENINotInbound, .natProtocol:
+            return "DENIED_IN"
+        case .noSuchHost: return "NEIGHBOR_UNREACHABLE"
+        case .loop: return "LOOP"
+        case .insufficientData: return "INSUFFICIENT_INFO"
+        }
+    }
+
+    /// The rules of docs/aws-semantics.md this reason implements.
+    public var rules: [String] {
+        switch self {
+        case .local: return ["R1.3", "R11.2"]
+        case .interfaceEndpoint: return ["R5.1", "R5.2", "R5.6"]
+        case .gatewayEndpoint: return ["R4.2", "R4.3"]
+        case .gatewayLoadBalancerEndpoint: return ["R1.15", "R11.2"]
+        case .appliance: return ["R1.8", "R2.6", "R11.2"]
+        case .peering: return ["R12.1", "R12.2"]
+        case .transitGateway: return ["R12.4", "R11.2"]
+        case .vpnGateway: return ["R11.2"]
+        case .awsDNS: return ["R9.7", "R13.3"]
+        case .awsLinkLocal: return ["R1.10"]
+        case .igwDirect: return ["R7.1", "R7.2"]
+        case .igwViaNAT: return ["R8.1"]
+        case .egressOnlyIGW: return ["R7.7"]
+        case .noRoute: return ["R11.1"]
+        case .blackholeRoute: return ["R1.11"]
+        case .securityGroupEgress, .securityGroupIngress: return ["R9.1"]
+        case .networkACLEgress, .networkACLIngress: return ["R10.2"]
+        case .igwNoPublicIP: return ["R7.3", "R6.3", "R8.3"]
+        case .igwPrivateAddress: return ["R7.5"]
+        case .sourceDestCheck: return ["R13.2"]
+        case .noSuchHost: return ["R11.2"]
+        case .reservedAddress: return ["R1.10", "R13.1"]
+        case .dnsDisabled: return ["R13.3"]
+        case .peeringNotTransitive: return ["R12.2"]
+        case .gatewayEndpointNotExtensible: return ["R4.6"]
+        case .gatewayEndpointProtocol: return ["R4.7"]
+        case .endpointProtocol: return ["R5.4"]
+        case .endpointNotAvailable: return ["R5.5"]
+        case .endpointCannotInitiate: return ["R5.3"]
+        case .lambdaENINotInbound: return ["R6.2"]
+        case .natNotAvailable: return ["R8.5"]
+        case .natProtocol: return ["R8.2"]
+        case .transitGatewayAZ: return ["R12.4"]
+        case .gatewayState: return ["R7.6", "R12.1"]
+        case .loop: return []
+        case .insufficientData: return ["R15.4"]
+        case .unknownSource: return ["R11.1"]
+        }
+    }
+}

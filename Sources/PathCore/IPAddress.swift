@@ -1,0 +1,47 @@
+/// The address family of an address, prefix or packet.
+public enum AddressFamily: String, Sendable, Hashable, CaseIterable {
+    case ipv4
+    case ipv6
+}
+
+/// An IPv4 or IPv6 address. IPv4-mapped IPv6 addresses stay IPv6 (R1.2).
+public enum IPAddress: Hashable, Comparable, Sendable, CustomStringConvertible {
+    case v4(IPv4Address)
+    case v6(IPv6Address)
+
+    /// Parses either family; IPv6 is tried only when the text contains a colon.
+    public init?(_ text: some StringProtocol) {
+        if text.contains(":") {
+            guard let v6 = IPv6Address(text) else { return nil }
+            self = .v6(v6)
+        } else {
+            guard let v4 = IPv4Address(text) else { return nil }
+            self = .v4(v4)
+        }
+    }
+
+    /// The family of this address.
+    @inlinable
+    public var family: AddressFamily {
+        switch self {
+        case .v4: return .ipv4
+        case .v6: return .ipv6
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .v4(let a): return a.description
+        case .v6(let a): return a.description
+        }
+    }
+
+    public static func < (lhs: IPAddress, rhs: IPAddress) -> Bool {
+        switch (lhs, rhs) {
+        case (.v4(let a), .v4(let b)): return a < b
+        case (.v6(let a), .v6(let b)): return a < b
+        case (.v4, .v6): return true
+        case (.v6, .v4): return false
+        }
+    }
+}

@@ -1,0 +1,78 @@
+import PathClassifier
+import PathCore
+import VPCTopology
+
+/// One JSON object per packet (docs/output-formats.md). Key names are a stable contract:
+/// `frame`, `src`, `dst`, `protocol`, `srcPort`, `dstPort`, `verdict`, `reason`, `path`.
+public enum JSONLinesReporter {
+    /// The JSON object for `record`, without a trailing newline.
+    public static func line(_ record: PacketRecord) -> String {
+        let header = record.header
+        let c = record.classification
+        return JSONText.object([
+            ("frame", String(record.frame)),
+            ("src", JSONText.string(header.source.description)),
+            ("dst", JSONText.string(header.destination.description)),
+            ("protocol", JSONText.string(header.protocolNumber.description)),
+            ("srcPort", JSONText.optional(header.sourcePort)),
+            ("dstPort", JSONText.optional(header.destinationPort)),
+            ("icmpType", JSONText.optional(header.icmpType)),
+            ("icmpCode", JSONText.optional(header.icmpCode)),
+            ("verdict", JSONText.string(c.verdict.rawValue)),
+            ("reason", JSONText.string(c.reason.rawValue)),
+            ("flow", JSONText.optional(record.flow)),
+            ("path", JSONText.array(c.hops.map(hop))),
+            ("notes", JSONText.array(c.notes.map(JSONText.string))),
+        ])
+    }
+
+    /// A hop as `{"kind","id","name","detail","passed"}`.
+    public static func hop(_ hop: Hop) -> String {
+        JSONText.object([
+            ("kind", JSONText.string(hop.kind.rawValue)),
+            ("id", JSONText.string(hop.resource.id)),
+            ("name", JSONText.optional(hop.resource.name)),
+            ("detail", JSONText.string(hop.detail)),
+            ("passed", hop.passed ? "true" : "false"),
+        ])
+    }
+}
+
+/// Comma-separated values with a header row: the scalar columns of the JSONL contract, then the
+/// resource where the packet ended and the flow name.
+public enum CSVReporter {
+    public static let header = "frame,src,dst,protocol,srcPort,dstPort,verdict,reason,resource,flow"
+
+    public static func line(_ record: PacketRecord) -> String {
+        let h = record.header
+        let c = record.classification
+        let fields = [
+            String(record.frame), h.source.description, h.destination.description, h.protocolNumber.description,
+            h.sourcePort.map { String($0) } ?? "", h.destinationPort.map { String($0) } ?? "", c.verdict.rawValue,
+            c.reason.rawValue, c.decisiveHop?.resource.id ?? "", record.flow ?? "",
+        ]
+        return fields.map(escape).joined(separator: ",")
+    }
+
+    /// RFC 4180 quoting when a field holds a comma, quote or line break.
+    static func escape(_ field: String) -> String {
+        guard field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return field }
+        return "\"" + field.replacingAll("\"", with: "\"\"") + "\""
+    }
+}
+
+extension String {
+    func replacingAll(_ target: Character, with replacement: String) -> String {
+        var out = ""
+        for character in self { if character == target { out += replacement } else { out.append(character) } }
+        return out
+    }
+}
+
+extension JSONLinesReporter {
+    /// The `trace --format json` object: the packet line plus how DNS answered.
+    public static func trace(_ record: PacketRecord, dnsAnswer: String?) -> String {
+        let packet = line(record)
+        return "{\"dns\":\(JSONText.optional(dnsAnswer)),\"reachabilityAnalyzerCode\":\(JSONText.optional(record.classification.reason.reachabilityAnalyzerCode)),\"batfishDisposition\":\(JSONText.string(record.classification.reason.batfishDisposition)),\"packet\":\(packet)}"
+    }
+}

@@ -1,0 +1,331 @@
+import PathCore
+import VPCTopology
+import Yams
+
+/// VPCs, prefix lists, gateways, subnets and route tables.
+extension ScenarioBuilder {
+    mutating func readVPC(_ name: String, _ node: Node, _ path: String) {
+        let allowed = ["id", "region", "account", "cidrs", "ipv6-cidrs", "dns-support", "dns-hostnames"]
+        guard let fields = reader.fields(node, path: path, allowed: allowed) else { return }
+        var ipv4: [IPv4Prefix] = []
+        var ipv6: [IPv6Prefix] = []
+        for key in ["cidrs", "ipv6-cidrs"] {
+            guard let field = fields[key] else { continue }
+            for item in reader.sequence(field.value, path: field.path) {
+                switch reader.prefix(item.value, path: item.path) {
+                case .v4(let p)? where key == "cidrs": ipv4.append(p)
+                case .v6(let p)? where key == "ipv6-cidrs": ipv6.append(p)
+                case nil: break
+                default: reader.error("wrong address family for '\(key)'", at: item.value, path: item.path)
+                }
+            }
+        }
+        if fields["cidrs"] == nil { reader.error("a VPC needs 'cidrs' (at least one IPv4 CIDR block)", at: node, path: path) }
+        var vpc = VPC(
+            label: label(name, fields, prefix: "vpc"),
+            account: fields["account"].flatMap { reader.string($0.value, path: $0.path) } ?? topology.account,
+            region: fields["region"].flatMap { reader.string($0.value, path: $0.path) } ?? topology.region,
+            ipv4CIDRs: ipv4, ipv6CIDRs: ipv6)
+        if let f = fields["dns-support"] { vpc.dnsSupport = reader.bool(f.value, path: f.path) ?? true }
+        if let f = fields["dns-hostnames"] { vpc.dnsHostnames = reader.bool(f.value, path: f.path) ?? true }
+        register(name, id: vpc.label.id, kind: .vpc, index: topology.vpcs.count, path: path)
+        topology.vpcs.append(vpc)
+    }
+
+    mutating func readPrefixList(_ name: String, _ node: Node, _ path: String) {
+        guard let fields = reader.fields(node, path: path, allowed: ["id", "aws-service", "region", "cidrs"]) else { return }
+        var entries: [IPPrefix] = []
+        if let field = fields["cidrs"] {
+            for item in reader.sequence(field.value, path: field.path) {
+                if let prefix = reader.prefix(item.value, path: item.path) { entries.append(prefix) }
+            }
+        } else {
+            reader.error("a prefix list needs 'cidrs' (its entries)", at: node, path: path)
+        }
+        let family = entries.first?.family ?? .ipv4
+        if entries.contains(where: { $0.family != family }) {
+            reader.error("a prefix list holds one address family only (R3.2)", path: fields["cidrs"]?.path ?? path)
+        }
+        let region = fields["region"].flatMap { reader.string($0.value, path: $0.path) } ?? topology.region
+        var listName = name
+        var owner = topology.account
+        if let service = fields["aws-service"], let key = reader.string(service.value, path: service.path) {
+            listName = AWSService(serviceName: key)?.serviceName ?? "com.amazonaws.\(region).\(key)"
+            owner = "AWS"
+        }
+        let list = PrefixList(
+            label: label(name, fields, prefix: "pl"), prefixListName: listName, owner: owner, family: family, entries: entries)
+        register(name, id: list.label.id, kind: .prefixList, index: topology.prefixLists.count, path: path)
+        topology.prefixLists.append(list)
+    }
+
+    mutating func readPublicRanges(_ node: Node, _ path: String) {
+        for item in reader.sequence(node, path: path) {
+            guard let fields = reader.fields(item.value, path: item.path, allowed: ["service", "region", "cidrs"]),
+                let service = fields["service"].flatMap({ reader.string($0.value, path: $0.path) }),
+                let cidrs = fields["cidrs"]
+            else {
+                reader.error("each public range needs 'service' and 'cidrs'", at: item.value, path: item.path)
+                continue
+            }
+            let region = fields["region"].flatMap { reader.string($0.value, path: $0.path) } ?? topology.region
+            for entry in reader.sequence(cidrs.value, path: cidrs.path) {
+                if let prefix = reader.prefix(entry.value, path: entry.path) {
+                    topology.serviceRanges.append(ServiceRange(prefix: prefix, service: service, region: region))
+                }
+            }
+        }
+    }
+
+    mutating func readAWSResource(_ name: String, _ node: Node, _ path: String) {
+        guard let text = reader.string(node, path: path) else { return }
+        let service = AWSService(serviceName: text) ?? AWSService(key: AWSService.aliases[text] ?? text, region: topology.region)
+        register(name, id: name, kind: .awsResource, index: 0, path: path)
+        topology.serviceResources[name] = service
+    }
+
+    mutating func readGateway(_ name: String, _ node: Node, _ path: String, kind: ResourceKind) {
+        guard let fields = reader.fields(node, path: path, allowed: ["id", "vpc"]) else { return }
+        let vpc: VPCIndex? = fields["vpc"].flatMap { lookupIndex($0.value, path: $0.path, .vpc) }
+        switch kind {
+        case .internetGateway:
+            let gateway = InternetGateway(label: label(name, fields, prefix: "igw"), attachedVPC: vpc)
+            register(name, id: gateway.label.id, kind: kind, index: topology.internetGateways.count, path: path)
+            topology.internetGateways.append(gateway)
+        case .egressOnlyGateway:
+            let gateway = EgressOnlyInternetGateway(label: label(name, fields, prefix: "eigw"), attachedVPC: vpc)
+            register(name, id: gateway.label.id, kind: kind, index: topology.egressOnlyGateways.count, path: path)
+            topology.egressOnlyGateways.append(gateway)
+        default:
+            let gateway = VPNGateway(label: label(name, fields, prefix: "vgw"), attachedVPC: vpc)
+            register(name, id: gateway.label.id, kind: kind, index: topology.vpnGateways.count, path: path)
+            topology.vpnGateways.append(gateway)
+        }
+    }
+
+    mutating func readSubnet(_ name: String, _ node: Node, _ path: String) {
+        guard let fields = reader.fields(node, path: path, allowed: ["id", "vpc", "az", "cidr", "ipv6-cidr"]) else { return }
+        guard let vpcField = fields["vpc"], let vpc: VPCIndex = lookupIndex(vpcField.value, path: vpcField.path, .vpc)
+        else {
+            if fields["vpc"] == nil { reader.error("a subnet needs 'vpc'", at: node, path: path) }
+            return
+        }
+        var ipv4: IPv4Prefix?
+        var ipv6: IPv6Prefix?
+        if let f = fields["cidr"] {
+            switch reader.prefix(f.value, path: f.path) {
+            case .v4(let p)?: ipv4 = p
+            case .v6?: reader.error("'cidr' is the IPv4 block; put IPv6 under 'ipv6-cidr'", at: f.value, path: f.path)
+            case nil: break
+            }
+        }
+        if let f = fields["ipv6-cidr"] {
+            switch reader.prefix(f.value, path: f.path) {
+            case .v6(let p)?: ipv6 = p
+            case .v4?: reader.error("'ipv6-cidr' must be an IPv6 block", at: f.value, path: f.path)
+            case nil: break
+            }
+        }
+        if fields["cidr"] == nil && fields["ipv6-cidr"] == nil {
+            reader.error("a subnet needs 'cidr' or 'ipv6-cidr'", at: node, path: path)
+        }
+        let zone = fields["az"].flatMap { reader.string($0.value, path: $0.path) } ?? "\(topology[vpc].region)a"
+        let subnet = Subnet(label: label(name, fields, prefix: "subnet"), vpc: vpc, availabilityZone: zone, ipv4CIDR: ipv4, ipv6CIDR: ipv6)
+        register(name, id: subnet.label.id, kind: .subnet, index: topology.subnets.count, path: path)
+        topology.subnets.append(subnet)
+    }
+
+    mutating func declareRouteTable(_ name: String, _ node: Node, _ path: String) {
+        guard let fields = reader.fields(node, path: path, allowed: ["id", "vpc", "main", "subnets", "routes"]) else { return }
+        guard let vpcField = fields["vpc"], let vpc: VPCIndex = lookupIndex(vpcField.value, path: vpcField.path, .vpc)
+        else {
+            if fields["vpc"] == nil { reader.error("a route table needs 'vpc'", at: node, path: path) }
+            return
+        }
+        let isMain = fields["main"].flatMap { reader.bool($0.value, path: $0.path) } ?? false
+        let index = topology.routeTables.count
+        topology.routeTables.append(RouteTable(label: label(name, fields, prefix: "rtb"), vpc: vpc, isMain: isMain))
+        register(name, id: topology.routeTables[index].label.id, kind: .routeTable, index: index, path: path)
+        if isMain {
+            if let existing = topology.vpcs[vpc.rawValue].mainRouteTable {
+                reader.error("\(topology[vpc].label) already has main route table \(topology[existing].label)", path: path + ".main")
+            }
+            topology.vpcs[vpc.rawValue].mainRouteTable = RouteTableIndex(index)
+        }
+        for (_, item, itemPath) in stringList(fields["subnets"]?.value, path: path + ".subnets") {
+            guard let subnet: SubnetIndex = lookupIndex(item, path: itemPath, .subnet) else { continue }
+            if topology[subnet].vpc != vpc {
+                reader.error("subnet \(topology[subnet].label) is in another VPC", at: item, path: itemPath)
+            }
+            if let other = subnetTables[subnet.rawValue] {
+                reader.error("a subnet has exactly one route table (R1.13); it is already associated at \(other)", at: item, path: itemPath)
+            }
+            subnetTables[subnet.rawValue] = itemPath
+            topology.subnets[subnet.rawValue].routeTable = RouteTableIndex(index)
+        }
+        if let routes = fields["routes"] { pendingRoutes.append((index, routes.value, routes.path)) }
+    }
+
+    /// Route targets people may name.
+    static let targetKinds: [ResourceKind] = [
+        .internetGateway, .egressOnlyGateway, .natGateway, .endpoint, .interface, .instance, .peering,
+        .transitGateway, .vpnGateway,
+    ]
+
+    mutating func readRoutes(table: Int, _ node: Node, _ path: String) {
+        let vpc = topology.routeTables[table].vpc
+        for item in reader.sequence(node, path: path) {
+            guard let fields = reader.fields(item.value, path: item.path, allowed: ["destination", "target", "state", "origin"])
+            else { continue }
+            guard let destinationField = fields["destination"], let targetField = fields["target"] else {
+                reader.error("a route needs 'destination' and 'target'", at: item.value, path: item.path)
+                continue
+            }
+            var state = RouteState.active
+            if let f = fields["state"], let text = reader.string(f.value, path: f.path) {
+                guard let value = RouteState(rawValue: text), value != .filtered else {
+                    reader.error("state must be 'active' or 'blackhole'", at: f.value, path: f.path)
+                    continue
+                }
+                state = value
+            }
+            guard let destination = routeDestination(destinationField.value, path: destinationField.path),
+                let target = routeTarget(targetField.value, path: targetField.path, vpc: vpc, blackhole: state == .blackhole)
+            else { continue }
+            var route = Route(destination: destination, target: target, state: state, origin: .createRoute)
+            if let f = fields["origin"], let text = reader.string(f.value, path: f.path) {
+                switch text {
+                case "static": route.origin = .createRoute
+                case "propagated": route.origin = .propagated
+                default: reader.error("origin must be 'static' or 'propagated'", at: f.value, path: f.path)
+                }
+            }
+            if case .cidr(let prefix) = destination, target == .local {
+                guard topology[vpc].cidrs.contains(prefix) else {
+                    reader.error("a 'local' target is only valid for a whole VPC CIDR block (R1.3)", at: targetField.value, path: targetField.path)
+                    continue
+                }
+                continue  // the local routes are added for every VPC CIDR already
+            }
+            // R1.9: a route for a whole VPC CIDR replaces the local target.
+            if case .cidr(let prefix) = destination, topology[vpc].cidrs.contains(prefix) {
+                topology.routeTables[table].routes.removeAll { $0.destination == destination && $0.target == .local }
+            }
+            routePaths[table, default: [:]][route] = item.path
+            topology.routeTables[table].routes.append(route)
+        }
+    }
+
+    func routeDestination(_ node: Node, path: String) -> RouteDestination? {
+        guard let text = reader.string(node, path: path) else { return nil }
+        if text.contains("/") { return reader.prefix(node, path: path).map { .cidr($0) } }
+        return lookup(node, path: path, as: [.prefixList]).map { .prefixList(PrefixListIndex($0.index)) }
+    }
+
+    /// The target a route names. A blackhole route may name the ID of a deleted resource (R1.11).
+    func routeTarget(_ node: Node, path: String, vpc: VPCIndex, blackhole: Bool) -> RouteTarget? {
+        if node.string == "local" { return .local }
+        if blackhole, let text = node.string, names[text] == nil, text.contains("-") { return .missing(id: text) }
+        guard let found = lookup(node, path: path, as: Self.targetKinds) else { return nil }
+        func sameVPC(_ other: VPCIndex?, _ what: String) -> Bool {
+            guard other == vpc else {
+                reader.error("\(what) is not attached to \(topology[vpc].label); AWS rejects the route", at: node, path: path)
+                return false
+            }
+            return true
+        }
+        switch found.kind {
+        case .internetGateway:
+            let i = InternetGatewayIndex(found.index)
+            return sameVPC(topology[i].attachedVPC, "internet gateway \(topology[i].label)") ? .internetGateway(i) : nil
+        case .egressOnlyGateway:
+            let i = EgressOnlyGatewayIndex(found.index)
+            return sameVPC(topology[i].attachedVPC, "egress-only gateway \(topology[i].label)") ? .egressOnlyInternetGateway(i) : nil
+        case .vpnGateway:
+            let i = VPNGatewayIndex(found.index)
+            return sameVPC(topology[i].attachedVPC, "VPN gateway \(topology[i].label)") ? .vpnGateway(i) : nil
+        case .natGateway: return .natGateway(NATGatewayIndex(found.index))
+        case .interface: return .networkInterface(InterfaceIndex(found.index))
+        case .instance:
+            guard let primary = topology.instances[found.index].interfaces.first else { return nil }
+            return .networkInterface(primary)
+        case .peering: return .peeringConnection(PeeringIndex(found.index))
+        case .transitGateway: return .transitGateway(TransitGatewayIndex(found.index))
+        case .endpoint:
+            reader.error(
+                "routes to endpoints are not written by hand: list the route table under the gateway endpoint's 'route-tables' (R4.2)",
+                at: node, path: path)
+            return nil
+        default: return nil
+        }
+    }
+
+    mutating func readPeering(_ name: String, _ node: Node, _ path: String) {
+        let allowed = ["id", "requester", "accepter", "requester-cidrs", "accepter-cidrs", "status"]
+        guard let fields = reader.fields(node, path: path, allowed: allowed) else { return }
+        let requester: VPCIndex? = fields["requester"].flatMap { lookupIndex($0.value, path: $0.path, .vpc) }
+        let accepter: VPCIndex? = fields["accepter"].flatMap { lookupIndex($0.value, path: $0.path, .vpc) }
+        var peering = PeeringConnection(label: label(name, fields, prefix: "pcx"), requester: requester, accepter: accepter)
+        peering.status = fields["status"].flatMap { reader.string($0.value, path: $0.path) } ?? "active"
+        for key in ["requester-cidrs", "accepter-cidrs"] {
+            guard let f = fields[key] else { continue }
+            let cidrs = reader.sequence(f.value, path: f.path).compactMap { reader.prefix($0.value, path: $0.path) }
+            if key == "requester-cidrs" { peering.requesterCIDRs = cidrs } else { peering.accepterCIDRs = cidrs }
+        }
+        if requester == nil && accepter == nil {
+            reader.error("a peering connection needs 'requester' or 'accepter' naming a VPC of the scenario", at: node, path: path)
+        }
+        register(name, id: peering.label.id, kind: .peering, index: topology.peeringConnections.count, path: path)
+        topology.peeringConnections.append(peering)
+    }
+
+    mutating func readTransitGateway(_ name: String, _ node: Node, _ path: String) {
+        guard let fields = reader.fields(node, path: path, allowed: ["id", "attachments"]) else { return }
+        var gateway = TransitGateway(label: label(name, fields, prefix: "tgw"))
+        if let f = fields["attachments"] {
+            for item in reader.sequence(f.value, path: f.path) {
+                guard let a = reader.fields(item.value, path: item.path, allowed: ["vpc", "subnets"]),
+                    let vpcField = a["vpc"], let vpc: VPCIndex = lookupIndex(vpcField.value, path: vpcField.path, .vpc)
+                else { continue }
+                let subnets: [SubnetIndex] = stringList(a["subnets"]?.value, path: item.path + ".subnets").compactMap {
+                    lookupIndex($0.1, path: $0.2, .subnet)
+                }
+                gateway.attachments.append(TransitGateway.Attachment(vpc: vpc, subnets: subnets))
+            }
+        }
+        register(name, id: gateway.label.id, kind: .transitGateway, index: topology.transitGateways.count, path: path)
+        topology.transitGateways.append(gateway)
+    }
+
+    /// What AWS creates with every VPC: a main route table, a default network ACL and a default
+    /// security group when the scenario declares none, and the local routes (R1.3, R9.6, R10.5).
+    mutating func addDefaults() {
+        for v in topology.vpcs.indices {
+            let vpc = VPCIndex(v)
+            let name = topology.vpcs[v].label.name ?? topology.vpcs[v].label.id
+            if topology.vpcs[v].mainRouteTable == nil {
+                topology.vpcs[v].mainRouteTable = RouteTableIndex(topology.routeTables.count)
+                topology.routeTables.append(
+                    RouteTable(label: ResourceLabel(id: ResourceID.make(prefix: "rtb", name: name + "/main"), name: "\(name)-main"), vpc: vpc, isMain: true))
+            }
+            if topology.vpcs[v].defaultNetworkACL == nil {
+                topology.vpcs[v].defaultNetworkACL = NetworkACLIndex(topology.networkACLs.count)
+                var entries = [NetworkACL.Entry(ruleNumber: 100, allows: true, traffic: .all, cidr: IPPrefix("0.0.0.0/0")!)]
+                if !topology.vpcs[v].ipv6CIDRs.isEmpty {
+                    entries.append(NetworkACL.Entry(ruleNumber: 101, allows: true, traffic: .all, cidr: IPPrefix("::/0")!))
+                }
+                topology.networkACLs.append(
+                    NetworkACL(
+                        label: ResourceLabel(id: ResourceID.make(prefix: "acl", name: name + "/default"), name: "\(name)-default-acl"),
+                        vpc: vpc, isDefault: true, ingress: entries, egress: entries))
+            }
+        }
+        // R1.3: one local route per VPC CIDR, in every table of the VPC.
+        for t in topology.routeTables.indices {
+            let vpc = topology[topology.routeTables[t].vpc]
+            topology.routeTables[t].routes =
+                vpc.cidrs.map { Route(destination: .cidr($0), target: .local, origin: .createRouteTable) }
+                + topology.routeTables[t].routes
+        }
+    }
+}

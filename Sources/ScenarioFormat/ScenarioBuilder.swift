@@ -1,0 +1,155 @@
+import PathCore
+import VPCTopology
+import Yams
+
+/// What a scenario name refers to.
+enum ResourceKind: String, CaseIterable {
+    case vpc = "VPC"
+    case subnet
+    case routeTable = "route table"
+    case prefixList = "prefix list"
+    case endpoint = "VPC endpoint"
+    case interface = "network interface"
+    case instance
+    case lambda = "Lambda function"
+    case internetGateway = "internet gateway"
+    case egressOnlyGateway = "egress-only internet gateway"
+    case natGateway = "NAT gateway"
+    case securityGroup = "security group"
+    case networkACL = "network ACL"
+    case peering = "peering connection"
+    case transitGateway = "transit gateway"
+    case vpnGateway = "VPN gateway"
+    case awsResource = "AWS resource"
+}
+
+/// Builds a ``Topology`` from a scenario document, section by section in dependency order,
+/// reporting every problem through the ``YAMLReader``.
+struct ScenarioBuilder {
+    let reader: YAMLReader
+    var topology = Topology(account: "123456789012", region: "us-east-1")
+    /// Every name and ID in the scenario, with what it names and where it was declared.
+    var names: [String: (kind: ResourceKind, index: Int, path: String)] = [:]
+    /// Where each resource was declared, for validation messages.
+    var paths: [ResourceKind: [Int: String]] = [:]
+    /// Which route table each subnet was associated with, and where.
+    var subnetTables: [Int: String] = [:]
+    var subnetACLs: [Int: String] = [:]
+    /// Hyperplane ENIs by (subnet, security-group set), shared between functions (R6.1).
+    var hyperplaneENIs: [String: InterfaceIndex] = [:]
+    /// Route-table nodes, read after every possible target exists.
+    var pendingRoutes: [(table: Int, node: Node, path: String)] = []
+    /// Where each route of each table was written.
+    var routePaths: [Int: [Route: String]] = [:]
+
+    static let sections = [
+        "version", "name", "description", "account", "region", "vpcs", "prefix-lists", "aws-public-ranges",
+        "aws-resources", "internet-gateways", "egress-only-internet-gateways", "vpn-gateways", "subnets",
+        "route-tables", "security-groups", "network-acls", "nat-gateways", "instances", "network-interfaces",
+        "lambda-functions", "endpoints", "peering-connections", "transit-gateways",
+    ]
+
+    init(reader: YAMLReader) { self.reader = reader }
+
+    mutating func build(_ root: Node) {
+        guard let fields = reader.fields(root, path: "", allowed: Self.sections) else { return }
+        guard let version = fields["version"] else {
+            reader.error("missing 'version' (this build reads version \(supportedScenarioVersion))", at: root, path: "version")
+            return
+        }
+        guard let number = reader.integer(version.value, path: version.path, in: 1...Int.max) else { return }
+        guard number <= supportedScenarioVersion else {
+            reader.error(
+                "scenario version \(number) is newer than this build reads (highest supported: \(supportedScenarioVersion))",
+                at: version.value, path: version.path)
+            return
+        }
+        if let account = fields["account"] { topology.account = reader.string(account.value, path: account.path) ?? "" }
+        if let region = fields["region"] { topology.region = reader.string(region.value, path: region.path) ?? "" }
+
+        func each(_ section: String, _ body: (inout ScenarioBuilder, String, Node, String) -> Void) {
+            guard let node = fields[section] else { return }
+            guard let entries = reader.mapping(node.value, path: node.path) else { return }
+            for entry in entries { body(&self, entry.key, entry.value, entry.path) }
+        }
+        each("vpcs") { $0.readVPC($1, $2, $3) }
+        each("prefix-lists") { $0.readPrefixList($1, $2, $3) }
+        if let ranges = fields["aws-public-ranges"] { readPublicRanges(ranges.value, ranges.path) }
+        each("aws-resources") { $0.readAWSResource($1, $2, $3) }
+        each("internet-gateways") { $0.readGateway($1, $2, $3, kind: .internetGateway) }
+        each("egress-only-internet-gateways") { $0.readGateway($1, $2, $3, kind: .egressOnlyGateway) }
+        each("vpn-gateways") { $0.readGateway($1, $2, $3, kind: .vpnGateway) }
+        each("subnets") { $0.readSubnet($1, $2, $3) }
+        each("security-groups") { $0.declareSecurityGroup($1, $2, $3) }
+        each("security-groups") { $0.readSecurityGroupRules($1, $2, $3) }
+        each("network-acls") { $0.readNetworkACL($1, $2, $3) }
+        each("route-tables") { $0.declareRouteTable($1, $2, $3) }
+        each("nat-gateways") { $0.readNATGateway($1, $2, $3) }
+        each("instances") { $0.readInstance($1, $2, $3) }
+        each("network-interfaces") { $0.readStandaloneInterface($1, $2, $3) }
+        each("lambda-functions") { $0.readLambda($1, $2, $3) }
+        each("peering-connections") { $0.readPeering($1, $2, $3) }
+        each("transit-gateways") { $0.readTransitGateway($1, $2, $3) }
+        addDefaults()
+        for pending in pendingRoutes { readRoutes(table: pending.table, pending.node, pending.path) }
+        each("endpoints") { $0.readEndpoint($1, $2, $3) }
+        topology.rebuildIndexes()
+        if !reader.hasErrors { validate() }
+    }
+
+    // MARK: - names
+
+    /// Registers `name` (and `id`) for a resource; reports a duplicate with where the first was declared.
+    mutating func register(_ name: String, id: String, kind: ResourceKind, index: Int, path: String) {
+        for key in Set([name, id]) {
+            if let existing = names[key] {
+                let line = reader.position(of: existing.path).map { " at line \($0.line)" } ?? ""
+                reader.error(
+                    "duplicate name '\(key)': already used by the \(existing.kind.rawValue) declared\(line) (\(existing.path))",
+                    path: path)
+                continue
+            }
+            names[key] = (kind, index, path)
+        }
+        paths[kind, default: [:]][index] = path
+    }
+
+    /// The resource a reference names, if it exists and is one of `kinds`.
+    func lookup(_ node: Node, path: String, as kinds: [ResourceKind]) -> (kind: ResourceKind, index: Int)? {
+        guard let name = reader.string(node, path: path) else { return nil }
+        let expected = kinds.map(\.rawValue).joined(separator: " or ")
+        guard let found = names[name] else {
+            let candidates = names.filter { kinds.contains($0.value.kind) }.map(\.key).sorted()
+            let hint = closest(name, in: candidates).map { " (did you mean '\($0)'?)" } ?? ""
+            reader.error("'\(name)' does not name any \(expected) in this scenario\(hint)", at: node, path: path)
+            return nil
+        }
+        guard kinds.contains(found.kind) else {
+            reader.error("'\(name)' is a \(found.kind.rawValue), but a \(expected) is needed here", at: node, path: path)
+            return nil
+        }
+        return (found.kind, found.index)
+    }
+
+    func lookupIndex<T>(_ node: Node, path: String, _ kind: ResourceKind) -> ResourceIndex<T>? {
+        lookup(node, path: path, as: [kind]).map { ResourceIndex<T>($0.index) }
+    }
+
+    /// A label from an optional `id` field, else a generated ID.
+    func label(_ name: String, _ fields: [String: (value: Node, path: String)], prefix: String) -> ResourceLabel {
+        if let id = fields["id"], let text = reader.string(id.value, path: id.path) {
+            if !text.hasPrefix("\(prefix)-") {
+                reader.error("an ID here must start with '\(prefix)-'", at: id.value, path: id.path)
+            }
+            return ResourceLabel(id: text, name: name)
+        }
+        return ResourceLabel(id: ResourceID.make(prefix: prefix, name: name), name: name)
+    }
+
+    func stringList(_ node: Node?, path: String) -> [(String, Node, String)] {
+        guard let node else { return [] }
+        return reader.sequence(node, path: path).compactMap { item in
+            reader.string(item.value, path: item.path).map { ($0, item.value, item.path) }
+        }
+    }
+}

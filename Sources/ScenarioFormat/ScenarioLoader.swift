@@ -1,0 +1,61 @@
+import PathCore
+import VPCTopology
+import Yams
+
+/// The highest scenario `version` this build reads.
+public let supportedScenarioVersion = 1
+
+/// A scenario that could not be loaded: every problem found, in document order.
+public struct ScenarioError: Error, Sendable, CustomStringConvertible {
+    public var diagnostics: [Diagnostic]
+    public var description: String { diagnostics.map(\.description).joined(separator: "\n") }
+}
+
+/// Loads the human-written YAML scenario format (docs/scenario-format.md) into a ``Topology``.
+public enum ScenarioLoader {
+    /// Parses and validates `text`; all problems are collected and thrown together.
+    /// - Parameters:
+    ///   - text: the YAML document.
+    ///   - file: the name used in diagnostics.
+    /// - Returns: the topology and any warnings.
+    public static func load(_ text: String, file: String) throws(ScenarioError) -> (Topology, [Diagnostic]) {
+        let reader = YAMLReader(file: file)
+        let root: Node
+        do {
+            guard let node = try Yams.compose(yaml: text) else {
+                throw ScenarioError(diagnostics: [
+                    Diagnostic(severity: .error, file: file, line: 1, column: 1, path: "", message: "the file is empty")
+                ])
+            }
+            root = node
+        } catch let error as ScenarioError {
+            throw error
+        } catch {
+            throw ScenarioError(diagnostics: [yamlSyntaxDiagnostic(error, file: file)])
+        }
+        var builder = ScenarioBuilder(reader: reader)
+        builder.build(root)
+        if reader.hasErrors { throw ScenarioError(diagnostics: reader.diagnostics) }
+        return (builder.topology, reader.diagnostics)
+    }
+
+    /// A YAML syntax error as a diagnostic with line and column.
+    static func yamlSyntaxDiagnostic(_ error: any Error, file: String) -> Diagnostic {
+        if let yamlError = error as? YamlError {
+            switch yamlError {
+            case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
+                .composer(let context, let problem, let mark, _):
+                let text = [context?.text, problem].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: " ")
+                return Diagnostic(severity: .error, file: file, line: mark.line, column: mark.column, path: "", message: "YAML syntax: \(text)")
+            case .duplicatedKeysInMapping(let duplicates, let context):
+                let mark = context.mark
+                return Diagnostic(
+                    severity: .error, file: file, line: mark.line, column: mark.column, path: "",
+                    message: "duplicate keys in one mapping: \(duplicates.joined(separator: ", "))")
+            default:
+                break
+            }
+        }
+        return Diagnostic(severity: .error, file: file, line: nil, column: nil, path: "", message: "YAML: \(error)")
+    }
+}

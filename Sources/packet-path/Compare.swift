@@ -1,0 +1,77 @@
+import ArgumentParser
+import PathClassifier
+import PathReporters
+import VPCTopology
+
+extension PacketPath {
+    /// Classifies the same flows against two topologies and shows what changed.
+    struct Compare: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Classify the same flows against two topologies (before and after a change) side by side.")
+
+        /// The topology before the change.
+        @Option(help: ArgumentHelp("The network before the change (YAML scenario).", valueName: "file"))
+        var before: String
+
+        /// The topology after the change.
+        @Option(help: ArgumentHelp("The network after the change (YAML scenario).", valueName: "file"))
+        var after: String
+
+        /// The YAML flow file.
+        @Option(help: ArgumentHelp("Synthetic flows: a YAML flow file.", valueName: "file"))
+        var flows: String
+
+        func run() throws {
+            let requests = try loadFlows(flows)
+            let sides = try [before, after].map { path in
+                let topology = try loadTopology(path)
+                let resolved = try resolveFlows(requests, file: flows, topology: topology)
+                let classifier = Classifier(topology: topology)
+                return resolved.map { (flow: $0, classification: classifier.classify($0.header, from: $0.source)) }
+            }
+            var changed = 0
+            for (index, request) in requests.enumerated() {
+                let old = sides[0][index]
+                let new = sides[1][index]
+                let name = request.name ?? "\(request.from) → \(request.to)"
+                let differs = old.classification.reason != new.classification.reason
+                    || old.classification.decisiveHop?.resource != new.classification.decisiveHop?.resource
+                if differs { changed += 1 }
+                print("\(differs ? "*" : " ") \(name)")
+                for (label, side) in [("before", old), ("after", new)] {
+                    let c = side.classification
+                    let via = c.decisiveHop.map { " via \($0.resource)" } ?? ""
+                    print("    \(label.rightPadded(to: 7)) \(TextReporter.packet(side.flow.header).rightPadded(to: 44))  \(c.verdict.rawValue.rightPadded(to: 8)) \(c.reason.rawValue)\(via)")
+                    if let route = c.hops.last(where: { $0.kind == .routeTable }) {
+                        print("            \(route.resource.description): \(route.detail)")
+                    }
+                }
+            }
+            print("")
+            print("\(changed) of \(requests.count) flow\(requests.count == 1 ? "" : "s") changed")
+        }
+    }
+
+    /// Checks a scenario and reports every problem.
+    struct Validate: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Check a scenario (and optionally a flow file) and report every problem with file, line and key path.")
+
+        @OptionGroup var options: TopologyOptions
+
+        /// An optional flow file to check against the topology.
+        @Option(help: ArgumentHelp("Also check that every flow of this file resolves.", valueName: "file"))
+        var flows: String?
+
+        func run() throws {
+            let topology = try options.load()
+            if let flows { _ = try resolveFlows(try loadFlows(flows), file: flows, topology: topology) }
+            print(
+                "\(options.topology): ok: \(topology.vpcs.count) VPC(s), \(topology.subnets.count) subnet(s), \(topology.routeTables.count) route table(s), \(topology.interfaces.count) interface(s)")
+        }
+    }
+}
+
+extension String {
+    func rightPadded(to width: Int) -> String { count >= width ? self : self + String(repeating: " ", count: width - count) }
+}

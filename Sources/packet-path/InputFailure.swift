@@ -1,0 +1,44 @@
+import ArgumentParser
+import Foundation
+import VPCTopology
+
+/// Exit statuses from sysexits.h (docs/cli.md).
+enum ExitStatus {
+    static let badInput = ExitCode(65)
+    static let cannotRead = ExitCode(66)
+    static let cannotWrite = ExitCode(73)
+}
+
+/// Writes `text` and a newline to standard error.
+func printError(_ text: String) {
+    FileHandle.standardError.write(Data((text + "\n").utf8))
+}
+
+/// Prints diagnostics to standard error, errors and warnings alike, in document order.
+func report(_ diagnostics: [Diagnostic]) {
+    for diagnostic in diagnostics { printError(diagnostic.description) }
+    let errors = diagnostics.filter { $0.severity == .error }.count
+    if errors > 0 { printError("\(errors) error\(errors == 1 ? "" : "s")") }
+}
+
+/// Reads a whole text file, or exits 66 naming it.
+func readText(_ path: String) throws -> String {
+    var isDirectory: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+        printError("\(path): error: no such file")
+        throw ExitStatus.cannotRead
+    }
+    guard !isDirectory.boolValue else {
+        printError("\(path): error: is a directory; a YAML scenario file is expected here")
+        throw ExitStatus.cannotRead
+    }
+    guard let data = FileManager.default.contents(atPath: path) else {
+        printError("\(path): error: cannot read the file")
+        throw ExitStatus.cannotRead
+    }
+    guard let text = String(data: data, encoding: .utf8) else {
+        printError("\(path): error: not UTF-8 text")
+        throw ExitStatus.badInput
+    }
+    return text
+}

@@ -1,0 +1,16 @@
+import ArgumentParser
+
+/// The `packet-path` command: which way does this traffic really go?
+@main
+struct PacketPath: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "packet-path",
+        abstract: "Classify AWS VPC traffic as private, internet (via an internet gateway) or dropped, hop by hop.",
+        discussion: """
+            Exit status: 0 when the run completes (dropped packets are results, not errors), \
+            64 for a usage error, 65 for bad input (a broken scenario or flow file), 66 when an input cannot be read.
+            """,
+        version: "0.1.0",
+        subcommands: [Trace.self, Replay.self, Compare.self, Validate.self]
+    )
+}

@@ -1,0 +1,84 @@
+import ArgumentParser
+import PathClassifier
+import PathCore
+import PathReporters
+import VPCTopology
+
+extension PacketPath {
+    /// Explains one flow hop by hop.
+    struct Trace: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Explain one flow hop by hop: interface, security group, network ACL, route, gateway or endpoint.")
+
+        @OptionGroup var options: TopologyOptions
+
+        /// The sender: an instance, interface or VPC-attached Lambda function name, or an address.
+        @Option(help: ArgumentHelp("The sender: an instance, interface or VPC-attached Lambda function name, or an IP.", valueName: "name|ip"))
+        var from: String
+
+        /// The receiver: a name, an address, or an AWS service.
+        @Option(help: ArgumentHelp("The receiver: a name, an IP, or an AWS service (s3, dynamodb, lambda, com.amazonaws.REGION.SERVICE).", valueName: "name|ip|service"))
+        var to: String
+
+        /// The IP protocol.
+        @Option(name: .customLong("protocol"), help: ArgumentHelp("tcp, udp, icmp, icmpv6 or a protocol number.", valueName: "protocol"))
+        var protocolName: String = "tcp"
+
+        /// Destination port for TCP/UDP.
+        @Option(help: "Destination port (default: the service's port, else 443).")
+        var port: UInt16?
+
+        /// Source port for TCP/UDP.
+        @Option(name: .customLong("source-port"), help: "Source port (default: 40000, an ephemeral port).")
+        var sourcePort: UInt16?
+
+        /// ICMP type.
+        @Option(name: .customLong("icmp-type"), help: "ICMP type (default: echo request).")
+        var icmpType: UInt8?
+
+        /// Resolve names to IPv6 addresses.
+        @Flag(name: .customLong("ipv6"), help: "Resolve names to IPv6 addresses.")
+        var ipv6 = false
+
+        /// Output format.
+        @Option(help: "Output format: text or json.")
+        var format: TraceFormat = .text
+
+        enum TraceFormat: String, ExpressibleByArgument, CaseIterable {
+            case text
+            case json
+        }
+
+        func validate() throws {
+            guard let number = IPProtocolNumber(name: protocolName) else {
+                throw ValidationError("'--protocol \(protocolName)' is not tcp, udp, icmp, icmpv6 or a number 0-255")
+            }
+            if !number.hasPorts && (port != nil || sourcePort != nil) {
+                throw ValidationError("'--port' and '--source-port' apply to tcp and udp only")
+            }
+            if !number.isICMP && icmpType != nil { throw ValidationError("'--icmp-type' applies to icmp and icmpv6 only") }
+        }
+
+        func run() throws {
+            let topology = try options.load()
+            let request = FlowRequest(
+                from: from, to: to, protocolNumber: IPProtocolNumber(name: protocolName)!, port: port, sourcePort: sourcePort,
+                icmpType: icmpType, family: ipv6 ? .ipv6 : .ipv4)
+            let flow: ResolvedFlow
+            do {
+                flow = try NameResolver(topology: topology).resolve(request, ordinal: 0)
+            } catch {
+                printError("error: \(error)")
+                throw ExitStatus.badInput
+            }
+            let classification = Classifier(topology: topology).classify(flow.header, from: flow.source)
+            let record = PacketRecord(frame: 1, header: flow.header, classification: classification, flow: "\(from) → \(to)")
+            switch format {
+            case .text:
+                print(TextReporter.trace(record, title: "\(from) → \(to)", dnsAnswer: flow.dnsAnswer))
+            case .json:
+                print(JSONLinesReporter.trace(record, dnsAnswer: flow.dnsAnswer))
+            }
+        }
+    }
+}
