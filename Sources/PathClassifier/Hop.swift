@@ -58,7 +58,9 @@ public struct Classification: Sendable, Hashable {
     /// The hop that decided: where a dropped packet stopped, else the last component it crossed
     /// (the gateway, endpoint or interface), not the informational service label after it.
     public var decisiveHop: Hop? {
-        if verdict == .dropped { return hops.last }
-        return hops.last { $0.kind != .awsService } ?? hops.last
+        guard verdict != .dropped, hops.count >= 2, hops[hops.count - 1].kind == .awsService,
+            hops[hops.count - 2].kind != .source
+        else { return hops.last }
+        return hops[hops.count - 2]
     }
 }

@@ -89,6 +89,8 @@ final class YAMLReader {
                 remember(item, at: itemPath)
                 return (item, itemPath)
             }
+        case .scalar(let scalar) where node.null != nil || (scalar.string.isEmpty && scalar.style == .plain):
+            return []  // `routes:` with nothing after it is an empty list
         case .scalar:
             return [(node, path)]
         default:
