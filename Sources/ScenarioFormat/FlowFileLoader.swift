@@ -41,7 +41,7 @@ public enum FlowFileLoader {
                 reader.error("missing 'flows' (a list of flows)", at: root, path: "flows")
             }
         }
-        if reader.hasErrors { throw ScenarioError(diagnostics: reader.diagnostics) }
+        if reader.hasErrors { throw ScenarioError(diagnostics: ScenarioLoader.inDocumentOrder(reader.diagnostics)) }
         return flows
     }
 

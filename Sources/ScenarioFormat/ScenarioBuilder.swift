@@ -94,7 +94,7 @@ struct ScenarioBuilder {
         for pending in pendingRoutes { readRoutes(table: pending.table, pending.node, pending.path) }
         each("endpoints") { $0.readEndpoint($1, $2, $3) }
         topology.rebuildIndexes()
-        if !reader.hasErrors { validate() }
+        validate()
     }
 
     // MARK: - names
@@ -117,7 +117,7 @@ struct ScenarioBuilder {
     /// The resource a reference names, if it exists and is one of `kinds`.
     func lookup(_ node: Node, path: String, as kinds: [ResourceKind]) -> (kind: ResourceKind, index: Int)? {
         guard let name = reader.string(node, path: path) else { return nil }
-        let expected = kinds.map(\.rawValue).joined(separator: " or ")
+        let expected = kinds.count > 2 ? "route target" : kinds.map(\.rawValue).joined(separator: " or ")
         guard let found = names[name] else {
             let candidates = names.filter { kinds.contains($0.value.kind) }.map(\.key).sorted()
             let hint = closest(name, in: candidates).map { " (did you mean '\($0)'?)" } ?? ""

@@ -35,8 +35,18 @@ public enum ScenarioLoader {
         }
         var builder = ScenarioBuilder(reader: reader)
         builder.build(root)
-        if reader.hasErrors { throw ScenarioError(diagnostics: reader.diagnostics) }
-        return (builder.topology, reader.diagnostics)
+        let diagnostics = inDocumentOrder(reader.diagnostics)
+        if reader.hasErrors { throw ScenarioError(diagnostics: diagnostics) }
+        return (builder.topology, diagnostics)
+    }
+
+    /// Diagnostics sorted by position, those without one last, otherwise in the order found.
+    static func inDocumentOrder(_ diagnostics: [Diagnostic]) -> [Diagnostic] {
+        diagnostics.enumerated().sorted { a, b in
+            let la = (a.element.line ?? Int.max, a.element.column ?? 0, a.offset)
+            let lb = (b.element.line ?? Int.max, b.element.column ?? 0, b.offset)
+            return la < lb
+        }.map(\.element)
     }
 
     /// A YAML syntax error as a diagnostic with line and column.
