@@ -1,0 +1,98 @@
+import Foundation
+import Testing
+
+/// The binary's contract: exit statuses, trace output, files written atomically.
+@Suite("packet-path command line")
+struct CommandTests {
+    @Test("trace on the seed after-scenario names the gateway endpoint route pl- → vpce-")
+    func traceS3() throws {
+        let result = try CLIRunner.run(["trace", "--topology", "Scenarios/seed/after.yaml", "--from", "alpha5", "--to", "s3"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let route = try #require(result.stdout.split(separator: "\n").first { $0.contains("route-table") })
+        #expect(route.contains("route pl-") && route.contains("→ vpce-") && route.contains("(s3-gw)"))
+        #expect(result.stdout.contains("verdict: PRIVATE  reason: gateway-endpoint"))
+    }
+
+    @Test("trace --format json is one object with the packet contract inside")
+    func traceJSON() throws {
+        let result = try CLIRunner.run([
+            "trace", "--topology", "Scenarios/seed/before.yaml", "--from", "alpha5", "--to", "s3delta", "--format", "json",
+        ])
+        #expect(result.status == 0, "\(result.stderr)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let packet = try #require(object["packet"] as? [String: Any])
+        #expect(packet["verdict"] as? String == "internet")
+        #expect(packet["reason"] as? String == "igw-direct")
+        let path = try #require(packet["path"] as? [[String: Any]])
+        #expect(path.contains { ($0["id"] as? String)?.hasPrefix("igw-") == true })
+        #expect((object["dns"] as? String)?.contains("s3delta") == true)
+    }
+
+    @Test("the demo comparison shows S3, DynamoDB and Lambda moving from the internet gateway to endpoints")
+    func compare() throws {
+        let result = try CLIRunner.run([
+            "compare", "--before", "Scenarios/seed/before.yaml", "--after", "Scenarios/seed/after.yaml", "--flows",
+            "Scenarios/seed/flows.yaml",
+        ])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("3 of 5 flows changed"))
+        let lines = result.stdout.split(separator: "\n").map(String.init)
+        for service in ["Lambda lf6c", "S3 bucket s3delta", "DynamoDB table dy_epsilon"] {
+            let start = try #require(lines.firstIndex { $0.contains(service) })
+            #expect(lines[start + 1].contains("internet") && lines[start + 1].contains("igw-"))
+            #expect(lines[start + 3].contains("private") && lines[start + 3].contains("vpce-"))
+        }
+    }
+
+    @Test("a scenario with ten mistakes: ten diagnostics on stderr, exit 65")
+    func tenMistakes() throws {
+        let fixture = "Tests/ScenarioFormatTests/Fixtures/ten-mistakes.yaml"
+        let result = try CLIRunner.run(["validate", "--topology", fixture])
+        #expect(result.status == 65)
+        let diagnostics = result.stderr.split(separator: "\n").filter { $0.hasPrefix("\(fixture):") && $0.contains(": error: ") }
+        #expect(diagnostics.count == 10, "\(result.stderr)")
+        #expect(result.stdout.isEmpty)
+    }
+
+    @Test("exit statuses: 64 usage, 65 bad input, 66 unreadable input")
+    func exitStatuses() throws {
+        #expect(try CLIRunner.run(["trace", "--topology", "Scenarios/seed/after.yaml"]).status == 64)
+        #expect(try CLIRunner.run(["trace", "--topology", "Scenarios/seed/after.yaml", "--from", "alpha5", "--to", "s3", "--protocol", "xyz"]).status == 64)
+        let unknown = try CLIRunner.run(["trace", "--topology", "Scenarios/seed/after.yaml", "--from", "alpha6", "--to", "s3"])
+        #expect(unknown.status == 65)
+        #expect(unknown.stderr.contains("'alpha6'"))
+        let missing = try CLIRunner.run(["replay", "--topology", "no/such.yaml", "--flows", "Scenarios/seed/flows.yaml"])
+        #expect(missing.status == 66)
+        #expect(missing.stderr.contains("no/such.yaml"))
+    }
+
+    @Test("replay --output writes the file whole, and leaves nothing behind on bad input")
+    func atomicOutput() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("packet-path-cli-\(getpid())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let output = directory.appendingPathComponent("out.jsonl").path
+        let ok = try CLIRunner.run([
+            "replay", "--topology", "Scenarios/seed/after.yaml", "--flows", "Scenarios/seed/flows.yaml", "--format", "jsonl",
+            "--output", output,
+        ])
+        #expect(ok.status == 0, "\(ok.stderr)")
+        let lines = try String(contentsOfFile: output, encoding: .utf8).split(separator: "\n")
+        #expect(lines.count == 12)  // 3 + 3 + 3 + 1 + 2 packets: every packet accounted for
+        let frames = try lines.map { line -> Int in
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+            for key in ["frame", "src", "dst", "protocol", "srcPort", "dstPort", "verdict", "reason", "path"] {
+                #expect(object.keys.contains(key), "missing \(key)")
+            }
+            return try #require(object["frame"] as? Int)
+        }
+        #expect(frames == Array(1...12))
+        let bad = directory.appendingPathComponent("bad.jsonl").path
+        let failed = try CLIRunner.run([
+            "replay", "--topology", "Tests/ScenarioFormatTests/Fixtures/ten-mistakes.yaml", "--flows", "Scenarios/seed/flows.yaml",
+            "--output", bad,
+        ])
+        #expect(failed.status == 65)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == ["out.jsonl"])
+    }
+}

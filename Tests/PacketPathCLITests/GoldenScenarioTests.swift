@@ -1,0 +1,61 @@
+import Foundation
+import Testing
+
+/// Every bundled scenario replayed through the binary and compared with its reviewed expected
+/// output. Set PACKETPATH_UPDATE_GOLDEN=1 to rewrite the files, then review the diff before committing.
+@Suite("Scenario golden files")
+struct GoldenScenarioTests {
+    struct Case: CustomTestStringConvertible, Sendable {
+        var topology: String
+        var flows: String
+        var expected: String
+        var format: String
+        var testDescription: String { "\(topology) (\(format))" }
+    }
+
+    static let cases: [Case] = [
+        ("Scenarios/seed/before.yaml", "Scenarios/seed/flows.yaml", "Scenarios/seed/expected/before"),
+        ("Scenarios/seed/after.yaml", "Scenarios/seed/flows.yaml", "Scenarios/seed/expected/after"),
+        ("Scenarios/lambda-in-vpc/scenario.yaml", "Scenarios/lambda-in-vpc/flows.yaml", "Scenarios/lambda-in-vpc/expected/replay"),
+        ("Scenarios/multi-tier/scenario.yaml", "Scenarios/multi-tier/flows.yaml", "Scenarios/multi-tier/expected/replay"),
+    ].flatMap { topology, flows, expected in
+        ["txt", "jsonl", "csv"].map { Case(topology: topology, flows: flows, expected: "\(expected).\($0)", format: $0) }
+    }
+
+    @Test("replay matches the reviewed expected output", arguments: cases)
+    func replay(_ golden: Case) throws {
+        let format = golden.format == "txt" ? "text" : golden.format
+        let result = try CLIRunner.run(["replay", "--topology", golden.topology, "--flows", golden.flows, "--format", format])
+        #expect(result.status == 0, "\(result.stderr)")
+        let url = CLIRunner.packageRoot.appendingPathComponent(golden.expected)
+        if ProcessInfo.processInfo.environment["PACKETPATH_UPDATE_GOLDEN"] == "1" {
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try result.stdout.write(to: url, atomically: true, encoding: .utf8)
+            return
+        }
+        let expected = try String(contentsOf: url, encoding: .utf8)
+        if expected != result.stdout {
+            Issue.record("\(golden.expected) differs from the output:\n\(try unifiedDiff(expected, result.stdout))")
+        }
+    }
+
+    /// `diff -u` of the two texts, for a readable failure.
+    func unifiedDiff(_ expected: String, _ actual: String) throws -> String {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("packet-path-golden-\(getpid())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let a = directory.appendingPathComponent("expected")
+        let b = directory.appendingPathComponent("actual")
+        try expected.write(to: a, atomically: true, encoding: .utf8)
+        try actual.write(to: b, atomically: true, encoding: .utf8)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/diff")
+        process.arguments = ["-U5", a.path, b.path]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(decoding: data, as: UTF8.self)
+    }
+}
