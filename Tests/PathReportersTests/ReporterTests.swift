@@ -1,0 +1,86 @@
+import Foundation
+import PathClassifier
+import PathCore
+import PathReporters
+import Testing
+import VPCTopology
+
+@Suite("Reporters")
+struct ReporterTests {
+    static let header = PacketHeader(
+        source: IPAddress("10.0.7.10")!, destination: IPAddress("2600::1")!, protocolNumber: .tcp, sourcePort: 40000,
+        destinationPort: 443)
+
+    static func record(reason: Reason, detail: String = "route 0.0.0.0/0 → igw-1", flow: String? = "a \"quoted\", flow")
+        -> PacketRecord
+    {
+        let hops = [
+            Hop(kind: .source, resource: ResourceLabel(id: "eni-1", name: "a1/eth0"), detail: "10.0.7.10"),
+            Hop(kind: .routeTable, resource: ResourceLabel(id: "rtb-1"), detail: detail, passed: reason.verdict != .dropped),
+        ]
+        return PacketRecord(
+            frame: 7, header: header, classification: Classification(reason: reason, hops: hops, notes: ["tab\there"]), flow: flow)
+    }
+
+    @Test("JSONL is valid JSON with the stable keys, escaping quotes, control characters and non-ASCII")
+    func jsonLines() throws {
+        let line = JSONLinesReporter.line(Self.record(reason: .noRoute, detail: "line\nbreak \u{1} ✓"))
+        #expect(!line.contains("\n"))
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+        #expect(object["frame"] as? Int == 7)
+        #expect(object["dst"] as? String == "2600::1")
+        #expect(object["verdict"] as? String == "dropped")
+        #expect(object["reason"] as? String == "no-route")
+        #expect(object["flow"] as? String == "a \"quoted\", flow")
+        let path = try #require(object["path"] as? [[String: Any]])
+        #expect(path[1]["detail"] as? String == "line\nbreak \u{1} ✓")
+        #expect(path[1]["passed"] as? Bool == false)
+        #expect(path[1]["name"] is NSNull)
+        #expect((object["notes"] as? [String]) == ["tab\there"])
+    }
+
+    @Test("JSONL uses null for ports a protocol does not have")
+    func nullPorts() throws {
+        var record = Self.record(reason: .local)
+        record.header = PacketHeader(source: IPAddress("10.0.0.1")!, destination: IPAddress("10.0.0.2")!, protocolNumber: .icmp, icmpType: 8, icmpCode: 0)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(JSONLinesReporter.line(record).utf8)) as? [String: Any])
+        #expect(object["srcPort"] is NSNull && object["dstPort"] is NSNull)
+        #expect(object["icmpType"] as? Int == 8)
+    }
+
+    @Test("CSV quotes fields holding commas and quotes (RFC 4180)")
+    func csv() {
+        let line = CSVReporter.line(Self.record(reason: .igwDirect))
+        #expect(line == "7,10.0.7.10,2600::1,tcp,40000,443,internet,igw-direct,rtb-1,\"a \"\"quoted\"\", flow\"")
+        #expect(CSVReporter.header.split(separator: ",").count == line.split(separator: ",").count - 1)  // the flow holds a comma
+    }
+
+    @Test("text lines show IPv6 endpoints in brackets, the verdict, reason and where it ended")
+    func textLine() {
+        let line = TextReporter.line(Self.record(reason: .noRoute))
+        #expect(line.contains("10.0.7.10:40000 → [2600::1]:443 tcp"))
+        #expect(line.contains("dropped   no-route via rtb-1"))
+    }
+
+    @Test("the summary counts every packet once, per verdict and per reason")
+    func summary() {
+        var summary = Summary()
+        for reason in [Reason.local, .local, .noRoute, .igwViaNAT] {
+            summary.add(Classification(reason: reason, hops: [], notes: []))
+        }
+        #expect(summary.packets == 4)
+        #expect(summary.byVerdict == [.private: 2, .dropped: 1, .internet: 1])
+        let text = summary.text()
+        #expect(text.hasPrefix("summary: 4 packets"))
+        #expect(text.contains("private   local"))
+    }
+
+    @Test("every reason has a verdict, rules or a stated reason for none, and a Batfish disposition")
+    func reasonVocabulary() {
+        for reason in Reason.allCases {
+            #expect(!reason.batfishDisposition.isEmpty)
+            #expect(reason.verdict == .dropped || reason.reachabilityAnalyzerCode == nil)
+            #expect(!reason.rules.isEmpty || reason == .loop, "\(reason)")
+        }
+    }
+}
