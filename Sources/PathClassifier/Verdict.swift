@@ -40,7 +40,6 @@ public enum Reason: String, Sendable, Hashable, CaseIterable {
     case reservedAddress = "reserved-address"
     case dnsDisabled = "dns-disabled"
     case peeringNotTransitive = "peering-not-transitive"
-    case gatewayEndpointNotExtensible = "gateway-endpoint-not-extensible"
     case gatewayEndpointProtocol = "gateway-endpoint-protocol"
     case endpointProtocol = "endpoint-protocol"
     case endpointNotAvailable = "endpoint-not-available"
@@ -84,7 +83,6 @@ public enum Reason: String, Sendable, Hashable, CaseIterable {
         case .noSuchHost: return "NO_POSSIBLE_DESTINATION"
         case .reservedAddress, .dnsDisabled, .lambdaENINotInbound, .loop, .unknownSource: return nil
         case .peeringNotTransitive: return "PCX_REQUIRES_ADDRESS_IN_VPC_CIDR"
-        case .gatewayEndpointNotExtensible: return "VPCE_GATEWAY_EGRESS_SOURCE_ADDRESS_RESTRICTION"
         case .gatewayEndpointProtocol: return "VPCE_GATEWAY_PROTOCOL_RESTRICTION"
         case .endpointProtocol: return "PROTOCOL_RESTRICTION"
         case .endpointNotAvailable, .natNotAvailable: return "BAD_STATE"
@@ -108,12 +106,56 @@ public enum Reason: String, Sendable, Hashable, CaseIterable {
         case .securityGroupEgress, .networkACLEgress, .igwNoPublicIP, .igwPrivateAddress, .sourceDestCheck,
             .gatewayEndpointProtocol, .endpointCannotInitiate, .dnsDisabled, .unknownSource:
             return "DENIED_OUT"
-        case .securityGroupIngress, .networkACLIngress, .gatewayEndpointNotExtensible, .endpointProtocol,
+        case .securityGroupIngress, .networkACLIngress, .endpointProtocol,
             .endpointNotAvailable, .lambdaENINotInbound, .natProtocol:
             return "DENIED_IN"
         case .noSuchHost: return "NEIGHBOR_UNREACHABLE"
         case .loop: return "LOOP"
         case .insufficientData: return "INSUFFICIENT_INFO"
+        }
+    }
+
+    /// One sentence saying what happened.
+    public var summary: String {
+        switch self {
+        case .local: return "Delivered to an interface in the VPC over the local route or on the same subnet."
+        case .interfaceEndpoint: return "Delivered to an interface endpoint's ENI (PrivateLink)."
+        case .gatewayEndpoint: return "Routed by a prefix-list route to a gateway endpoint (S3, DynamoDB)."
+        case .gatewayLoadBalancerEndpoint: return "Routed to a Gateway Load Balancer endpoint; the appliances behind it are not modelled."
+        case .appliance: return "Routed to a middlebox interface that accepts transit traffic; its forwarding is not modelled."
+        case .peering: return "Crossed an active VPC peering connection into the peer VPC."
+        case .transitGateway: return "Handed to a transit gateway attachment in the source's Availability Zone."
+        case .vpnGateway: return "Handed to a virtual private gateway, towards VPN or Direct Connect."
+        case .awsDNS: return "Answered by the Route 53 Resolver on the host (VPC+2, 169.254.169.253, fd00:ec2::253)."
+        case .awsLinkLocal: return "Answered by a link-local AWS service on the host (IMDS, Time Sync)."
+        case .igwDirect: return "Left through the internet gateway with the source's own public IP (or IPv6)."
+        case .igwViaNAT: return "Translated by a public NAT gateway, then left through the internet gateway."
+        case .egressOnlyIGW: return "IPv6 left through an egress-only internet gateway."
+        case .noRoute: return "No route in the route table matches the destination."
+        case .blackholeRoute: return "The best matching route is a blackhole (its target is gone)."
+        case .securityGroupEgress: return "No outbound rule of the source's security groups allows the packet."
+        case .securityGroupIngress: return "No inbound rule of the destination's security groups allows the packet."
+        case .networkACLEgress: return "The source subnet's network ACL denies the packet outbound."
+        case .networkACLIngress: return "The destination subnet's network ACL denies the packet inbound."
+        case .igwNoPublicIP: return "Routed to the internet gateway, but the source has no public IPv4 paired with its address."
+        case .igwPrivateAddress: return "Routed to the internet gateway, but the destination is RFC 1918 or RFC 6598 space."
+        case .sourceDestCheck: return "An interface with source/destination check on received a packet not addressed to it."
+        case .noSuchHost: return "No interface owns the destination address (or the owner accepts no connections)."
+        case .reservedAddress: return "The destination is an address AWS reserves or never routes (subnet reserved, link-local)."
+        case .dnsDisabled: return "The VPC's enableDnsSupport is false: the Resolver does not answer."
+        case .peeringNotTransitive: return "The destination is not inside the peer VPC: peering is not transitive."
+        case .gatewayEndpointProtocol: return "A gateway endpoint accepts only TCP and ICMP echo."
+        case .endpointProtocol: return "An interface endpoint carries TCP only."
+        case .endpointNotAvailable: return "The endpoint is not in the available state."
+        case .endpointCannotInitiate: return "An endpoint's interface only answers; it cannot initiate connections."
+        case .lambdaENINotInbound: return "A Lambda Hyperplane ENI accepts no inbound connections."
+        case .natNotAvailable: return "The NAT gateway is not available (failed, deleted, pending)."
+        case .natProtocol: return "A NAT gateway carries TCP, UDP and ICMP only."
+        case .transitGatewayAZ: return "The transit gateway attachment has no subnet in the source's Availability Zone."
+        case .gatewayState: return "The gateway or connection is detached, not active, or not attached to this VPC."
+        case .loop: return "The packet was forwarded in a loop."
+        case .insufficientData: return "A resource the packet depends on is missing from the input; packet-path does not guess."
+        case .unknownSource: return "No interface in the topology owns the source address."
         }
     }
 
@@ -144,7 +186,6 @@ public enum Reason: String, Sendable, Hashable, CaseIterable {
         case .reservedAddress: return ["R1.10", "R13.1"]
         case .dnsDisabled: return ["R13.3"]
         case .peeringNotTransitive: return ["R12.2"]
-        case .gatewayEndpointNotExtensible: return ["R4.6"]
         case .gatewayEndpointProtocol: return ["R4.7"]
         case .endpointProtocol: return ["R5.4"]
         case .endpointNotAvailable: return ["R5.5"]

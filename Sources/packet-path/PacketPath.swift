@@ -1,4 +1,5 @@
 import ArgumentParser
+import PathReporters
 
 /// The `packet-path` command: which way does this traffic really go?
 @main
@@ -11,6 +12,18 @@ struct PacketPath: ParsableCommand {
             64 for a usage error, 65 for bad input (a broken scenario or flow file), 66 when an input cannot be read.
             """,
         version: "0.1.0",
-        subcommands: [Trace.self, Replay.self, Compare.self, Validate.self]
+        subcommands: [Trace.self, Replay.self, Compare.self, Validate.self, Reasons.self]
     )
+}
+
+extension PacketPath {
+    /// Prints the closed vocabulary of reasons with their Reachability Analyzer and Batfish equivalents.
+    struct Reasons: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "List every reason code with its verdict, rules, Reachability Analyzer code and Batfish disposition.")
+
+        func run() {
+            print(ReasonTable.markdown())
+        }
+    }
 }

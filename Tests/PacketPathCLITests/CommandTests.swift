@@ -95,4 +95,12 @@ struct CommandTests {
         #expect(failed.status == 65)
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == ["out.jsonl"])
     }
+
+    @Test("docs/reasons.md holds the reason table the code prints")
+    func reasonsDocumented() throws {
+        let result = try CLIRunner.run(["reasons"])
+        #expect(result.status == 0)
+        let doc = try String(contentsOf: CLIRunner.packageRoot.appendingPathComponent("docs/reasons.md"), encoding: .utf8)
+        #expect(doc.contains(result.stdout), "regenerate the table in docs/reasons.md with `packet-path reasons`")
+    }
 }
