@@ -7,10 +7,7 @@ extension Classifier {
     func internetGateway(_ walk: inout Walk, gateway: InternetGatewayIndex, vpc: VPCIndex) -> Reason {
         let packet = walk.packet
         let label = topology[gateway].label
-        guard topology[gateway].attachedVPC == vpc else {
-            walk.hop(.internetGateway, label, "not attached to this VPC: the route is a blackhole (R7.6)", passed: false)
-            return .gatewayState
-        }
+        guard isAttached(&walk, .internetGateway, label, topology[gateway].attachedVPC, to: vpc) else { return .gatewayState }
         if SpecialAddresses.isPrivateOrShared(packet.destination) {
             walk.hop(
                 .internetGateway, label, "refuses RFC 1918 / RFC 6598 destination \(packet.destination) (R7.5)",

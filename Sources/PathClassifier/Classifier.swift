@@ -145,8 +145,7 @@ public struct Classifier: Sendable {
             return internetGateway(&walk, gateway: gateway, vpc: vpcIndex)
         case .egressOnlyInternetGateway(let gateway):
             let label = topology[gateway].label
-            guard topology[gateway].attachedVPC == vpcIndex else {
-                walk.hop(.egressOnlyInternetGateway, label, "not attached to this VPC (R7.6)", passed: false)
+            guard isAttached(&walk, .egressOnlyInternetGateway, label, topology[gateway].attachedVPC, to: vpcIndex) else {
                 return .gatewayState
             }
             guard case .v6 = packet.destination else {
@@ -176,16 +175,23 @@ public struct Classifier: Sendable {
             return transitGateway(&walk, gateway: gateway, from: subnetIndex)
         case .vpnGateway(let gateway):
             let label = topology[gateway].label
-            guard topology[gateway].attachedVPC == vpcIndex else {
-                walk.hop(.vpnGateway, label, "not attached to this VPC", passed: false)
-                return .gatewayState
-            }
+            guard isAttached(&walk, .vpnGateway, label, topology[gateway].attachedVPC, to: vpcIndex) else { return .gatewayState }
             walk.hop(.vpnGateway, label, "leaves AWS towards the VPN or Direct Connect side (not modelled)")
             return .vpnGateway
         case .missing(let id):
             walk.hop(.routeTable, ResourceLabel(id: id), "route target \(id) is missing from the input", passed: false)
             return .insufficientData
         }
+    }
+
+    /// Whether a gateway is attached to `vpc`; records the refusing hop when not (R7.6: a route to a
+    /// detached gateway is a blackhole).
+    func isAttached(_ walk: inout Walk, _ kind: HopKind, _ label: ResourceLabel, _ attached: VPCIndex?, to vpc: VPCIndex) -> Bool {
+        guard attached == vpc else {
+            walk.hop(kind, label, "not attached to this VPC: the route is a blackhole (R7.6)", passed: false)
+            return false
+        }
+        return true
     }
 
     // MARK: - delivery to an interface (R11.3)

@@ -17,102 +17,72 @@ public enum PrefixParseError: Error, Hashable, Sendable, CustomStringConvertible
     }
 }
 
-/// An IPv4 CIDR block: a network address and a prefix length 0…32, host bits zero.
-public struct IPv4Prefix: Hashable, Sendable, CustomStringConvertible {
+/// An address type held as one unsigned integer: ``IPv4Address`` (`UInt32`) or ``IPv6Address`` (`UInt128`).
+public protocol IntegerAddress: Hashable, Comparable, Sendable, CustomStringConvertible {
+    associatedtype Word: FixedWidthInteger & UnsignedInteger & Sendable
+    var rawValue: Word { get }
+    init(_ rawValue: Word)
+}
+
+extension IPv4Address: IntegerAddress {}
+extension IPv6Address: IntegerAddress {}
+
+/// A CIDR block of one family: a network address and a prefix length, host bits zero.
+/// ``IPv4Prefix`` and ``IPv6Prefix`` are its two instances.
+public struct CIDR<Address: IntegerAddress>: Hashable, Sendable, CustomStringConvertible {
     /// The network address (host bits are always zero).
-    public let network: IPv4Address
-    /// The prefix length, 0…32.
+    public let network: Address
+    /// The prefix length, 0…32 for IPv4, 0…128 for IPv6.
     public let length: UInt8
 
-    /// Creates the prefix containing `address`, clearing host bits.
+    /// The family's address width in bits.
     @inlinable
-    public init(containing address: IPv4Address, length: UInt8) {
-        precondition(length <= 32, "IPv4 prefix length must be 0...32")
-        self.network = IPv4Address(address.rawValue & IPv4Prefix.mask(length))
+    public static var maximumLength: UInt8 { UInt8(Address.Word.bitWidth) }
+
+    /// Creates the block of `length` containing `address`, clearing host bits.
+    @inlinable
+    public init(containing address: Address, length: UInt8) {
+        precondition(length <= Self.maximumLength, "prefix length out of range")
+        self.network = Address(address.rawValue & Self.mask(length))
         self.length = length
     }
 
-    /// The netmask for `length` as an integer (`/24` is `0xFFFF_FF00`).
+    /// The netmask for `length` as an integer (`/24` in IPv4 is `0xFFFF_FF00`).
     @inlinable
-    public static func mask(_ length: UInt8) -> UInt32 {
-        length == 0 ? 0 : UInt32.max << (32 - UInt32(length))
+    public static func mask(_ length: UInt8) -> Address.Word {
+        length == 0 ? 0 : Address.Word.max << (Address.Word(maximumLength) - Address.Word(length))
     }
 
     /// Whether `address` lies inside this block.
     /// - Complexity: O(1).
     @inlinable
-    public func contains(_ address: IPv4Address) -> Bool {
-        address.rawValue & IPv4Prefix.mask(length) == network.rawValue
+    public func contains(_ address: Address) -> Bool {
+        address.rawValue & Self.mask(length) == network.rawValue
     }
 
     /// Whether `other` lies entirely inside this block.
     @inlinable
-    public func contains(_ other: IPv4Prefix) -> Bool {
+    public func contains(_ other: CIDR) -> Bool {
         other.length >= length && contains(other.network)
     }
 
     /// Whether the two blocks share at least one address.
     @inlinable
-    public func overlaps(_ other: IPv4Prefix) -> Bool {
+    public func overlaps(_ other: CIDR) -> Bool {
         contains(other.network) || other.contains(network)
     }
 
-    /// The last address of the block (the broadcast address for a subnet).
+    /// The last address of the block (the broadcast address of an IPv4 subnet).
     @inlinable
-    public var last: IPv4Address { IPv4Address(network.rawValue | ~IPv4Prefix.mask(length)) }
-
-    /// The number of addresses in the block.
-    public var size: UInt64 { UInt64(1) << (32 - UInt64(length)) }
+    public var last: Address { Address(network.rawValue | ~Self.mask(length)) }
 
     public var description: String { "\(network)/\(length)" }
 }
 
-/// An IPv6 CIDR block: a network address and a prefix length 0…128, host bits zero.
-public struct IPv6Prefix: Hashable, Sendable, CustomStringConvertible {
-    /// The network address (host bits are always zero).
-    public let network: IPv6Address
-    /// The prefix length, 0…128.
-    public let length: UInt8
-
-    /// Creates the prefix containing `address`, clearing host bits.
-    @inlinable
-    public init(containing address: IPv6Address, length: UInt8) {
-        precondition(length <= 128, "IPv6 prefix length must be 0...128")
-        self.network = IPv6Address(address.rawValue & IPv6Prefix.mask(length))
-        self.length = length
-    }
-
-    /// The netmask for `length` as an integer.
-    @inlinable
-    public static func mask(_ length: UInt8) -> UInt128 {
-        length == 0 ? 0 : UInt128.max << (128 - UInt128(length))
-    }
-
-    /// Whether `address` lies inside this block.
-    /// - Complexity: O(1).
-    @inlinable
-    public func contains(_ address: IPv6Address) -> Bool {
-        address.rawValue & IPv6Prefix.mask(length) == network.rawValue
-    }
-
-    /// Whether `other` lies entirely inside this block.
-    @inlinable
-    public func contains(_ other: IPv6Prefix) -> Bool {
-        other.length >= length && contains(other.network)
-    }
-
-    /// Whether the two blocks share at least one address.
-    @inlinable
-    public func overlaps(_ other: IPv6Prefix) -> Bool {
-        contains(other.network) || other.contains(network)
-    }
-
-    /// The last address of the block.
-    @inlinable
-    public var last: IPv6Address { IPv6Address(network.rawValue | ~IPv6Prefix.mask(length)) }
-
-    public var description: String { "\(network)/\(length)" }
-}
+/// An IPv4 CIDR block.
+public typealias IPv4Prefix = CIDR<IPv4Address>
+/// An IPv6 CIDR block.
+public typealias IPv6Prefix = CIDR<IPv6Address>
 
 /// An IPv4 or IPv6 CIDR block.
 public enum IPPrefix: Hashable, Sendable, CustomStringConvertible {

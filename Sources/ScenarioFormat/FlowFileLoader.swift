@@ -11,19 +11,7 @@ public enum FlowFileLoader {
     /// Parses `text`; all problems are collected and thrown together.
     public static func load(_ text: String, file: String) throws(ScenarioError) -> [FlowRequest] {
         let reader = YAMLReader(file: file)
-        let root: Node
-        do {
-            guard let node = try Yams.compose(yaml: text) else {
-                throw ScenarioError(diagnostics: [
-                    Diagnostic(severity: .error, file: file, line: 1, column: 1, path: "", message: "the file is empty")
-                ])
-            }
-            root = node
-        } catch let error as ScenarioError {
-            throw error
-        } catch {
-            throw ScenarioError(diagnostics: [ScenarioLoader.yamlSyntaxDiagnostic(error, file: file)])
-        }
+        let root = try YAMLReader.compose(text, file: file)
         var flows: [FlowRequest] = []
         if let fields = reader.fields(root, path: "", allowed: ["version", "description", "flows"]) {
             if let version = fields["version"], let number = reader.integer(version.value, path: version.path, in: 1...Int.max),

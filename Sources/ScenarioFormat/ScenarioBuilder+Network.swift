@@ -9,14 +9,13 @@ extension ScenarioBuilder {
         guard let fields = reader.fields(node, path: path, allowed: allowed) else { return }
         var ipv4: [IPv4Prefix] = []
         var ipv6: [IPv6Prefix] = []
-        for key in ["cidrs", "ipv6-cidrs"] {
+        for (key, family) in [("cidrs", AddressFamily.ipv4), ("ipv6-cidrs", .ipv6)] {
             guard let field = fields[key] else { continue }
             for item in reader.sequence(field.value, path: field.path) {
-                switch reader.prefix(item.value, path: item.path) {
-                case .v4(let p)? where key == "cidrs": ipv4.append(p)
-                case .v6(let p)? where key == "ipv6-cidrs": ipv6.append(p)
+                switch reader.prefix(item.value, path: item.path, family: family) {
+                case .v4(let p)?: ipv4.append(p)
+                case .v6(let p)?: ipv6.append(p)
                 case nil: break
-                default: reader.error("wrong address family for '\(key)'", at: item.value, path: item.path)
                 }
             }
         }
@@ -110,21 +109,11 @@ extension ScenarioBuilder {
             if fields["vpc"] == nil { reader.error("a subnet needs 'vpc'", at: node, path: path) }
             return
         }
-        var ipv4: IPv4Prefix?
-        var ipv6: IPv6Prefix?
-        if let f = fields["cidr"] {
-            switch reader.prefix(f.value, path: f.path) {
-            case .v4(let p)?: ipv4 = p
-            case .v6?: reader.error("'cidr' is the IPv4 block; put IPv6 under 'ipv6-cidr'", at: f.value, path: f.path)
-            case nil: break
-            }
+        let ipv4 = fields["cidr"].flatMap { reader.prefix($0.value, path: $0.path, family: .ipv4) }.flatMap { prefix -> IPv4Prefix? in
+            if case .v4(let p) = prefix { return p } else { return nil }
         }
-        if let f = fields["ipv6-cidr"] {
-            switch reader.prefix(f.value, path: f.path) {
-            case .v6(let p)?: ipv6 = p
-            case .v4?: reader.error("'ipv6-cidr' must be an IPv6 block", at: f.value, path: f.path)
-            case nil: break
-            }
+        let ipv6 = fields["ipv6-cidr"].flatMap { reader.prefix($0.value, path: $0.path, family: .ipv6) }.flatMap { prefix -> IPv6Prefix? in
+            if case .v6(let p) = prefix { return p } else { return nil }
         }
         if fields["cidr"] == nil && fields["ipv6-cidr"] == nil {
             reader.error("a subnet needs 'cidr' or 'ipv6-cidr'", at: node, path: path)

@@ -20,19 +20,7 @@ public enum ScenarioLoader {
     /// - Returns: the topology and any warnings.
     public static func load(_ text: String, file: String) throws(ScenarioError) -> (Topology, [Diagnostic]) {
         let reader = YAMLReader(file: file)
-        let root: Node
-        do {
-            guard let node = try Yams.compose(yaml: text) else {
-                throw ScenarioError(diagnostics: [
-                    Diagnostic(severity: .error, file: file, line: 1, column: 1, path: "", message: "the file is empty")
-                ])
-            }
-            root = node
-        } catch let error as ScenarioError {
-            throw error
-        } catch {
-            throw ScenarioError(diagnostics: [yamlSyntaxDiagnostic(error, file: file)])
-        }
+        let root = try YAMLReader.compose(text, file: file)
         var builder = ScenarioBuilder(reader: reader)
         builder.build(root)
         let diagnostics = inDocumentOrder(reader.diagnostics)

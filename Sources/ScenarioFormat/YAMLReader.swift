@@ -12,6 +12,23 @@ final class YAMLReader {
 
     init(file: String) { self.file = file }
 
+    /// Composes `text` into a node tree; an empty document or a YAML syntax error is thrown as a
+    /// diagnostic with its line and column.
+    static func compose(_ text: String, file: String) throws(ScenarioError) -> Node {
+        let composed: Node?
+        do {
+            composed = try Yams.compose(yaml: text)
+        } catch {
+            throw ScenarioError(diagnostics: [ScenarioLoader.yamlSyntaxDiagnostic(error, file: file)])
+        }
+        guard let composed else {
+            throw ScenarioError(diagnostics: [
+                Diagnostic(severity: .error, file: file, line: 1, column: 1, path: "", message: "the file is empty")
+            ])
+        }
+        return composed
+    }
+
     var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
 
     /// Records an error at `node` (or at the recorded position of `path`).
@@ -136,6 +153,16 @@ final class YAMLReader {
             error(failure.description, at: node, path: path)
             return nil
         }
+    }
+
+    /// A strict CIDR block of one family.
+    func prefix(_ node: Node, path: String, family: AddressFamily) -> IPPrefix? {
+        guard let prefix = prefix(node, path: path) else { return nil }
+        guard prefix.family == family else {
+            error("expected an \(family == .ipv4 ? "IPv4" : "IPv6") block, got \(prefix)", at: node, path: path)
+            return nil
+        }
+        return prefix
     }
 
     func address(_ node: Node, path: String) -> IPAddress? {
