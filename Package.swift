@@ -35,12 +35,14 @@ let package = Package(
             name: "ScenarioFormat",
             dependencies: ["PathCore", "VPCTopology", "PathClassifier", .product(name: "Yams", package: "Yams")]
         ),
+        // `aws ec2 describe-*` snapshot folders and ip-ranges.json (a pure-Swift JSON parser).
+        .target(name: "EC2Snapshot", dependencies: ["PathCore", "VPCTopology"]),
         // Text, JSONL and CSV renderings of classifications.
         .target(name: "PathReporters", dependencies: ["PathCore", "VPCTopology", "PathClassifier"]),
         .executableTarget(
             name: "packet-path",
             dependencies: [
-                "PathCore", "VPCTopology", "ScenarioFormat", "PathClassifier", "PathReporters",
+                "PathCore", "VPCTopology", "ScenarioFormat", "EC2Snapshot", "PathClassifier", "PathReporters",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -57,6 +59,11 @@ let package = Package(
         .testTarget(
             name: "PathReportersTests",
             dependencies: ["PathReporters", "PathClassifier", "ScenarioFormat", "VPCTopology", "PathCore"]
+        ),
+        .testTarget(
+            name: "EC2SnapshotTests",
+            dependencies: ["EC2Snapshot", "PathClassifier", "ScenarioFormat", "VPCTopology", "PathCore"],
+            resources: [.copy("Fixtures")]
         ),
         .testTarget(name: "PacketPathCLITests", dependencies: ["packet-path"]),
     ],

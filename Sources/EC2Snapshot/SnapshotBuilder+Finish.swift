@@ -1,0 +1,85 @@
+import PathCore
+import VPCTopology
+
+/// Peering, transit gateways, VPC DNS attributes and consistency warnings.
+extension SnapshotBuilder {
+    mutating func buildPeeringAndTransit() {
+        for record in records["VpcPeeringConnections"] ?? [] {
+            guard let label = record.label("VpcPeeringConnectionId") else { continue }
+            func side(_ key: String) -> (VPCIndex?, [IPPrefix]) {
+                let info = record[key]
+                let cidrs = (info?["CidrBlockSet"]?.items ?? []).compactMap { $0["CidrBlock"]?.string.flatMap { IPPrefix($0) } }
+                    + (info?["Ipv6CidrBlockSet"]?.items ?? []).compactMap { $0["Ipv6CidrBlock"]?.string.flatMap { IPPrefix($0) } }
+                let single = info?["CidrBlock"]?.string.flatMap { IPPrefix($0) }
+                return (info?["VpcId"]?.string.flatMap { vpcByID[$0] }, cidrs.isEmpty ? [single].compactMap { $0 } : cidrs)
+            }
+            let (requester, requesterCIDRs) = side("RequesterVpcInfo")
+            let (accepter, accepterCIDRs) = side("AccepterVpcInfo")
+            var peering = PeeringConnection(
+                label: label, requester: requester, accepter: accepter, status: record["Status"]?["Code"]?.string?.lowercased() ?? "active")
+            peering.requesterCIDRs = requesterCIDRs
+            peering.accepterCIDRs = accepterCIDRs
+            peeringByID[label.id] = PeeringIndex(topology.peeringConnections.count)
+            topology.peeringConnections.append(peering)
+        }
+        for record in records["TransitGatewayVpcAttachments"] ?? [] {
+            guard let tgw = record.string("TransitGatewayId"), let vpc = record.string("VpcId").flatMap({ vpcByID[$0] }) else { continue }
+            if let state = record.string("State")?.lowercased(), state != "available" { continue }
+            if tgwByID[tgw] == nil {
+                tgwByID[tgw] = TransitGatewayIndex(topology.transitGateways.count)
+                topology.transitGateways.append(TransitGateway(label: ResourceLabel(id: tgw)))
+            }
+            let subnets = (record["SubnetIds"]?.items ?? []).compactMap { $0.string.flatMap { subnetByID[$0] } }
+            topology.transitGateways[tgwByID[tgw]!.rawValue].attachments.append(TransitGateway.Attachment(vpc: vpc, subnets: subnets))
+        }
+        // Routes read before peering and transit gateways existed name them now.
+        for t in topology.routeTables.indices {
+            for r in topology.routeTables[t].routes.indices {
+                guard case .missing(let id) = topology.routeTables[t].routes[r].target else { continue }
+                if let p = peeringByID[id] { topology.routeTables[t].routes[r].target = .peeringConnection(p) }
+                if let g = tgwByID[id] { topology.routeTables[t].routes[r].target = .transitGateway(g) }
+            }
+        }
+    }
+
+    /// DNS attributes (R13.3, R16.1): describe-vpc-attribute when present; otherwise support on
+    /// (AWS's default), and hostnames on only where an interface endpoint has private DNS, which the
+    /// API accepts only with both attributes on (R5.6).
+    mutating func finishVPCs() {
+        for v in topology.vpcs.indices {
+            let id = topology.vpcs[v].label.id
+            let privateDNS = topology.endpoints.contains { $0.vpc == VPCIndex(v) && $0.privateDNSEnabled }
+            topology.vpcs[v].dnsSupport = dnsSupport[id] ?? true
+            topology.vpcs[v].dnsHostnames = dnsHostnames[id] ?? privateDNS
+        }
+    }
+
+    /// Warnings for snapshots whose parts disagree.
+    mutating func checkConsistency() {
+        for (v, vpc) in topology.vpcs.enumerated() {
+            let record = Record(file: "", path: "Vpcs", value: .null, region: nil, account: nil)
+            if vpc.mainRouteTable == nil, topology.subnets.contains(where: { $0.vpc == VPCIndex(v) && $0.routeTable == nil }) {
+                warn(record, "\(vpc.label.id) has no main route table in the snapshot; its implicitly associated subnets cannot route")
+            }
+            if vpc.defaultNetworkACL == nil, topology.subnets.contains(where: { $0.vpc == VPCIndex(v) && $0.networkACL == nil }) {
+                warn(record, "\(vpc.label.id) has no default network ACL in the snapshot; subnets without an ACL drop as insufficient data")
+            }
+        }
+        // R4.2: the endpoint's RouteTableIds and the routes should agree; the routes win.
+        for record in records["VpcEndpoints"] ?? [] {
+            guard let id = record.string("VpcEndpointId"), let endpoint = endpointByID[id], topology[endpoint].kind == .gateway else { continue }
+            for table in topology[endpoint].routeTables where !topology[table].routes.contains(where: { $0.target == .gatewayEndpoint(endpoint) }) {
+                warn(record, "\(id) lists \(topology[table].label.id) but that table has no route to it; the route table is trusted (R4.2)")
+            }
+        }
+        // R6.1: a VPC-attached function needs a Hyperplane ENI.
+        for record in records["Functions"] ?? [] {
+            guard let name = record.string("FunctionName"), let index = lambdaByName[name],
+                  let vpc = record["VpcConfig"]?["VpcId"]?.string, !vpc.isEmpty
+            else { continue }
+            if topology[index].interfaces.isEmpty {
+                warn(record, "function \(name) is attached to \(vpc) but no Hyperplane ENI for it is in describe-network-interfaces; it cannot be a source")
+            }
+        }
+    }
+}

@@ -1,0 +1,144 @@
+import PathCore
+import VPCTopology
+
+/// Gathers records from every document, then builds the topology in dependency order.
+struct SnapshotBuilder {
+    let defaultRegion: String
+    var topology: Topology
+    var diagnostics: [Diagnostic] = []
+    /// Records by top-level key (`Vpcs`, `Subnets`, …), pages concatenated, first copy of an ID kept.
+    var records: [String: [Record]] = [:]
+    var seenIDs: Set<String> = []
+    /// Prefix-list entries by list ID.
+    var entries: [String: [Record]] = [:]
+    /// `describe-vpc-attribute` answers by VPC ID.
+    var dnsSupport: [String: Bool] = [:]
+    var dnsHostnames: [String: Bool] = [:]
+
+    var vpcByID: [String: VPCIndex] = [:]
+    var subnetByID: [String: SubnetIndex] = [:]
+    var tableByID: [String: RouteTableIndex] = [:]
+    var listByID: [String: PrefixListIndex] = [:]
+    var endpointByID: [String: EndpointIndex] = [:]
+    var interfaceByID: [String: InterfaceIndex] = [:]
+    var instanceByID: [String: InstanceIndex] = [:]
+    var lambdaByName: [String: LambdaIndex] = [:]
+    var igwByID: [String: InternetGatewayIndex] = [:]
+    var eigwByID: [String: EgressOnlyGatewayIndex] = [:]
+    var vgwByID: [String: VPNGatewayIndex] = [:]
+    var natByID: [String: NATGatewayIndex] = [:]
+    var natByInterfaceID: [String: NATGatewayIndex] = [:]
+    var groupByID: [String: SecurityGroupIndex] = [:]
+    var peeringByID: [String: PeeringIndex] = [:]
+    var tgwByID: [String: TransitGatewayIndex] = [:]
+    var endpointByInterfaceID: [String: EndpointIndex] = [:]
+
+    /// The list-valued top-level keys this importer reads, with the ID key that deduplicates pages.
+    static let listKeys: [String: String] = [
+        "Vpcs": "VpcId", "Subnets": "SubnetId", "RouteTables": "RouteTableId", "VpcEndpoints": "VpcEndpointId",
+        "NetworkInterfaces": "NetworkInterfaceId", "SecurityGroups": "GroupId", "NetworkAcls": "NetworkAclId",
+        "InternetGateways": "InternetGatewayId", "EgressOnlyInternetGateways": "EgressOnlyInternetGatewayId",
+        "NatGateways": "NatGatewayId", "VpnGateways": "VpnGatewayId", "VpcPeeringConnections": "VpcPeeringConnectionId",
+        "TransitGatewayVpcAttachments": "TransitGatewayAttachmentId", "Addresses": "AllocationId",
+        "Reservations": "ReservationId", "PrefixLists": "PrefixListId", "SecurityGroupRules": "SecurityGroupRuleId",
+        "Functions": "FunctionName",
+    ]
+    /// Keys that carry no routing facts and are read without a warning.
+    static let ignoredKeys: Set<String> = ["FlowLogs", "NextToken", "ResponseMetadata", "TransitGateways"]
+
+    init(defaultRegion: String) {
+        self.defaultRegion = defaultRegion
+        self.topology = Topology(account: "", region: defaultRegion)
+    }
+
+    mutating func warn(_ record: Record, _ message: String, field: String? = nil) {
+        diagnostics.append(
+            Diagnostic(severity: .warning, file: record.file, line: nil, column: nil, path: field.map { "\(record.path).\($0)" } ?? record.path, message: message))
+    }
+
+    // MARK: - gathering
+
+    mutating func gather(_ documents: [SnapshotDocument]) {
+        for document in documents {
+            guard let members = document.value.object else {
+                diagnostics.append(Diagnostic(severity: .warning, file: document.file, line: 1, column: 1, path: "", message: "not a JSON object: ignored"))
+                continue
+            }
+            func record(_ path: String, _ value: JSONValue) -> Record {
+                Record(file: document.file, path: path, value: value, region: document.region, account: document.account)
+            }
+            // Single-object outputs first.
+            if members["FunctionName"] != nil {
+                add("Functions", record("", document.value))
+                continue
+            }
+            if let vpc = members["VpcId"]?.string, members["EnableDnsSupport"] != nil || members["EnableDnsHostnames"] != nil {
+                if let value = members["EnableDnsSupport"]?["Value"]?.bool { dnsSupport[vpc] = value }
+                if let value = members["EnableDnsHostnames"]?["Value"]?.bool { dnsHostnames[vpc] = value }
+                continue
+            }
+            if let list = members["Entries"]?.array {
+                let id = members["PrefixListId"]?.string ?? prefixListID(inFileName: document.file)
+                guard let id else {
+                    diagnostics.append(
+                        Diagnostic(severity: .warning, file: document.file, line: nil, column: nil, path: "Entries",
+                                   message: "prefix-list entries without a list ID: name the file get-managed-prefix-list-entries.pl-….json or add PrefixListId; ignored"))
+                    continue
+                }
+                entries[id, default: []] += list.enumerated().map { record("Entries[\($0.offset)]", $0.element) }
+                continue
+            }
+            for (key, value) in members.sorted(by: { $0.key < $1.key }) {
+                if Self.ignoredKeys.contains(key) { continue }
+                guard let idKey = Self.listKeys[key], let list = value.array else {
+                    diagnostics.append(
+                        Diagnostic(severity: .warning, file: document.file, line: nil, column: nil, path: key,
+                                   message: "'\(key)' is not a describe output packet-path reads; ignored"))
+                    continue
+                }
+                for (i, item) in list.enumerated() {
+                    let r = record("\(key)[\(i)]", item)
+                    if let id = item[idKey]?.string {
+                        if seenIDs.contains("\(key)/\(id)") { continue }  // the same record on another page
+                        seenIDs.insert("\(key)/\(id)")
+                    }
+                    add(key, r)
+                }
+            }
+        }
+    }
+
+    mutating func add(_ key: String, _ record: Record) { records[key, default: []].append(record) }
+
+    /// `pl-0abc` from `get-managed-prefix-list-entries.pl-0abc.json`.
+    func prefixListID(inFileName file: String) -> String? {
+        let name = file.split(separator: "/").last.map(String.init) ?? file
+        guard let range = name.range(of: "pl-") else { return nil }
+        let id = name[range.lowerBound...].prefix { $0 == "-" || $0 == "p" || $0 == "l" || $0.isHexDigit }
+        return id.count > 3 ? String(id) : nil
+    }
+
+    // MARK: - building
+
+    mutating func build() {
+        buildVPCs()
+        buildPrefixLists()
+        buildGateways()
+        buildSubnets()
+        buildSecurityGroups()
+        buildNetworkACLs()
+        buildRouteTables()
+        buildEndpoints()
+        buildNATGateways()
+        buildInstances()
+        buildLambdaFunctions()
+        buildInterfaces()
+        completeNATGateways()
+        applyElasticIPs()
+        buildRoutes()
+        buildPeeringAndTransit()
+        finishVPCs()
+        topology.rebuildIndexes()
+        checkConsistency()
+    }
+}

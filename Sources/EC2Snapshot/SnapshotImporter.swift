@@ -1,0 +1,50 @@
+import PathCore
+import VPCTopology
+
+/// A snapshot that could not be loaded: every error (and warning) found.
+public struct SnapshotError: Error, Sendable, CustomStringConvertible {
+    public var diagnostics: [Diagnostic]
+    public var description: String { diagnostics.map(\.description).joined(separator: "\n") }
+}
+
+/// Loads a folder of `aws ec2 describe-*` (and `aws lambda get-function-configuration`) JSON into a
+/// ``Topology`` (aws-semantics.md §16). Files are recognised by their top-level key, not their
+/// name. Missing pieces are warnings; packets that need them are dropped as insufficient data.
+public enum SnapshotImporter {
+    /// - Parameters:
+    ///   - path: the snapshot folder.
+    ///   - defaultRegion: the Region when neither a `REGION/` folder nor an Availability Zone says.
+    /// - Returns: the topology and its warnings.
+    /// - Throws: ``SnapshotError`` when a file is malformed or nothing usable was found.
+    public static func load(_ path: String, defaultRegion: String = "us-east-1") throws(SnapshotError) -> (Topology, [Diagnostic]) {
+        let (documents, readDiagnostics) = SnapshotFolder.read(path)
+        var builder = SnapshotBuilder(defaultRegion: defaultRegion)
+        builder.diagnostics = readDiagnostics
+        builder.gather(documents)
+        builder.build()
+        if builder.diagnostics.contains(where: { $0.severity == .error }) {
+            throw SnapshotError(diagnostics: builder.diagnostics)
+        }
+        return (builder.topology, builder.diagnostics)
+    }
+}
+
+/// One record of a describe output, with where it came from.
+struct Record {
+    var file: String
+    var path: String
+    var value: JSONValue
+    var region: String?
+    var account: String?
+
+    subscript(key: String) -> JSONValue? { value[key] }
+    func string(_ key: String) -> String? { value[key]?.string }
+    /// The `Name` tag (`Tags`, or `TagSet` on interfaces).
+    var name: String? {
+        for tag in (value["Tags"] ?? value["TagSet"])?.items ?? [] where tag["Key"]?.string == "Name" {
+            if let name = tag["Value"]?.string, !name.isEmpty { return name }
+        }
+        return nil
+    }
+    func label(_ idKey: String) -> ResourceLabel? { string(idKey).map { ResourceLabel(id: $0, name: name) } }
+}
