@@ -28,7 +28,7 @@ extension Classifier {
                     "Lambda Hyperplane ENIs never have a public IP, even in a public subnet (R6.3)", passed: false)
                 return .igwNoPublicIP
             }
-            guard let publicAddress = interface.publicAddress(for: privateAddress) else {
+            guard let publicAddress = interface.publicAddress(for: privateAddress), interface.isAttached else {
                 let what = viaNAT ? "the NAT gateway is private: it has" : "the source has"
                 walk.hop(
                     .internetGateway, label, "\(what) no public IPv4 paired with \(privateAddress) (R7.2, R7.3)",

@@ -249,7 +249,12 @@ public struct Classifier: Sendable {
                 walk.hop(.destination, interface.label, "instance \(topology[instance].label) is \(topology[instance].state)", passed: false)
                 return .noSuchHost
             }
-        case .gatewayLoadBalancerEndpoint, .none:
+        case .none:
+            if !interface.isAttached {
+                walk.hop(.destination, interface.label, "the interface is not attached to anything: nothing receives (R7.4)", passed: false)
+                return .noSuchHost
+            }
+        case .gatewayLoadBalancerEndpoint:
             break
         }
         if let drop = securityGroupCheck(&walk, interface: destination, egress: false) { return drop }

@@ -177,3 +177,15 @@ struct GatewayRuleTests {
     }
 }
 
+
+@Suite("Interface attachment")
+struct AttachmentTests {
+    @Test("R7.3 / R7.4: a detached interface neither receives nor reaches the internet")
+    func detached() throws {
+        var lab = Lab()
+        lab.extra = "network-interfaces:\n  spare: {subnet: B, private-ip: 10.0.2.77, public-ip: 54.0.0.77}"
+        #expect(try lab.classify(from: "a1", to: "10.0.2.77").reason == .noSuchHost)
+        lab.bRoutes = "- {destination: 0.0.0.0/0, target: igw-1}"
+        #expect(try lab.classify(from: "spare", to: "8.8.8.8").reason == .igwNoPublicIP)
+    }
+}
