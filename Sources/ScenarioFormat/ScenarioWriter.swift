@@ -1,0 +1,404 @@
+import PathCore
+import VPCTopology
+
+/// Writes a ``Topology`` as a version-1 YAML scenario (docs/scenario-format.md) that loads back
+/// into a topology classifying every packet the same way. Names come from the resources' names
+/// (`Name` tags), IDs where there is none; every ID is kept.
+public struct ScenarioWriter {
+    let topology: Topology
+    /// The text being written and the warnings, shared with the section closures.
+    private final class Output {
+        var lines: [String] = []
+        var warnings: [String] = []
+    }
+    private let out = Output()
+    private var names: [String: String] = [:]
+    private var used: Set<String> = []
+
+    /// Things the format cannot say, reported to the user.
+    public var warnings: [String] { out.warnings }
+
+    public init(topology: Topology) { self.topology = topology }
+
+    /// The scenario text.
+    public mutating func yaml(title: String) -> String {
+        out.lines = [
+            "# Imported by packet-path from \(title). Names are Name tags (IDs where there is none); IDs are kept.",
+            "version: 1",
+            "account: \(q(topology.account))",
+            "region: \(q(topology.region))",
+        ]
+        assignNames()
+        writeVPCs()
+        writePrefixLists()
+        writeGateways()
+        writeSubnets()
+        writeSecurityGroups()
+        writeNetworkACLs()
+        writeRouteTables()
+        writeNATGateways()
+        writeInstances()
+        writeInterfaces()
+        writeLambdaFunctions()
+        writeEndpoints()
+        writePeeringAndTransit()
+        writePublicRanges()
+        return out.lines.joined(separator: "\n") + "\n"
+    }
+
+    // MARK: - names
+
+    /// A YAML double-quoted scalar (JSON string syntax is valid YAML).
+    func q(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case _ where scalar.value < 0x20: out += "\\x" + String(scalar.value, radix: 16).leftPadded(2)
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "\""
+    }
+
+    /// Gives every resource a unique scenario name: its own name if free, else its ID.
+    mutating func assignNames() {
+        var labels: [ResourceLabel] = []
+        labels += topology.vpcs.map(\.label) + topology.prefixLists.map(\.label) + topology.internetGateways.map(\.label)
+        labels += topology.egressOnlyGateways.map(\.label) + topology.vpnGateways.map(\.label) + topology.subnets.map(\.label)
+        labels += topology.securityGroups.map(\.label) + topology.networkACLs.map(\.label) + topology.routeTables.map(\.label)
+        labels += topology.natGateways.map(\.label) + topology.instances.map(\.label) + topology.interfaces.map(\.label)
+        labels += topology.lambdaFunctions.map(\.label) + topology.endpoints.map(\.label)
+        labels += topology.peeringConnections.map(\.label) + topology.transitGateways.map(\.label)
+        for label in labels { used.insert(label.id) }
+        for label in labels {
+            if let name = label.name, name != label.id, !name.contains("/"), !used.contains(name) {
+                names[label.id] = name
+                used.insert(name)
+            } else {
+                names[label.id] = label.id
+            }
+        }
+    }
+
+    func name(_ label: ResourceLabel) -> String { q(names[label.id] ?? label.id) }
+
+    func section(_ title: String, _ body: () -> Void) {
+        let before = out.lines.count
+        out.lines.append("\(title):")
+        body()
+        if out.lines.count == before + 1 { out.lines.removeLast() }
+    }
+
+    func list(_ items: [String]) -> String { "[" + items.joined(separator: ", ") + "]" }
+
+    // MARK: - sections
+
+    func writeVPCs() {
+        section("vpcs") {
+            for vpc in topology.vpcs {
+                var fields = ["id: \(q(vpc.label.id))", "region: \(q(vpc.region))", "cidrs: \(list(vpc.ipv4CIDRs.map { q($0.description) }))"]
+                if !vpc.ipv6CIDRs.isEmpty { fields.append("ipv6-cidrs: \(list(vpc.ipv6CIDRs.map { q($0.description) }))") }
+                fields += ["dns-support: \(vpc.dnsSupport)", "dns-hostnames: \(vpc.dnsHostnames)"]
+                if !vpc.account.isEmpty { fields.append("account: \(q(vpc.account))") }
+                out.lines.append("  \(name(vpc.label)): {\(fields.joined(separator: ", "))}")
+            }
+        }
+    }
+
+    func writePrefixLists() {
+        section("prefix-lists") {
+            for prefixList in topology.prefixLists {
+                var fields = ["id: \(q(prefixList.label.id))"]
+                if prefixList.isAWSManaged, let service = AWSService(serviceName: prefixList.prefixListName) {
+                    fields += ["aws-service: \(q(service.key))", "region: \(q(service.region))"]
+                }
+                if prefixList.entries == nil {
+                    out.warnings.append("prefix list \(prefixList.label.id) has no entries in the snapshot; written with none")
+                }
+                fields.append("cidrs: \(list((prefixList.entries ?? []).map { q($0.description) }))")
+                out.lines.append("  \(name(prefixList.label)): {\(fields.joined(separator: ", "))}")
+            }
+        }
+    }
+
+    func writeGateways() {
+        func attached(_ vpc: VPCIndex?) -> String { vpc.map { ", vpc: \(name(topology[$0].label))" } ?? "" }
+        section("internet-gateways") {
+            for g in topology.internetGateways { out.lines.append("  \(name(g.label)): {id: \(q(g.label.id))\(attached(g.attachedVPC))}") }
+        }
+        section("egress-only-internet-gateways") {
+            for g in topology.egressOnlyGateways { out.lines.append("  \(name(g.label)): {id: \(q(g.label.id))\(attached(g.attachedVPC))}") }
+        }
+        section("vpn-gateways") {
+            for g in topology.vpnGateways { out.lines.append("  \(name(g.label)): {id: \(q(g.label.id))\(attached(g.attachedVPC))}") }
+        }
+    }
+
+    func writeSubnets() {
+        section("subnets") {
+            for subnet in topology.subnets {
+                var fields = ["id: \(q(subnet.label.id))", "vpc: \(name(topology[subnet.vpc].label))", "az: \(q(subnet.availabilityZone))"]
+                if let cidr = subnet.ipv4CIDR { fields.append("cidr: \(q(cidr.description))") }
+                if let cidr = subnet.ipv6CIDR { fields.append("ipv6-cidr: \(q(cidr.description))") }
+                out.lines.append("  \(name(subnet.label)): {\(fields.joined(separator: ", "))}")
+            }
+        }
+    }
+
+    /// `protocol`, `ports`, `icmp-type`, `icmp-code` of a rule.
+    func traffic(_ match: TrafficMatch) -> [String] {
+        guard let number = match.protocolNumber else { return ["protocol: all"] }
+        var fields = ["protocol: \(q(number.description))"]
+        if number.hasPorts { fields.append("ports: \(q(match.ports.map { $0 == .all ? "all" : $0.description } ?? "all"))") }
+        if number.isICMP {
+            if let type = match.icmpType { fields.append("icmp-type: \(type)") }
+            if let code = match.icmpCode { fields.append("icmp-code: \(code)") }
+        }
+        return fields
+    }
+
+    func writeSecurityGroups() {
+        section("security-groups") {
+            for (g, group) in topology.securityGroups.enumerated() {
+                let isDefault = topology[group.vpc].defaultSecurityGroup == SecurityGroupIndex(g)
+                out.lines.append("  \(name(group.label)):")
+                out.lines.append("    id: \(q(group.label.id))")
+                out.lines.append("    vpc: \(name(topology[group.vpc].label))")
+                if isDefault { out.lines.append("    default: true") }
+                for (key, peerKey, rules) in [("ingress", "source", group.ingress), ("egress", "destination", group.egress)] {
+                    if rules.isEmpty {
+                        out.lines.append("    \(key): []")
+                        continue
+                    }
+                    out.lines.append("    \(key):")
+                    for rule in rules {
+                        let peer: String
+                        switch rule.peer {
+                        case .cidr(let prefix): peer = q(prefix.description)
+                        case .prefixList(let list): peer = name(topology[list].label)
+                        case .securityGroup(let other): peer = name(topology[other].label)
+                        case .missing(let id):
+                            out.warnings.append("\(group.label.id): a rule refers to \(id), missing from the snapshot; rule left out")
+                            continue
+                        }
+                        out.lines.append("      - {\((traffic(rule.traffic) + ["\(peerKey): \(peer)"]).joined(separator: ", "))}")
+                    }
+                }
+            }
+        }
+    }
+
+    func writeNetworkACLs() {
+        section("network-acls") {
+            for (a, acl) in topology.networkACLs.enumerated() {
+                out.lines.append("  \(name(acl.label)):")
+                out.lines.append("    id: \(q(acl.label.id))")
+                out.lines.append("    vpc: \(name(topology[acl.vpc].label))")
+                if topology[acl.vpc].defaultNetworkACL == NetworkACLIndex(a) { out.lines.append("    default: true") }
+                let subnets = topology.subnets.filter { $0.networkACL == NetworkACLIndex(a) }.map { name($0.label) }
+                if !subnets.isEmpty { out.lines.append("    subnets: \(list(subnets))") }
+                for (key, entries) in [("ingress", acl.ingress), ("egress", acl.egress)] {
+                    out.lines.append(entries.isEmpty ? "    \(key): []" : "    \(key):")
+                    for entry in entries {
+                        let fields = ["rule: \(entry.ruleNumber)", "action: \(entry.allows ? "allow" : "deny")"] + traffic(entry.traffic)
+                            + ["cidr: \(q(entry.cidr.description))"]
+                        out.lines.append("      - {\(fields.joined(separator: ", "))}")
+                    }
+                }
+            }
+        }
+    }
+
+    /// The scenario name of a route target, or `nil` (with a warning) when it cannot be written.
+    func target(_ target: RouteTarget, route: Route, table: RouteTable) -> String? {
+        switch target {
+        case .local: return "local"
+        case .missing(let id):
+            if route.state == .blackhole { return q(id) }
+            out.warnings.append("\(table.label.id): route to \(id), missing from the snapshot, cannot be written; left out")
+            return nil
+        case .gatewayEndpoint: return nil  // written by the endpoint's route-tables (R4.2)
+        default: return name(topology.label(of: target))
+        }
+    }
+
+    func writeRouteTables() {
+        section("route-tables") {
+            for (t, table) in topology.routeTables.enumerated() {
+                out.lines.append("  \(name(table.label)):")
+                out.lines.append("    id: \(q(table.label.id))")
+                out.lines.append("    vpc: \(name(topology[table.vpc].label))")
+                if table.isMain { out.lines.append("    main: true") }
+                let subnets = topology.subnets.filter { $0.routeTable == RouteTableIndex(t) }.map { name($0.label) }
+                if !subnets.isEmpty { out.lines.append("    subnets: \(list(subnets))") }
+                var routes: [String] = []
+                for route in table.routes {
+                    if route.target == .local, route.origin == .createRouteTable { continue }  // added for every VPC block (R1.3)
+                    guard let targetName = target(route.target, route: route, table: table) else { continue }
+                    let destination: String
+                    switch route.destination {
+                    case .cidr(let prefix): destination = q(prefix.description)
+                    case .prefixList(let list): destination = name(topology[list].label)
+                    }
+                    var fields = ["destination: \(destination)", "target: \(targetName)"]
+                    if route.state == .blackhole { fields.append("state: blackhole") }
+                    if !route.origin.isStatic { fields.append("origin: propagated") }
+                    routes.append("      - {\(fields.joined(separator: ", "))}")
+                }
+                out.lines.append(routes.isEmpty ? "    routes: []" : "    routes:")
+                out.lines += routes
+            }
+        }
+    }
+
+    /// `private-ip`, `public-ip`, `secondary-private-ips`, `ipv6-addresses` of an interface.
+    func addresses(_ interface: NetworkInterface) -> [String] {
+        var fields: [String] = []
+        if let primary = interface.ipv4.first {
+            fields.append("private-ip: \(q(primary.privateAddress.description))")
+            if let p = primary.publicAddress { fields.append("public-ip: \(q(p.description))") }
+        }
+        let secondary = interface.ipv4.dropFirst().map { binding in
+            binding.publicAddress.map { "{ip: \(q(binding.privateAddress.description)), public-ip: \(q($0.description))}" }
+                ?? q(binding.privateAddress.description)
+        }
+        if !secondary.isEmpty { fields.append("secondary-private-ips: \(list(secondary))") }
+        if !interface.ipv6.isEmpty { fields.append("ipv6-addresses: \(list(interface.ipv6.map { q($0.description) }))") }
+        return fields
+    }
+
+    func groups(_ interface: NetworkInterface) -> String { list(interface.securityGroups.map { name(topology[$0].label) }) }
+
+    func writeNATGateways() {
+        section("nat-gateways") {
+            for nat in topology.natGateways {
+                guard let interface = nat.interface.map({ topology[$0] }) else {
+                    out.warnings.append("\(nat.label.id) has no address in the snapshot; left out")
+                    continue
+                }
+                let fields = ["id: \(q(nat.label.id))", "subnet: \(name(topology[nat.subnet].label))", "connectivity: \(nat.connectivity.rawValue)",
+                              "state: \(q(nat.state))"] + addresses(interface)
+                out.lines.append("  \(name(nat.label)): {\(fields.joined(separator: ", "))}")
+            }
+        }
+    }
+
+    func writeInstances() {
+        section("instances") {
+            for instance in topology.instances {
+                guard let primary = instance.interfaces.first else {
+                    out.warnings.append("instance \(instance.label.id) has no interface in the snapshot; left out")
+                    continue
+                }
+                let interface = topology[primary]
+                let fields = ["id: \(q(instance.label.id))", "interface-id: \(q(interface.label.id))", "subnet: \(name(topology[interface.subnet].label))",
+                              "state: \(q(instance.state))", "security-groups: \(groups(interface))",
+                              "source-dest-check: \(interface.sourceDestCheck)"] + addresses(interface)
+                out.lines.append("  \(name(instance.label)): {\(fields.joined(separator: ", "))}")
+            }
+        }
+    }
+
+    /// Interfaces that are not an instance's primary, an endpoint's, a NAT gateway's or a Lambda's.
+    func writeInterfaces() {
+        section("network-interfaces") {
+            for (i, interface) in topology.interfaces.enumerated() {
+                var fields = ["id: \(q(interface.label.id))", "subnet: \(name(topology[interface.subnet].label))",
+                              "security-groups: \(groups(interface))", "source-dest-check: \(interface.sourceDestCheck)"]
+                switch interface.owner {
+                case .instance(let instance):
+                    if topology[instance].interfaces.first == InterfaceIndex(i) { continue }
+                    fields.append("instance: \(name(topology[instance].label))")
+                case .none:
+                    if interface.isAttached { out.warnings.append("\(interface.label.id) is in use by something packet-path does not model; written as detached") }
+                default: continue
+                }
+                out.lines.append("  \(name(interface.label)): {\((fields + addresses(interface)).joined(separator: ", "))}")
+            }
+        }
+    }
+
+    func writeLambdaFunctions() {
+        section("lambda-functions") {
+            for function in topology.lambdaFunctions {
+                guard let first = function.interfaces.first else {
+                    out.lines.append("  \(name(function.label)): {region: \(q(function.region))}")
+                    continue
+                }
+                let subnets = function.interfaces.compactMap { index -> String? in
+                    let interface = topology[index]
+                    return interface.ipv4.first.map { "\(name(topology[interface.subnet].label)): \(q($0.privateAddress.description))" }
+                }
+                out.lines.append(
+                    "  \(name(function.label)): {region: \(q(function.region)), vpc-config: {subnets: {\(subnets.joined(separator: ", "))}, security-groups: \(groups(topology[first])), ipv6-allowed-for-dual-stack: \(function.ipv6AllowedForDualStack)}}")
+            }
+        }
+    }
+
+    func writeEndpoints() {
+        section("endpoints") {
+            for (e, endpoint) in topology.endpoints.enumerated() {
+                var fields = ["id: \(q(endpoint.label.id))", "type: \(endpoint.kind.rawValue)", "service: \(q(endpoint.serviceName))",
+                              "vpc: \(name(topology[endpoint.vpc].label))", "state: \(q(endpoint.state))"]
+                switch endpoint.kind {
+                case .gateway:
+                    // R4.2: the route tables holding the route, which the data plane uses.
+                    let tables = topology.routeTables.filter { $0.routes.contains { $0.target == .gatewayEndpoint(EndpointIndex(e)) } }
+                    fields.append("route-tables: \(list(tables.map { name($0.label) }))")
+                case .interface, .gatewayLoadBalancer:
+                    let subnets = endpoint.interfaces.compactMap { index -> String? in
+                        let interface = topology[index]
+                        return interface.ipv4.first.map { "\(name(topology[interface.subnet].label)): \(q($0.privateAddress.description))" }
+                    }
+                    fields.append("subnets: {\(subnets.joined(separator: ", "))}")
+                    if endpoint.kind == .interface {
+                        if let first = endpoint.interfaces.first { fields.append("security-groups: \(groups(topology[first]))") }
+                        fields.append("private-dns: \(endpoint.privateDNSEnabled)")
+                        if endpoint.privateDNSOnlyForInboundResolver { fields.append("private-dns-only-for-inbound-resolver: true") }
+                    }
+                }
+                out.lines.append("  \(name(endpoint.label)): {\(fields.joined(separator: ", "))}")
+            }
+        }
+    }
+
+    func writePeeringAndTransit() {
+        section("peering-connections") {
+            for peering in topology.peeringConnections {
+                var fields = ["id: \(q(peering.label.id))", "status: \(q(peering.status))"]
+                if let v = peering.requester { fields.append("requester: \(name(topology[v].label))") } else {
+                    fields.append("requester-cidrs: \(list(peering.requesterCIDRs.map { q($0.description) }))")
+                }
+                if let v = peering.accepter { fields.append("accepter: \(name(topology[v].label))") } else {
+                    fields.append("accepter-cidrs: \(list(peering.accepterCIDRs.map { q($0.description) }))")
+                }
+                out.lines.append("  \(name(peering.label)): {\(fields.joined(separator: ", "))}")
+            }
+        }
+        section("transit-gateways") {
+            for gateway in topology.transitGateways {
+                let attachments = gateway.attachments.map {
+                    "{vpc: \(name(topology[$0.vpc].label)), subnets: \(list($0.subnets.map { name(topology[$0].label) }))}"
+                }
+                out.lines.append("  \(name(gateway.label)): {id: \(q(gateway.label.id)), attachments: \(list(attachments))}")
+            }
+        }
+    }
+
+    func writePublicRanges() {
+        let grouped = Dictionary(grouping: topology.serviceRanges) { "\($0.service)|\($0.region)" }
+        guard !grouped.isEmpty else { return }
+        out.lines.append("aws-public-ranges:")
+        for key in grouped.keys.sorted() {
+            let ranges = grouped[key]!
+            out.lines.append("  - {service: \(q(ranges[0].service)), region: \(q(ranges[0].region)), cidrs: \(list(ranges.map { q($0.prefix.description) }))}")
+        }
+    }
+}
+
+extension String {
+    func leftPadded(_ width: Int) -> String { count >= width ? self : String(repeating: "0", count: width - count) + self }
+}
