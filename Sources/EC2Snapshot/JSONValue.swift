@@ -223,7 +223,12 @@ public struct JSONParser {
             while index < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index]) { index += 1 }
             return index - s
         }
+        let integerStart = index
         guard digits(&index, bytes) > 0 else { throw failure("invalid number") }
+        if bytes[integerStart] == UInt8(ascii: "0") && index - integerStart > 1 {
+            index = integerStart + 1
+            throw failure("leading zeros are not allowed in JSON numbers")
+        }
         if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
             index += 1
             guard digits(&index, bytes) > 0 else { throw failure("invalid number") }

@@ -22,6 +22,13 @@ extension SnapshotBuilder {
         return match
     }
 
+    /// A rule peer missing from the snapshot: it matches nothing, and a packet no other rule allows
+    /// is insufficient data.
+    mutating func missingPeer(_ id: String, _ record: Record) -> SecurityGroup.Peer {
+        warn(record, "the rule refers to \(id), missing from the snapshot; packets only it could allow are insufficient data")
+        return .missing(id: id)
+    }
+
     mutating func buildSecurityGroups() {
         let groups = records["SecurityGroups"] ?? []
         for record in groups {
@@ -49,11 +56,11 @@ extension SnapshotBuilder {
                     for range in permission["Ipv6Ranges"]?.items ?? [] { if let p = prefix(range["CidrIpv6"]?.string, r, field: "Ipv6Ranges") { peers.append(.cidr(p)) } }
                     for list in permission["PrefixListIds"]?.items ?? [] {
                         guard let id = list["PrefixListId"]?.string else { continue }
-                        peers.append(listByID[id].map { .prefixList($0) } ?? .missing(id: id))
+                        peers.append(listByID[id].map { .prefixList($0) } ?? missingPeer(id, r))
                     }
                     for pair in permission["UserIdGroupPairs"]?.items ?? [] {
                         guard let id = pair["GroupId"]?.string else { continue }
-                        peers.append(groupByID[id].map { .securityGroup($0) } ?? .missing(id: id))
+                        peers.append(groupByID[id].map { .securityGroup($0) } ?? missingPeer(id, r))
                     }
                     let rules = peers.map { SecurityGroup.Rule(traffic: match, peer: $0) }
                     if egress { topology.securityGroups[group.rawValue].egress += rules } else { topology.securityGroups[group.rawValue].ingress += rules }
@@ -69,9 +76,9 @@ extension SnapshotBuilder {
             if let cidr = record.string("CidrIpv4") ?? record.string("CidrIpv6") {
                 peer = prefix(cidr, record, field: "Cidr").map { .cidr($0) }
             } else if let id = record.string("PrefixListId") {
-                peer = listByID[id].map { .prefixList($0) } ?? .missing(id: id)
+                peer = listByID[id].map { .prefixList($0) } ?? missingPeer(id, record)
             } else if let id = record["ReferencedGroupInfo"]?["GroupId"]?.string {
-                peer = groupByID[id].map { .securityGroup($0) } ?? .missing(id: id)
+                peer = groupByID[id].map { .securityGroup($0) } ?? missingPeer(id, record)
             } else {
                 peer = nil
             }

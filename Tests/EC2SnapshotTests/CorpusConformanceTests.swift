@@ -18,11 +18,16 @@ struct CorpusConformanceTests {
         }
     }
 
-    @Test("every shared snapshot loads without errors")
+    @Test("every shared snapshot loads; the raw moto ones with warnings")
     func snapshotsLoad() throws {
         if Corpus.skipNote("snapshotsLoad") { return }
-        for folder in try Corpus.folders("snapshots") + Corpus.folders("snapshots-moto-raw") {
+        for folder in try Corpus.folders("snapshots") {
             #expect(throws: Never.self, "\(folder.path)") { _ = try SnapshotImporter.load(folder.path) }
+        }
+        // moto's known deviations load with warnings, not errors.
+        for folder in try Corpus.folders("snapshots-moto-raw") {
+            let (_, warnings) = try SnapshotImporter.load(folder.path)
+            #expect(!warnings.isEmpty, "\(folder.lastPathComponent) loaded without a warning")
         }
     }
 
