@@ -22,10 +22,16 @@ public struct AddressLabels: Sendable {
             }
         }
         let matches = topology.serviceRanges.filter { $0.prefix.contains(address) }
+        // R14.3: a named service subset, then AMAZON, then EC2 (customer addresses, not a service).
+        func rank(_ range: ServiceRange) -> Int {
+            switch range.service.uppercased() {
+            case "EC2": return 0
+            case "AMAZON": return 1
+            default: return 2
+            }
+        }
         let best = matches.max { a, b in
-            let aGeneric = a.service == "AMAZON"
-            let bGeneric = b.service == "AMAZON"
-            if aGeneric != bGeneric { return aGeneric }
+            if rank(a) != rank(b) { return rank(a) < rank(b) }
             return a.prefix.length < b.prefix.length
         }
         guard let best else { return nil }

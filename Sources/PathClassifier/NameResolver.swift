@@ -148,6 +148,19 @@ public struct NameResolver: Sendable {
                 address: .v4(address), service: service,
                 dnsAnswer: "public DNS answers \(name) with \(address), in the \(range.service) public range \(range.prefix)")
         }
+        // R14.3: ip-ranges.json has no subset for most APIs (Lambda among them): any AMAZON address of
+        // the Region that belongs to no prefix list and no other service routes the same way.
+        let claimed = topology.prefixLists.filter(\.isAWSManaged).flatMap { $0.entries ?? [] }
+            + topology.serviceRanges.filter { $0.service.uppercased() != "AMAZON" }.map(\.prefix)
+        if let range = topology.serviceRanges.first(where: { range in
+            range.service.uppercased() == "AMAZON" && range.region == service.region && range.prefix.family == .ipv4
+                && !claimed.contains { $0.overlaps(range.prefix) }
+        }), case .v4(let prefix) = range.prefix {
+            let address = IPv4Address(prefix.network.rawValue | (prefix.length < 32 ? 1 : 0))
+            return Destination(
+                address: .v4(address), service: service,
+                dnsAnswer: "public DNS answers \(name) with an AMAZON address of \(service.region), \(address) in \(range.prefix): ip-ranges.json has no \(key) subset (R14.3)")
+        }
         throw .noServiceAddress(service)
     }
 

@@ -103,4 +103,46 @@ struct CommandTests {
         let doc = try String(contentsOf: CLIRunner.packageRoot.appendingPathComponent("docs/reasons.md"), encoding: .utf8)
         #expect(doc.contains(result.stdout), "regenerate the table in docs/reasons.md with `packet-path reasons`")
     }
+
+    static let snapshot = "Tests/EC2SnapshotTests/Fixtures/seed-after"
+
+    @Test("--topology takes an AWS snapshot folder; --ip-ranges labels public destinations")
+    func snapshotTopology() throws {
+        let result = try CLIRunner.run(["trace", "--topology", Self.snapshot, "--from", "10.0.7.10", "--to", "s3", "--format", "json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let packet = try #require(object["packet"] as? [String: Any])
+        #expect(packet["reason"] as? String == "gateway-endpoint")
+        let labelled = try CLIRunner.run([
+            "trace", "--topology", Self.snapshot, "--ip-ranges", "Tests/EC2SnapshotTests/Fixtures/ip-ranges.json", "--from",
+            "10.0.7.10", "--to", "52.95.129.1",
+        ])
+        #expect(labelled.stdout.contains("S3 eu-west-1"), "\(labelled.stdout)")
+    }
+
+    @Test("import writes a scenario that validates and traces the same way")
+    func importSnapshot() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("packet-path-import-\(getpid())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let output = directory.appendingPathComponent("seed-after.yaml").path
+        let imported = try CLIRunner.run(["import", Self.snapshot, "--output", output])
+        #expect(imported.status == 0, "\(imported.stderr)")
+        #expect(try CLIRunner.run(["validate", "--topology", output]).status == 0)
+        let fromSnapshot = try CLIRunner.run(["trace", "--topology", Self.snapshot, "--from", "10.0.7.10", "--to", "lambda"])
+        let fromScenario = try CLIRunner.run(["trace", "--topology", output, "--from", "10.0.7.10", "--to", "lambda"])
+        #expect(fromSnapshot.stdout.contains("reason: interface-endpoint"), "\(fromSnapshot.stdout)")
+        #expect(fromScenario.stdout.contains("reason: interface-endpoint"), "\(fromScenario.stdout)")
+    }
+
+    @Test("a malformed snapshot file: file, line and column, exit 65")
+    func malformedSnapshot() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("packet-path-bad-\(getpid())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try "{\"Vpcs\": [}".write(to: directory.appendingPathComponent("describe-vpcs.json"), atomically: true, encoding: .utf8)
+        let result = try CLIRunner.run(["trace", "--topology", directory.path, "--from", "10.0.0.1", "--to", "s3"])
+        #expect(result.status == 65)
+        #expect(result.stderr.contains("describe-vpcs.json:1:11: error: malformed JSON"), "\(result.stderr)")
+    }
 }
