@@ -103,7 +103,7 @@ public struct ScenarioWriter {
                 if !vpc.ipv6CIDRs.isEmpty { fields.append("ipv6-cidrs: \(list(vpc.ipv6CIDRs.map { q($0.description) }))") }
                 fields += ["dns-support: \(vpc.dnsSupport)", "dns-hostnames: \(vpc.dnsHostnames)"]
                 if !vpc.account.isEmpty { fields.append("account: \(q(vpc.account))") }
-                out.lines.append("  \(name(vpc.label)): {\(fields.joined(separator: ", "))}")
+                entry(vpc.label, fields)
             }
         }
     }
@@ -119,7 +119,7 @@ public struct ScenarioWriter {
                     out.warnings.append("prefix list \(prefixList.label.id) has no entries in the snapshot; written with none")
                 }
                 fields.append("cidrs: \(list((prefixList.entries ?? []).map { q($0.description) }))")
-                out.lines.append("  \(name(prefixList.label)): {\(fields.joined(separator: ", "))}")
+                entry(prefixList.label, fields)
             }
         }
     }
@@ -143,7 +143,7 @@ public struct ScenarioWriter {
                 var fields = ["id: \(q(subnet.label.id))", "vpc: \(name(topology[subnet.vpc].label))", "az: \(q(subnet.availabilityZone))"]
                 if let cidr = subnet.ipv4CIDR { fields.append("cidr: \(q(cidr.description))") }
                 if let cidr = subnet.ipv6CIDR { fields.append("ipv6-cidr: \(q(cidr.description))") }
-                out.lines.append("  \(name(subnet.label)): {\(fields.joined(separator: ", "))}")
+                entry(subnet.label, fields)
             }
         }
     }
@@ -270,6 +270,19 @@ public struct ScenarioWriter {
         return fields
     }
 
+    /// `subnet: address` pairs of one-per-subnet interfaces (Lambda, endpoints).
+    func subnetAddresses(_ interfaces: [InterfaceIndex]) -> String {
+        interfaces.compactMap { index -> String? in
+            let interface = topology[index]
+            return interface.ipv4.first.map { "\(name(topology[interface.subnet].label)): \(q($0.privateAddress.description))" }
+        }.joined(separator: ", ")
+    }
+
+    /// One flow-style entry of a section.
+    func entry(_ label: ResourceLabel, _ fields: [String]) {
+        out.lines.append("  \(name(label)): {\(fields.joined(separator: ", "))}")
+    }
+
     func groups(_ interface: NetworkInterface) -> String { list(interface.securityGroups.map { name(topology[$0].label) }) }
 
     func writeNATGateways() {
@@ -281,7 +294,7 @@ public struct ScenarioWriter {
                 }
                 let fields = ["id: \(q(nat.label.id))", "subnet: \(name(topology[nat.subnet].label))", "connectivity: \(nat.connectivity.rawValue)",
                               "state: \(q(nat.state))"] + addresses(interface)
-                out.lines.append("  \(name(nat.label)): {\(fields.joined(separator: ", "))}")
+                entry(nat.label, fields)
             }
         }
     }
@@ -297,7 +310,7 @@ public struct ScenarioWriter {
                 let fields = ["id: \(q(instance.label.id))", "interface-id: \(q(interface.label.id))", "subnet: \(name(topology[interface.subnet].label))",
                               "state: \(q(instance.state))", "security-groups: \(groups(interface))",
                               "source-dest-check: \(interface.sourceDestCheck)"] + addresses(interface)
-                out.lines.append("  \(name(instance.label)): {\(fields.joined(separator: ", "))}")
+                entry(instance.label, fields)
             }
         }
     }
@@ -328,12 +341,9 @@ public struct ScenarioWriter {
                     out.lines.append("  \(name(function.label)): {region: \(q(function.region))}")
                     continue
                 }
-                let subnets = function.interfaces.compactMap { index -> String? in
-                    let interface = topology[index]
-                    return interface.ipv4.first.map { "\(name(topology[interface.subnet].label)): \(q($0.privateAddress.description))" }
-                }
+                let subnets = subnetAddresses(function.interfaces)
                 out.lines.append(
-                    "  \(name(function.label)): {region: \(q(function.region)), vpc-config: {subnets: {\(subnets.joined(separator: ", "))}, security-groups: \(groups(topology[first])), ipv6-allowed-for-dual-stack: \(function.ipv6AllowedForDualStack)}}")
+                    "  \(name(function.label)): {region: \(q(function.region)), vpc-config: {subnets: {\(subnets)}, security-groups: \(groups(topology[first])), ipv6-allowed-for-dual-stack: \(function.ipv6AllowedForDualStack)}}")
             }
         }
     }
@@ -349,18 +359,14 @@ public struct ScenarioWriter {
                     let tables = topology.routeTables.filter { $0.routes.contains { $0.target == .gatewayEndpoint(EndpointIndex(e)) } }
                     fields.append("route-tables: \(list(tables.map { name($0.label) }))")
                 case .interface, .gatewayLoadBalancer:
-                    let subnets = endpoint.interfaces.compactMap { index -> String? in
-                        let interface = topology[index]
-                        return interface.ipv4.first.map { "\(name(topology[interface.subnet].label)): \(q($0.privateAddress.description))" }
-                    }
-                    fields.append("subnets: {\(subnets.joined(separator: ", "))}")
+                    fields.append("subnets: {\(subnetAddresses(endpoint.interfaces))}")
                     if endpoint.kind == .interface {
                         if let first = endpoint.interfaces.first { fields.append("security-groups: \(groups(topology[first]))") }
                         fields.append("private-dns: \(endpoint.privateDNSEnabled)")
                         if endpoint.privateDNSOnlyForInboundResolver { fields.append("private-dns-only-for-inbound-resolver: true") }
                     }
                 }
-                out.lines.append("  \(name(endpoint.label)): {\(fields.joined(separator: ", "))}")
+                entry(endpoint.label, fields)
             }
         }
     }
@@ -375,7 +381,7 @@ public struct ScenarioWriter {
                 if let v = peering.accepter { fields.append("accepter: \(name(topology[v].label))") } else {
                     fields.append("accepter-cidrs: \(list(peering.accepterCIDRs.map { q($0.description) }))")
                 }
-                out.lines.append("  \(name(peering.label)): {\(fields.joined(separator: ", "))}")
+                entry(peering.label, fields)
             }
         }
         section("transit-gateways") {
