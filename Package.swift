@@ -37,12 +37,19 @@ let package = Package(
         ),
         // `aws ec2 describe-*` snapshot folders and ip-ranges.json (a pure-Swift JSON parser).
         .target(name: "EC2Snapshot", dependencies: ["PathCore", "VPCTopology"]),
+        // libpcap, as a system library: only PacketSources imports it.
+        .systemLibrary(name: "CPcap", pkgConfig: "libpcap", providers: [.apt(["libpcap-dev"])]),
+        // Wire formats: link, IP, transport and VXLAN headers, bounds-checked (no Foundation, no C).
+        .target(name: "PacketWire", dependencies: ["PathCore"]),
+        // Captures: reading pcap/pcapng through libpcap (LibpcapCalls.swift), writing pcap and pcapng.
+        .target(name: "PacketSources", dependencies: ["CPcap", "PacketWire"]),
         // Text, JSONL and CSV renderings of classifications.
         .target(name: "PathReporters", dependencies: ["PathCore", "VPCTopology", "PathClassifier"]),
         .executableTarget(
             name: "packet-path",
             dependencies: [
                 "PathCore", "VPCTopology", "ScenarioFormat", "EC2Snapshot", "PathClassifier", "PathReporters",
+                "PacketWire", "PacketSources",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

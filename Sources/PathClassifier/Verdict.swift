@@ -22,10 +22,12 @@ public enum Reason: String, Sendable, Hashable, CaseIterable {
     case vpnGateway = "vpn-gateway"
     case awsDNS = "aws-dns"
     case awsLinkLocal = "aws-link-local"
+    case linkLayer = "link-layer"
     // internet
     case igwDirect = "igw-direct"
     case igwViaNAT = "igw-via-nat"
     case egressOnlyIGW = "egress-only-igw"
+    case igwInbound = "igw-inbound"
     // dropped
     case noRoute = "no-route"
     case blackholeRoute = "blackhole-route"
@@ -52,14 +54,19 @@ public enum Reason: String, Sendable, Hashable, CaseIterable {
     case loop
     case insufficientData = "insufficient-data"
     case unknownSource = "unknown-source"
+    case igwNotPublicTarget = "igw-not-public-target"
+    case eigwUnsolicitedInbound = "eigw-unsolicited-inbound"
+    case notInTopology = "not-in-topology"
+    case fragmentWithoutFirst = "fragment-without-first"
+    case malformedFrame = "malformed-frame"
 
     /// The verdict this reason implies.
     public var verdict: Verdict {
         switch self {
         case .local, .interfaceEndpoint, .gatewayEndpoint, .gatewayLoadBalancerEndpoint, .appliance, .peering,
-            .transitGateway, .vpnGateway, .awsDNS, .awsLinkLocal:
+            .transitGateway, .vpnGateway, .awsDNS, .awsLinkLocal, .linkLayer:
             return .private
-        case .igwDirect, .igwViaNAT, .egressOnlyIGW:
+        case .igwDirect, .igwViaNAT, .egressOnlyIGW, .igwInbound:
             return .internet
         default:
             return .dropped
@@ -71,7 +78,8 @@ public enum Reason: String, Sendable, Hashable, CaseIterable {
     public var reachabilityAnalyzerCode: String? {
         switch self {
         case .local, .interfaceEndpoint, .gatewayEndpoint, .gatewayLoadBalancerEndpoint, .appliance, .peering,
-            .transitGateway, .vpnGateway, .awsDNS, .awsLinkLocal, .igwDirect, .igwViaNAT, .egressOnlyIGW:
+            .transitGateway, .vpnGateway, .awsDNS, .awsLinkLocal, .igwDirect, .igwViaNAT, .egressOnlyIGW, .linkLayer,
+            .igwInbound:
             return nil
         case .noRoute: return "NO_ROUTE_TO_DESTINATION"
         case .blackholeRoute: return "BAD_STATE_ROUTE"
@@ -81,7 +89,10 @@ public enum Reason: String, Sendable, Hashable, CaseIterable {
         case .igwPrivateAddress: return "IGW_DESTINATION_ADDRESS_NOT_IN_RFC1918_EGRESS"
         case .sourceDestCheck: return "ENI_SOURCE_DEST_CHECK_RESTRICTION"
         case .noSuchHost: return "NO_POSSIBLE_DESTINATION"
-        case .reservedAddress, .dnsDisabled, .lambdaENINotInbound, .loop, .unknownSource: return nil
+        case .reservedAddress, .dnsDisabled, .lambdaENINotInbound, .loop, .unknownSource, .eigwUnsolicitedInbound,
+            .notInTopology, .fragmentWithoutFirst, .malformedFrame:
+            return nil
+        case .igwNotPublicTarget: return "IGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS"
         case .peeringNotTransitive: return "PCX_REQUIRES_ADDRESS_IN_VPC_CIDR"
         case .gatewayEndpointProtocol: return "VPCE_GATEWAY_PROTOCOL_RESTRICTION"
         case .endpointProtocol: return "PROTOCOL_RESTRICTION"
@@ -99,8 +110,11 @@ public enum Reason: String, Sendable, Hashable, CaseIterable {
         switch self {
         case .local, .interfaceEndpoint, .appliance, .peering: return "ACCEPTED"
         case .gatewayEndpoint, .gatewayLoadBalancerEndpoint, .transitGateway, .vpnGateway, .awsDNS, .awsLinkLocal,
-            .igwDirect, .igwViaNAT, .egressOnlyIGW:
+            .igwDirect, .igwViaNAT, .egressOnlyIGW, .linkLayer:
             return "EXITS_NETWORK"
+        case .igwInbound: return "ACCEPTED"
+        case .igwNotPublicTarget, .eigwUnsolicitedInbound, .fragmentWithoutFirst: return "DENIED_IN"
+        case .notInTopology, .malformedFrame: return "INSUFFICIENT_INFO"
         case .noRoute, .peeringNotTransitive, .transitGatewayAZ: return "NO_ROUTE"
         case .blackholeRoute, .reservedAddress, .natNotAvailable, .gatewayState: return "NULL_ROUTED"
         case .securityGroupEgress, .networkACLEgress, .igwNoPublicIP, .igwPrivateAddress, .sourceDestCheck,
@@ -156,6 +170,13 @@ public enum Reason: String, Sendable, Hashable, CaseIterable {
         case .loop: return "The packet was forwarded in a loop."
         case .insufficientData: return "A resource the packet depends on is missing from the input; packet-path does not guess."
         case .unknownSource: return "No interface in the topology owns the source address."
+        case .linkLayer: return "A frame that never leaves its subnet: ARP, NDP, MLD, LLDP, IPv6 link-local."
+        case .igwInbound: return "Entered from the internet through the internet gateway to an interface's public address."
+        case .igwNotPublicTarget: return "From the internet, but the destination has no public address in a VPC with an internet gateway."
+        case .eigwUnsolicitedInbound: return "Unsolicited IPv6 from the internet: an egress-only gateway lets replies in only."
+        case .notInTopology: return "Neither address belongs to the topology: packet-path cannot place the frame."
+        case .fragmentWithoutFirst: return "A later IP fragment whose first fragment was not in the capture."
+        case .malformedFrame: return "The frame's headers are short or inconsistent; it cannot be decoded."
         }
     }
 
@@ -198,6 +219,13 @@ public enum Reason: String, Sendable, Hashable, CaseIterable {
         case .loop: return []
         case .insufficientData: return ["R15.4"]
         case .unknownSource: return ["R11.1"]
+        case .linkLayer: return ["R1.14"]
+        case .igwInbound: return ["R7.2", "R7.4", "R11.4"]
+        case .igwNotPublicTarget: return ["R7.4"]
+        case .eigwUnsolicitedInbound: return ["R7.7"]
+        case .notInTopology: return ["R11.1"]
+        case .fragmentWithoutFirst: return []
+        case .malformedFrame: return []
         }
     }
 }

@@ -1,0 +1,6 @@
+#ifndef PACKET_PATH_CPCAP_SHIM_H
+#define PACKET_PATH_CPCAP_SHIM_H
+// libpcap for packet-path: only Sources/PacketSources/LibpcapCalls.swift imports this module.
+#include <pcap/pcap.h>
+#include <stdio.h>
+#endif

@@ -1,0 +1,70 @@
+import PathCore
+import VPCTopology
+
+/// Packets that arrive at an interface from outside the topology (R11.3, R11.4).
+extension Classifier {
+    /// A new connection from the internet to `destination`, seen at the interface after the internet
+    /// gateway translated the public address to the private one (R7.2, R7.4, R11.4).
+    public func classifyInbound(_ packet: PacketHeader, to destination: InterfaceIndex) -> Classification {
+        var walk = Walk(packet: packet, isReply: false, origin: destination)
+        let interface = topology[destination]
+        let vpcIndex = topology.vpc(of: destination)
+        walk.hop(.source, ResourceLabel(id: packet.source.description), "from outside the topology to \(interface.label)")
+        let reason = inbound(&walk, interface: destination, vpc: vpcIndex)
+        return Classification(reason: reason, hops: walk.hops, notes: walk.notes)
+    }
+
+    func inbound(_ walk: inout Walk, interface index: InterfaceIndex, vpc: VPCIndex) -> Reason {
+        let packet = walk.packet
+        let interface = topology[index]
+        if SpecialAddresses.isPrivateOrShared(packet.source) {
+            walk.hop(
+                .source, ResourceLabel(id: packet.source.description),
+                "a private source outside the topology (peering, VPN or transit gateway not in the input)", passed: false)
+            return .unknownSource
+        }
+        let gateway = topology.internetGateways.indices.map { InternetGatewayIndex($0) }.first { topology[$0].attachedVPC == vpc }
+        guard let gateway else {
+            if case .v6 = packet.destination,
+                let eigw = topology.egressOnlyGateways.first(where: { $0.attachedVPC == vpc })
+            {
+                walk.hop(.egressOnlyInternetGateway, eigw.label, "lets only replies in; this is a new inbound connection (R7.7)", passed: false)
+                return .eigwUnsolicitedInbound
+            }
+            walk.hop(.internetGateway, topology[vpc].label, "the VPC has no internet gateway (R7.1)", passed: false)
+            return .igwNotPublicTarget
+        }
+        switch packet.destination {
+        case .v4(let privateAddress):
+            // R7.4: the internet reaches an interface only through a public IP paired with this private IP.
+            guard let publicAddress = interface.publicAddress(for: privateAddress), interface.isAttached else {
+                walk.hop(
+                    .internetGateway, topology[gateway].label, "\(privateAddress) has no public IPv4: the internet cannot address it (R7.4)",
+                    passed: false)
+                return .igwNotPublicTarget
+            }
+            walk.hop(.internetGateway, topology[gateway].label, "translates public \(publicAddress) to \(privateAddress) (R7.2)")
+        case .v6:
+            walk.hop(.internetGateway, topology[gateway].label, "IPv6 arrives untranslated")
+        }
+        let reason = deliverInVPC(&walk, vpc: vpc, from: nil, success: .igwInbound)
+        return reason == .interfaceEndpoint ? .endpointCannotInitiate : reason
+    }
+
+    /// A reply arriving at `destination` from outside the topology, to a connection whose first
+    /// packet left with `forward`: the same path back, with the destination subnet's network ACL
+    /// checked again (stateless, R10.3) and security groups passed by state (R9.2).
+    public func classifyReply(_ packet: PacketHeader, to destination: InterfaceIndex, forward: Classification) -> Classification {
+        var walk = Walk(packet: packet, isReply: true, origin: destination)
+        let interface = topology[destination]
+        walk.hop(.source, ResourceLabel(id: packet.source.description), "reply to a connection \(interface.label) opened (\(forward.reason.rawValue))")
+        if forward.verdict != .dropped, forward.reason != .local || !topology[interface.subnet].contains(packet.source) {
+            if let drop = networkACLCheck(&walk, subnet: interface.subnet, egress: false) {
+                return Classification(reason: drop, hops: walk.hops, notes: walk.notes)
+            }
+        }
+        walk.hop(.securityGroupIngress, interface.label, "reply to a tracked connection: allowed by state (R9.2)")
+        walk.hop(.destination, interface.label, "\(packet.destination) \(ownerText(interface.owner))")
+        return Classification(reason: forward.reason, hops: walk.hops, notes: walk.notes)
+    }
+}
