@@ -45,14 +45,21 @@ let package = Package(
         .target(name: "PacketSources", dependencies: ["CPcap", "PacketWire"]),
         // Text, JSONL and CSV renderings of classifications.
         .target(name: "PathReporters", dependencies: ["PathCore", "VPCTopology", "PathClassifier"]),
+        // Captures replayed: frames decoded and classified in order, with connection state.
+        .target(
+            name: "CaptureReplay",
+            dependencies: ["PacketSources", "PacketWire", "PathClassifier", "PathReporters", "PathCore", "VPCTopology"]
+        ),
         .executableTarget(
             name: "packet-path",
             dependencies: [
                 "PathCore", "VPCTopology", "ScenarioFormat", "EC2Snapshot", "PathClassifier", "PathReporters",
-                "PacketWire", "PacketSources",
+                "PacketWire", "PacketSources", "CaptureReplay",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Shared by the test targets: where the shared corpus is, and its label files.
+        .target(name: "_PacketPathTestSupport", path: "Tests/_PacketPathTestSupport"),
         .testTarget(name: "PathCoreTests", dependencies: ["PathCore"]),
         .testTarget(
             name: "ScenarioFormatTests",
@@ -69,7 +76,15 @@ let package = Package(
         ),
         .testTarget(
             name: "EC2SnapshotTests",
-            dependencies: ["EC2Snapshot", "PathClassifier", "ScenarioFormat", "VPCTopology", "PathCore"],
+            dependencies: ["EC2Snapshot", "PathClassifier", "ScenarioFormat", "VPCTopology", "PathCore", "_PacketPathTestSupport"],
+            resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "CaptureReplayTests",
+            dependencies: [
+                "CaptureReplay", "PacketSources", "PacketWire", "EC2Snapshot", "PathClassifier", "PathReporters", "VPCTopology",
+                "PathCore", "_PacketPathTestSupport",
+            ],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(name: "PacketPathCLITests", dependencies: ["packet-path"]),

@@ -24,6 +24,13 @@ public struct CaptureError: Error, Sendable, CustomStringConvertible {
     public var framesRead: Int
     public var message: String
 
+    public init(file: String, offset: Int?, framesRead: Int, message: String) {
+        self.file = file
+        self.offset = offset
+        self.framesRead = framesRead
+        self.message = message
+    }
+
     public var description: String {
         let position = offset.map { " at byte \($0)" } ?? (framesRead > 0 ? " after frame \(framesRead)" : "")
         return "\(file)\(position): error: \(message)"

@@ -27,6 +27,14 @@ public struct LinkType: RawRepresentable, Hashable, Sendable, CustomStringConver
     /// Linux cooked capture v2 (`tcpdump -i any`).
     public static let linuxSLL2 = LinkType(rawValue: 276)
 
+    /// The `LINKTYPE_*` number files carry (DLT_RAW 12/14 is LINKTYPE_RAW 101; DLT_LOOP is 108 on disk too).
+    public var linkTypeOnDisk: Int32 {
+        switch self {
+        case .raw, .rawAlternative: return 101
+        default: return rawValue
+        }
+    }
+
     public var description: String {
         switch self {
         case .null: return "NULL"

@@ -23,6 +23,15 @@ public final class CaptureClassifier {
             protocolNumber = packet.protocolNumber.rawValue
             sourcePort = packet.sourcePort ?? 0
             destinationPort = packet.destinationPort ?? 0
+            // ICMP has no ports: an echo request (8, 128) and its reply (0, 129) get mirrored keys, so
+            // the reply is the reverse of the request and a request the other way is not.
+            if packet.protocolNumber.isICMP, let type = packet.icmpType {
+                switch type {
+                case 8, 128: (sourcePort, destinationPort) = (1, 0)
+                case 0, 129: (sourcePort, destinationPort) = (0, 1)
+                default: (sourcePort, destinationPort) = (2 + UInt16(type), 2 + UInt16(type))
+                }
+            }
         }
 
         var reversed: FlowKey {
@@ -43,7 +52,7 @@ public final class CaptureClassifier {
     private var opened: [FlowKey: Classification] = [:]
     /// First fragments' classifications (R8.2: fragments share their datagram's fate).
     private var firstFragments: [FragmentKey: Classification] = [:]
-    /// The most connections remembered; the oldest half is forgotten past it, so memory stays flat.
+    /// The most connections remembered; past it the table starts again, so memory stays flat.
     public static let connectionLimit = 1 << 20
 
     public init(topology: Topology) { self.classifier = Classifier(topology: topology) }
@@ -75,7 +84,11 @@ public final class CaptureClassifier {
         if let reply = opened[key.reversed] {
             // R9.2, R10.3, R11.5: a reply walks its own direction, passing SGs by state.
             if let owner = topology.addressOwners[packet.source]?.first {
-                return classifier.classify(packet, from: owner, isReply: true)
+                // The reply is walked on its own; a delivered reply is reported as its flow's path
+                // (an interface endpoint's answer is still the interface-endpoint flow).
+                var result = classifier.classify(packet, from: owner, isReply: true)
+                if result.verdict != .dropped { result.reason = reply.reason }
+                return result
             }
             if let owner = topology.addressOwners[packet.destination]?.first {
                 return classifier.classifyReply(packet, to: owner, forward: reply)

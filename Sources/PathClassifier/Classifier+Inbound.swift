@@ -58,7 +58,10 @@ extension Classifier {
         var walk = Walk(packet: packet, isReply: true, origin: destination)
         let interface = topology[destination]
         walk.hop(.source, ResourceLabel(id: packet.source.description), "reply to a connection \(interface.label) opened (\(forward.reason.rawValue))")
-        if forward.verdict != .dropped, forward.reason != .local || !topology[interface.subnet].contains(packet.source) {
+        // No ACL between interfaces of one subnet (R10.4), and none can block the Resolver or IMDS (R9.7).
+        let checksACL = forward.reason != .awsDNS && forward.reason != .awsLinkLocal
+            && (forward.reason != .local || !topology[interface.subnet].contains(packet.source))
+        if forward.verdict != .dropped, checksACL {
             if let drop = networkACLCheck(&walk, subnet: interface.subnet, egress: false) {
                 return Classification(reason: drop, hops: walk.hops, notes: walk.notes)
             }

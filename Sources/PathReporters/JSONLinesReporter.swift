@@ -9,21 +9,27 @@ public enum JSONLinesReporter {
     public static func line(_ record: PacketRecord) -> String {
         let header = record.header
         let c = record.classification
-        return JSONText.object([
+        var pairs: [(String, String)] = [
             ("frame", String(record.frame)),
-            ("src", JSONText.string(header.source.description)),
-            ("dst", JSONText.string(header.destination.description)),
-            ("protocol", JSONText.string(header.protocolNumber.description)),
-            ("srcPort", JSONText.optional(header.sourcePort)),
-            ("dstPort", JSONText.optional(header.destinationPort)),
-            ("icmpType", JSONText.optional(header.icmpType)),
-            ("icmpCode", JSONText.optional(header.icmpCode)),
+            ("src", JSONText.optional(header?.source.description)),
+            ("dst", JSONText.optional(header?.destination.description)),
+            ("protocol", JSONText.optional(header?.protocolNumber.description)),
+            ("srcPort", JSONText.optional(header?.sourcePort)),
+            ("dstPort", JSONText.optional(header?.destinationPort)),
+            ("icmpType", JSONText.optional(header?.icmpType)),
+            ("icmpCode", JSONText.optional(header?.icmpCode)),
             ("verdict", JSONText.string(c.verdict.rawValue)),
             ("reason", JSONText.string(c.reason.rawValue)),
+        ]
+        if let capture = record.capture { pairs.append(("capture", JSONText.string(capture))) }
+        if let time = record.time { pairs.append(("time", JSONText.string(time))) }
+        if let length = record.length { pairs.append(("length", String(length))) }
+        pairs += [
             ("flow", JSONText.optional(record.flow)),
             ("path", JSONText.array(c.hops.map(hop))),
             ("notes", JSONText.array(c.notes.map(JSONText.string))),
-        ])
+        ]
+        return JSONText.object(pairs)
     }
 
     /// A hop as `{"kind","id","name","detail","passed"}`.
@@ -47,8 +53,8 @@ public enum CSVReporter {
         let h = record.header
         let c = record.classification
         let fields = [
-            String(record.frame), h.source.description, h.destination.description, h.protocolNumber.description,
-            h.sourcePort.map { String($0) } ?? "", h.destinationPort.map { String($0) } ?? "", c.verdict.rawValue,
+            String(record.frame), h?.source.description ?? "", h?.destination.description ?? "", h?.protocolNumber.description ?? "",
+            h?.sourcePort.map { String($0) } ?? "", h?.destinationPort.map { String($0) } ?? "", c.verdict.rawValue,
             c.reason.rawValue, c.decisiveHop?.resource.id ?? "", record.flow ?? "",
         ]
         return fields.map(escape).joined(separator: ",")

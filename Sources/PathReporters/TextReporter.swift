@@ -23,7 +23,7 @@ public enum TextReporter {
         let c = record.classification
         var lines = ["packet-path trace: \(title)"]
         if let dnsAnswer { lines.append("  dns:     \(dnsAnswer)") }
-        lines.append("  packet:  \(packet(record.header))")
+        lines.append("  packet:  \(record.header.map(packet) ?? "(no IP packet)")")
         lines.append("")
         let kindWidth = c.hops.map(\.kind.rawValue.count).max() ?? 0
         let resourceWidth = min(c.hops.map(\.resource.description.count).max() ?? 0, 48)
@@ -49,7 +49,8 @@ public enum TextReporter {
         let c = record.classification
         let via = c.decisiveHop.map { " via \($0.resource.description)" } ?? ""
         let flow = record.flow.map { "  [\($0)]" } ?? ""
-        return "\(String(record.frame).leftPadded(to: 6))  \(packet(record.header).rightPadded(to: 46))  \(c.verdict.rawValue.rightPadded(to: 8))  \(c.reason.rawValue)\(via)\(flow)"
+        let packetText = record.header.map(packet) ?? (record.classification.hops.first?.detail ?? "")
+        return "\(String(record.frame).leftPadded(to: 6))  \(packetText.rightPadded(to: 46))  \(c.verdict.rawValue.rightPadded(to: 8))  \(c.reason.rawValue)\(via)\(flow)"
     }
 }
 

@@ -1,4 +1,7 @@
 import ArgumentParser
+import CaptureReplay
+import Foundation
+import PacketSources
 import PathClassifier
 import PathReporters
 import VPCTopology
@@ -11,16 +14,20 @@ enum PacketFormat: String, ExpressibleByArgument, CaseIterable {
 }
 
 extension PacketPath {
-    /// Classifies every packet of a flow file.
+    /// Classifies every packet of captures or of a flow file.
     struct Replay: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Classify every packet of synthetic flows; text output ends with counts per verdict and reason.")
+            abstract: "Classify every frame of pcap/pcapng captures (or every packet of synthetic flows); text ends with a summary.")
 
         @OptionGroup var options: TopologyOptions
 
-        /// The YAML flow file.
-        @Option(help: ArgumentHelp("Synthetic flows: a YAML flow file (docs/scenario-format.md).", valueName: "file"))
-        var flows: String
+        /// Captures to replay.
+        @Argument(help: ArgumentHelp("pcap or pcapng captures; - reads standard input.", valueName: "capture"))
+        var captures: [String] = []
+
+        /// A YAML flow file instead of captures.
+        @Option(help: ArgumentHelp("Synthetic flows: a YAML flow file (docs/scenario-format.md), instead of captures.", valueName: "file"))
+        var flows: String?
 
         /// Output format.
         @Option(help: "Output format: text, jsonl or csv.")
@@ -30,35 +37,154 @@ extension PacketPath {
         @Option(help: ArgumentHelp("Write results to this file (atomically) instead of standard output.", valueName: "file"))
         var output: String?
 
+        /// Write one capture per verdict.
+        @Option(help: ArgumentHelp("Write private.pcap, internet.pcap and dropped.pcap into this folder (captures only).", valueName: "dir"))
+        var split: String?
+
+        /// Write every frame with a verdict comment.
+        @Option(help: ArgumentHelp("Write every frame to this pcapng with a comment 'packet-path: VERDICT REASON via RESOURCE' (captures only).", valueName: "file"))
+        var annotate: String?
+
+        /// Do not decapsulate VXLAN.
+        @Flag(name: .customLong("no-vxlan"), help: "Classify UDP 4789 as it is instead of decapsulating VXLAN (Traffic Mirroring).")
+        var noVXLAN = false
+
+        func validate() throws {
+            if flows != nil && !captures.isEmpty { throw ValidationError("give captures or '--flows', not both") }
+            if flows == nil && captures.isEmpty { throw ValidationError("give one or more captures, or '--flows FILE'") }
+            if flows != nil && (split != nil || annotate != nil) { throw ValidationError("'--split' and '--annotate' apply to captures only") }
+        }
+
         func run() throws {
             let topology = try options.load()
-            let requests = try loadFlows(flows)
-            let resolved = try resolveFlows(requests, file: flows, topology: topology)
-            let classifier = Classifier(topology: topology)
             let sink = try OutputSink(path: output)
             var summary = Summary()
             if format == .csv { sink.write(CSVReporter.header) }
-            var frame = 0
-            for flow in resolved {
-                // Every packet of a flow takes the same path; it is classified once and reported per packet.
-                let classification = classifier.classify(flow.header, from: flow.source)
-                let name = flow.request.name ?? "\(flow.request.from) → \(flow.request.to)"
-                for _ in 0..<flow.request.packets {
-                    frame += 1
-                    let record = PacketRecord(frame: frame, header: flow.header, classification: classification, flow: name)
-                    summary.add(classification)
-                    switch format {
-                    case .text: sink.write(TextReporter.line(record))
-                    case .jsonl: sink.write(JSONLinesReporter.line(record))
-                    case .csv: sink.write(CSVReporter.line(record))
+            func emit(_ record: PacketRecord) {
+                summary.add(record.classification, header: record.header, length: record.length ?? 0)
+                switch format {
+                case .text: sink.write(TextReporter.line(record))
+                case .jsonl: sink.write(JSONLinesReporter.line(record))
+                case .csv: sink.write(CSVReporter.line(record))
+                }
+            }
+            var failed = false
+            if let flows {
+                let resolved = try resolveFlows(try loadFlows(flows), file: flows, topology: topology)
+                let classifier = Classifier(topology: topology)
+                var frame = 0
+                for flow in resolved {
+                    // Every packet of a synthetic flow is identical: classified once, reported per packet.
+                    let classification = classifier.classify(flow.header, from: flow.source)
+                    let name = flow.request.name ?? "\(flow.request.from) → \(flow.request.to)"
+                    for _ in 0..<flow.request.packets {
+                        frame += 1
+                        emit(PacketRecord(frame: frame, header: flow.header, classification: classification, flow: name))
                     }
                 }
+            } else {
+                failed = try replayCaptures(topology: topology, emit: emit)
             }
             if format == .text {
                 sink.write("")
-                sink.write(summary.text())
+                sink.write(summary.text(top: flows == nil ? 10 : 0))
             }
             try sink.commit()
+            if failed { throw ExitStatus.badInput }
         }
+
+        /// Replays every capture; returns whether one was damaged (its complete frames are still reported).
+        func replayCaptures(topology: Topology, emit: (PacketRecord) -> Void) throws -> Bool {
+            let replayer = CaptureReplayer(topology: topology, decapsulatesVXLAN: !noVXLAN)
+            let splitter = try split.map { directory throws -> CaptureSplitter in
+                do { return try CaptureSplitter(directory: directory) } catch {
+                    printError("\(error)")
+                    throw ExitStatus.cannotWrite
+                }
+            }
+            let annotator = try annotate.map { path throws -> PcapngAnnotator in
+                do { return try PcapngAnnotator(path: path) } catch {
+                    printError("\(error)")
+                    throw ExitStatus.cannotWrite
+                }
+            }
+            var failed = false
+            var writeError: CaptureError?
+            let progress = Progress()
+            for capture in captures {
+                if capture != "-" && !FileManager.default.fileExists(atPath: capture) {
+                    printError("\(capture): error: no such file")
+                    splitter?.abandon()
+                    annotator?.abandon()
+                    throw ExitStatus.cannotRead
+                }
+                progress.start(capture)
+                do {
+                    try replayer.replay(capture) { frame, record in
+                        var record = record
+                        if captures.count > 1 { record.capture = capture }
+                        emit(record)
+                        progress.tick(bytes: frame.capturedLength + 16)
+                        let c = record.classification
+                        do {
+                            try splitter?.write(frame, group: c.verdict.rawValue)
+                        } catch {
+                            writeError = error as? CaptureError
+                                ?? CaptureError(file: split ?? "", offset: nil, framesRead: 0, message: "\(error)")
+                        }
+                        let via = c.decisiveHop.map { " via \($0.resource.id)" } ?? ""
+                        annotator?.write(frame, comment: "packet-path: \(c.verdict.rawValue) \(c.reason.rawValue)\(via)")
+                    }
+                } catch {
+                    // Every complete frame before the damage was classified and reported above.
+                    printError("\(error)")
+                    failed = true
+                }
+                progress.finish()
+            }
+            if let writeError {
+                printError(writeError.description)
+                splitter?.abandon()
+                annotator?.abandon()
+                throw ExitStatus.cannotWrite
+            }
+            try splitter?.commit()
+            try annotator?.commit()
+            return failed
+        }
+    }
+}
+
+/// A progress line on standard error when it is a terminal: frames, frames per second, percent of the file.
+final class Progress {
+    private let enabled = isatty(2) == 1 && ProcessInfo.processInfo.environment["CI"] == nil
+    private var frames = 0
+    private var bytes = 0
+    private var total = 0
+    private var started = Date()
+    private var last = Date()
+
+    func start(_ path: String) {
+        frames = 0
+        bytes = 24
+        total = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+        started = Date()
+        last = started
+    }
+
+    func tick(bytes count: Int) {
+        frames += 1
+        bytes += count
+        guard enabled, frames & 0x3FFF == 0 else { return }
+        let now = Date()
+        guard now.timeIntervalSince(last) >= 0.5 else { return }
+        last = now
+        let rate = Double(frames) / max(now.timeIntervalSince(started), 1e-9)
+        let percent = total > 0 ? " \(min(100, bytes * 100 / total))%" : ""
+        FileHandle.standardError.write(Data("\r\(frames) frames  \(Int(rate)) frames/s\(percent)   ".utf8))
+    }
+
+    func finish() {
+        if enabled && frames >= 0x4000 { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
     }
 }

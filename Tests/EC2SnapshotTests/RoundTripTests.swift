@@ -1,4 +1,5 @@
 import EC2Snapshot
+import _PacketPathTestSupport
 import Foundation
 import PathClassifier
 import PathCore

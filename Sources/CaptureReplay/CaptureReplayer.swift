@@ -1,0 +1,58 @@
+import PacketSources
+import PacketWire
+import PathClassifier
+import PathCore
+import PathReporters
+import VPCTopology
+
+/// Replays one capture: every frame decoded and classified, in order, exactly once.
+public struct CaptureReplayer {
+    public let topology: Topology
+    public var decoder: FrameDecoder
+
+    public init(topology: Topology, decapsulatesVXLAN: Bool = true) {
+        self.topology = topology
+        self.decoder = FrameDecoder(decapsulatesVXLAN: decapsulatesVXLAN)
+    }
+
+    /// Calls `body` with every frame and its record. Frames before damage are delivered; the
+    /// damage is then thrown.
+    /// - Returns: the number of frames.
+    @discardableResult
+    public func replay(_ path: String, _ body: (CaptureFrame, PacketRecord) -> Void) throws(CaptureError) -> Int {
+        let classifier = CaptureClassifier(topology: topology)
+        return try CaptureReader(path: path).forEach { frame in
+            let content = decoder.decode(frame.bytes, linkType: frame.linkType)
+            let (header, classification) = Self.classify(content, with: classifier)
+            let nanoseconds = String(frame.nanoseconds)
+            let time = "\(frame.seconds).\(String(repeating: "0", count: max(0, 9 - nanoseconds.count)))\(nanoseconds)"
+            body(frame, PacketRecord(frame: frame.number, header: header, classification: classification, length: frame.originalLength, time: time))
+        }
+    }
+
+    /// The header and classification of a decoded frame.
+    public static func classify(_ content: FrameContent, with classifier: CaptureClassifier) -> (PacketHeader?, Classification) {
+        switch content {
+        case .packet(let packet):
+            let header = PacketHeader(
+                source: packet.source, destination: packet.destination, protocolNumber: packet.protocolNumber,
+                sourcePort: packet.sourcePort, destinationPort: packet.destinationPort, icmpType: packet.icmpType,
+                icmpCode: packet.icmpCode)
+            var classification = classifier.classify(header, fragment: packet.fragment.map { ($0.identification, $0.isFirst) })
+            if let network = packet.vxlanNetwork {
+                classification.notes.append("decapsulated from a VPC Traffic Mirroring session (VXLAN network \(network))")
+            }
+            return (header, classification)
+        case .linkLocal(let what):
+            return (nil, Classification(
+                reason: .linkLayer,
+                hops: [Hop(kind: .source, resource: ResourceLabel(id: "link"), detail: "\(what): stays on the link, never routed (R1.14)")],
+                notes: []))
+        case .malformed(let error):
+            return (nil, Classification(
+                reason: .malformedFrame,
+                hops: [Hop(kind: .source, resource: ResourceLabel(id: error.code.rawValue), detail: error.description, passed: false)],
+                notes: []))
+        }
+    }
+}

@@ -1,0 +1,65 @@
+import CaptureReplay
+import Foundation
+import PacketSources
+import PathClassifier
+import PathReporters
+import Testing
+import VPCTopology
+import _PacketPathTestSupport
+
+/// Every labelled frame of every shared capture gets its expected verdict.
+@Suite("Capture conformance")
+struct CaptureConformanceTests {
+    @Test("committed fixtures: seed-after as Ethernet pcap, SLL2 pcapng and a VXLAN mirror")
+    func fixtures() throws {
+        let topology = try Fixture.topology(Fixture.seedAfterSnapshot)
+        for (capture, labels) in [
+            ("seed-after.eth.pcap", "seed-after.eth.flows.json"), ("seed-after.sll2.pcapng", "seed-after.sll2.pcapng.flows.json"),
+            ("seed-after.vxlan-mirror.pcap", "seed-after.vxlan-mirror.pcap.flows.json"),
+        ] {
+            let file = try JSONDecoder().decode(Corpus.FlowsFile.self, from: Data(contentsOf: URL(fileURLWithPath: try Fixture.path(labels))))
+            #expect(Fixture.check(try Fixture.path(capture), labels: file, topology: topology) > 70)
+        }
+    }
+
+    @Test("every shared capture: scenarios, formats and the real netns captures")
+    func corpus() throws {
+        if Corpus.skipNote("capture conformance") { return }
+        var checked = 0
+        var topologies: [String: Topology] = [:]
+        for folder in ["pcaps/scenarios", "pcaps/formats", "pcaps/real"] {
+            for (capture, labels) in try Corpus.labelledCaptures(in: folder) {
+                if topologies[labels.scenario] == nil {
+                    topologies[labels.scenario] = try Fixture.topology(Corpus.root.appendingPathComponent("snapshots/\(labels.scenario)").path)
+                }
+                checked += Fixture.check(capture.path, labels: labels, topology: topologies[labels.scenario]!)
+            }
+        }
+        #expect(checked > 2000)
+    }
+
+    @Test("a pcapng with two interfaces of different link types matches the Ethernet capture flow by flow")
+    func multiInterface() throws {
+        let topology = try Fixture.topology(Fixture.seedAfterSnapshot)
+        func verdicts(_ name: String) throws -> [String] {
+            let (records, error) = Fixture.replay(try Fixture.path(name), topology: topology)
+            #expect(error == nil)
+            return records.map { r in
+                "\(r.header.map { "\($0.source) \($0.destination) \($0.protocolNumber) \($0.sourcePort ?? 0) \($0.destinationPort ?? 0)" } ?? "-") \(r.classification.verdict)"
+            }.sorted()
+        }
+        let multi = try verdicts("seed-after.multi-interface.pcapng")
+        #expect(multi.count == 82)
+        #expect(multi == (try verdicts("seed-after.eth.pcap")))
+    }
+
+    @Test("--no-vxlan classifies the mirror's outer UDP packets instead of the inner frames")
+    func noVXLAN() throws {
+        let topology = try Fixture.topology(Fixture.seedAfterSnapshot)
+        let (records, _) = Fixture.replay(try Fixture.path("seed-after.vxlan-mirror.pcap"), topology: topology, vxlan: false)
+        #expect(!records.isEmpty)
+        #expect(records.allSatisfy { $0.header?.destinationPort == 4789 })
+        let (inner, _) = Fixture.replay(try Fixture.path("seed-after.vxlan-mirror.pcap"), topology: topology)
+        #expect(inner.contains { $0.classification.notes.contains { $0.contains("Traffic Mirroring") } })
+    }
+}
