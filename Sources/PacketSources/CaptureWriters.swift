@@ -6,6 +6,7 @@ import PacketWire
 public final class CaptureSplitter {
     private let directory: String
     private var dumpers: [String: (dumper: LibpcapDumper, temporary: String, final: String)] = [:]
+    private var firstLinkType: [String: LinkType] = [:]
 
     public init(directory: String) throws(CaptureError) {
         do {
@@ -18,10 +19,10 @@ public final class CaptureSplitter {
 
     /// Appends `frame` to `<group>.pcap` (or `<group>.<LINKTYPE>.pcap` when a capture mixes link types).
     public func write(_ frame: CaptureFrame, group: String) throws(CaptureError) {
-        var key = group
-        if let existing = dumpers.first(where: { $0.key.hasPrefix(group) })?.key, !existing.hasSuffix(frame.linkType.description) {
-            key = "\(group).\(frame.linkType.description)"
-        }
+        // A pcap holds one link type: frames of another type than the group's first go to their own file.
+        let first = firstLinkType[group] ?? frame.linkType
+        firstLinkType[group] = first
+        let key = first == frame.linkType ? group : "\(group).\(frame.linkType.description)"
         if dumpers[key] == nil {
             let final = (directory as NSString).appendingPathComponent("\(key).pcap")
             let temporary = (directory as NSString).appendingPathComponent(".\(key).pcap.\(getpid()).tmp")

@@ -1,0 +1,123 @@
+import Foundation
+import Testing
+
+/// `packet-path replay CAPTURE…` end to end, and what tshark makes of its output files.
+@Suite("Capture replay command")
+struct CaptureCommandTests {
+    static let snapshot = "Tests/EC2SnapshotTests/Fixtures/seed-after"
+    static let capture = "Tests/CaptureReplayTests/Fixtures/seed-after.eth.pcap"
+
+    static func temporaryDirectory(_ name: String) throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("packet-path-\(name)-\(getpid())")
+        try? FileManager.default.removeItem(at: url)
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    static var tshark: String? {
+        ["/usr/bin/tshark", "/usr/local/bin/tshark"].first { FileManager.default.isExecutableFile(atPath: $0) }
+    }
+
+    /// Runs tshark with `arguments` and returns its standard output.
+    static func runTshark(_ arguments: [String]) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try #require(tshark))
+        process.arguments = arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = Pipe()
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    @Test("every frame once, in order, as JSONL; the summary counts frames and bytes")
+    func jsonl() throws {
+        let result = try CLIRunner.run(["replay", Self.capture, "--topology", Self.snapshot, "--format", "jsonl"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let objects = try result.stdout.split(separator: "\n").map { try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]) }
+        #expect(objects.map { $0["frame"] as? Int } == (1...82).map { $0 })
+        #expect(objects.allSatisfy { $0["length"] is Int && $0["time"] is String && $0["verdict"] is String })
+        let text = try CLIRunner.run(["replay", Self.capture, "--topology", Self.snapshot])
+        #expect(text.stdout.contains("summary: 82 packets, 10718 bytes"))
+        #expect(text.stdout.contains("top conversations:"))
+    }
+
+    @Test("standard input: '-'")
+    func standardInput() throws {
+        let process = Process()
+        process.executableURL = CLIRunner.binary
+        process.arguments = ["replay", "-", "--topology", Self.snapshot, "--format", "csv"]
+        process.currentDirectoryURL = CLIRunner.packageRoot
+        process.standardInput = try FileHandle(forReadingFrom: CLIRunner.packageRoot.appendingPathComponent(Self.capture))
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        #expect(String(decoding: data, as: UTF8.self).split(separator: "\n").count == 1 + 82)
+    }
+
+    @Test("--split writes one capture per verdict that tshark reads; the counts add up to the input")
+    func split() throws {
+        let directory = try Self.temporaryDirectory("split")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let result = try CLIRunner.run(["replay", Self.capture, "--topology", Self.snapshot, "--format", "csv", "--split", directory.path])
+        #expect(result.status == 0, "\(result.stderr)")
+        let rows = result.stdout.split(separator: "\n").dropFirst()
+        let files = try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted()
+        #expect(files == ["dropped.pcap", "internet.pcap", "private.pcap"])
+        guard Self.tshark != nil else {
+            print("note: tshark is not installed; split files checked by our own reader only")
+            return
+        }
+        var total = 0
+        for verdict in ["private", "internet", "dropped"] {
+            let frames = try Self.runTshark(["-r", directory.appendingPathComponent("\(verdict).pcap").path]).split(separator: "\n").count
+            #expect(frames == rows.filter { $0.contains(",\(verdict),") }.count, "\(verdict)")
+            total += frames
+        }
+        #expect(total == 82)
+    }
+
+    @Test("--annotate writes a pcapng whose frame comments Wireshark filters on")
+    func annotate() throws {
+        let directory = try Self.temporaryDirectory("annotate")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let output = directory.appendingPathComponent("annotated.pcapng").path
+        let result = try CLIRunner.run(["replay", Self.capture, "--topology", Self.snapshot, "--format", "csv", "--annotate", output])
+        #expect(result.status == 0, "\(result.stderr)")
+        let dropped = result.stdout.split(separator: "\n").filter { $0.contains(",dropped,") }.count
+        guard Self.tshark != nil else {
+            print("note: tshark is not installed; the annotated capture is checked by replaying it")
+            let again = try CLIRunner.run(["replay", output, "--topology", Self.snapshot, "--format", "csv"])
+            #expect(again.stdout.split(separator: "\n").count == 83)
+            return
+        }
+        #expect(try Self.runTshark(["-r", output]).split(separator: "\n").count == 82)
+        let filtered = try Self.runTshark(["-r", output, "-Y", "frame.comment contains \"dropped\""]).split(separator: "\n").count
+        #expect(filtered == dropped && dropped > 0)
+        let comment = try Self.runTshark(["-r", output, "-c", "1", "-T", "fields", "-e", "frame.comment"])
+        #expect(comment.hasPrefix("packet-path: "))
+    }
+
+    @Test("a capture damaged mid-way: complete frames reported, the error names file and offset, exit 65")
+    func damaged() throws {
+        let file = "Tests/CaptureReplayTests/Fixtures/truncated-record-data.pcap"
+        let result = try CLIRunner.run(["replay", file, "--topology", Self.snapshot, "--format", "jsonl"])
+        #expect(result.status == 65)
+        #expect(result.stdout.split(separator: "\n").count == 7)
+        #expect(result.stderr.contains("\(file) at byte "), "\(result.stderr)")
+        let empty = try CLIRunner.run(["replay", "Tests/CaptureReplayTests/Fixtures/zero-length.pcap", "--topology", Self.snapshot])
+        #expect(empty.status == 65)
+        #expect(empty.stderr.contains("zero-length.pcap at byte 0: error:"))
+    }
+
+    @Test("captures and --flows are exclusive; one of them is needed")
+    func usage() throws {
+        #expect(try CLIRunner.run(["replay", "--topology", Self.snapshot]).status == 64)
+        #expect(try CLIRunner.run(["replay", Self.capture, "--topology", Self.snapshot, "--flows", "Scenarios/seed/flows.yaml"]).status == 64)
+    }
+}
