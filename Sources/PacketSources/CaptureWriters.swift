@@ -148,3 +148,43 @@ extension [UInt8] {
     mutating func append32(_ value: UInt32) { for shift in stride(from: 0, to: 32, by: 8) { append(UInt8(truncatingIfNeeded: value >> UInt32(shift))) } }
     mutating func append64(_ value: UInt64) { for shift in stride(from: 0, to: 64, by: 8) { append(UInt8(truncatingIfNeeded: value >> UInt64(shift))) } }
 }
+
+/// A pcap file written frame by frame through libpcap, with nanosecond timestamps; the file appears
+/// only when ``commit()`` succeeds.
+public final class CaptureWriter {
+    private var dumper: LibpcapDumper?
+    private let temporary: String
+    private let final: String
+    private let linkType: LinkType
+    public private(set) var frames = 0
+
+    public init(path: String, linkType: LinkType) throws(CaptureError) {
+        final = path
+        let url = URL(fileURLWithPath: path)
+        temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(getpid()).tmp").path
+        self.linkType = linkType
+        dumper = try LibpcapDumper(path: temporary, linkType: linkType, snapshotLength: 262_144)
+    }
+
+    /// Appends one frame stamped `seconds` and `nanoseconds`.
+    public func write(_ bytes: [UInt8], seconds: Int64, nanoseconds: UInt32) {
+        frames += 1
+        bytes.withUnsafeBytes { raw in
+            dumper?.write(
+                CaptureFrame(
+                    number: frames, seconds: seconds, nanoseconds: nanoseconds, capturedLength: raw.count, originalLength: raw.count,
+                    linkType: linkType, bytes: raw))
+        }
+    }
+
+    public func commit() throws {
+        dumper = nil  // closes the file
+        if FileManager.default.fileExists(atPath: final) { try FileManager.default.removeItem(atPath: final) }
+        try FileManager.default.moveItem(atPath: temporary, toPath: final)
+    }
+
+    public func abandon() {
+        dumper = nil
+        try? FileManager.default.removeItem(atPath: temporary)
+    }
+}
