@@ -83,7 +83,7 @@ let package = Package(
             name: "CaptureReplayTests",
             dependencies: [
                 "CaptureReplay", "PacketSources", "PacketWire", "EC2Snapshot", "PathClassifier", "PathReporters", "VPCTopology",
-                "PathCore", "_PacketPathTestSupport",
+                "PathCore", "ScenarioFormat", "_PacketPathTestSupport",
             ],
             resources: [.copy("Fixtures")]
         ),
