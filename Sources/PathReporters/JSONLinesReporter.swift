@@ -24,13 +24,15 @@ public enum JSONLinesReporter {
         if let capture = record.capture { pairs.append(("capture", JSONText.string(capture))) }
         if let time = record.time { pairs.append(("time", JSONText.string(time))) }
         if let length = record.length { pairs.append(("length", String(length))) }
-        pairs += [
-            ("flow", JSONText.optional(record.flow)),
-            ("path", JSONText.array(c.hops.map(hop))),
-            ("notes", JSONText.array(c.notes.map(JSONText.string))),
-        ]
+        pairs += [("flow", JSONText.optional(record.flow)), ("path", path(c)), ("notes", notes(c))]
         return JSONText.object(pairs)
     }
+
+    /// The `path` array of a classification.
+    static func path(_ c: Classification) -> String { JSONText.array(c.hops.map(hop)) }
+
+    /// The `notes` array of a classification.
+    static func notes(_ c: Classification) -> String { JSONText.array(c.notes.map(JSONText.string)) }
 
     /// A hop as `{"kind","id","name","detail","passed"}`.
     public static func hop(_ hop: Hop) -> String {
@@ -80,5 +82,43 @@ extension JSONLinesReporter {
     public static func trace(_ record: PacketRecord, dnsAnswer: String?) -> String {
         let packet = line(record)
         return "{\"dns\":\(JSONText.optional(dnsAnswer)),\"reachabilityAnalyzerCode\":\(JSONText.optional(record.classification.reason.reachabilityAnalyzerCode)),\"batfishDisposition\":\(JSONText.string(record.classification.reason.batfishDisposition)),\"packet\":\(packet)}"
+    }
+}
+
+/// JSONL for long runs: the `path` and `notes` of a classification are rendered once and reused
+/// for every later packet with the same classification (all packets of a flow share one).
+public final class JSONLinesWriter {
+    private var rendered: [Classification: (path: String, notes: String)] = [:]
+    /// Renderings kept at most, so memory stays flat.
+    static let cacheLimit = 4096
+
+    public init() {}
+
+    public func line(_ record: PacketRecord) -> String {
+        let c = record.classification
+        let cached: (path: String, notes: String)
+        if let hit = rendered[c] {
+            cached = hit
+        } else {
+            cached = (JSONLinesReporter.path(c), JSONLinesReporter.notes(c))
+            if rendered.count >= Self.cacheLimit { rendered.removeAll(keepingCapacity: true) }
+            rendered[c] = cached
+        }
+        let header = record.header
+        var out = "{\"frame\":\(record.frame)"
+        out += ",\"src\":" + JSONText.optional(header?.source.description)
+        out += ",\"dst\":" + JSONText.optional(header?.destination.description)
+        out += ",\"protocol\":" + JSONText.optional(header?.protocolNumber.description)
+        out += ",\"srcPort\":" + JSONText.optional(header?.sourcePort)
+        out += ",\"dstPort\":" + JSONText.optional(header?.destinationPort)
+        out += ",\"icmpType\":" + JSONText.optional(header?.icmpType)
+        out += ",\"icmpCode\":" + JSONText.optional(header?.icmpCode)
+        out += ",\"verdict\":\"" + c.verdict.rawValue + "\",\"reason\":\"" + c.reason.rawValue + "\""
+        if let capture = record.capture { out += ",\"capture\":" + JSONText.string(capture) }
+        if let time = record.time { out += ",\"time\":\"" + time + "\"" }
+        if let length = record.length { out += ",\"length\":\(length)" }
+        out += ",\"flow\":" + JSONText.optional(record.flow)
+        out += ",\"path\":" + cached.path + ",\"notes\":" + cached.notes + "}"
+        return out
     }
 }

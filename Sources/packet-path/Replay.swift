@@ -59,12 +59,13 @@ extension PacketPath {
             let topology = try options.load()
             let sink = try OutputSink(path: output)
             var summary = Summary()
+            let jsonLines = JSONLinesWriter()
             if format == .csv { sink.write(CSVReporter.header) }
             func emit(_ record: PacketRecord) {
                 summary.add(record.classification, header: record.header, length: record.length ?? 0)
                 switch format {
                 case .text: sink.write(TextReporter.line(record))
-                case .jsonl: sink.write(JSONLinesReporter.line(record))
+                case .jsonl: sink.write(jsonLines.line(record))
                 case .csv: sink.write(CSVReporter.line(record))
                 }
             }

@@ -84,3 +84,20 @@ struct ReporterTests {
         }
     }
 }
+
+@Suite("JSONL writer")
+struct JSONLinesWriterTests {
+    @Test("the caching writer prints exactly what the reporter prints")
+    func sameAsReporter() {
+        let writer = JSONLinesWriter()
+        for reason in [Reason.noRoute, .local, .noRoute] {
+            var record = ReporterTests.record(reason: reason)
+            record.time = "1.000000001"
+            record.length = 60
+            record.capture = "a.pcap"
+            #expect(writer.line(record) == JSONLinesReporter.line(record))
+            record.header = nil
+            #expect(writer.line(record) == JSONLinesReporter.line(record))
+        }
+    }
+}
