@@ -9,10 +9,13 @@ import VPCTopology
 public struct CaptureReplayer {
     public let topology: Topology
     public var decoder: FrameDecoder
+    /// The interface the capture was taken on, if known (R13.2).
+    public var capturePoint: InterfaceIndex?
 
-    public init(topology: Topology, decapsulatesVXLAN: Bool = true) {
+    public init(topology: Topology, decapsulatesVXLAN: Bool = true, capturePoint: InterfaceIndex? = nil) {
         self.topology = topology
         self.decoder = FrameDecoder(decapsulatesVXLAN: decapsulatesVXLAN)
+        self.capturePoint = capturePoint
     }
 
     /// Calls `body` with every frame and its record. Frames before damage are delivered; the
@@ -20,7 +23,7 @@ public struct CaptureReplayer {
     /// - Returns: the number of frames.
     @discardableResult
     public func replay(_ path: String, _ body: (CaptureFrame, PacketRecord) -> Void) throws(CaptureError) -> Int {
-        let classifier = CaptureClassifier(topology: topology)
+        let classifier = CaptureClassifier(topology: topology, capturePoint: capturePoint)
         return try CaptureReader(path: path).forEach { frame in
             let content = decoder.decode(frame.bytes, linkType: frame.linkType)
             let (header, classification) = Self.classify(content, with: classifier)

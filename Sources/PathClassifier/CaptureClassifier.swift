@@ -55,7 +55,14 @@ public final class CaptureClassifier {
     /// The most connections remembered; past it the table starts again, so memory stays flat.
     public static let connectionLimit = 1 << 20
 
-    public init(topology: Topology) { self.classifier = Classifier(topology: topology) }
+    /// The interface the capture was taken on, when known (`--capture-point`): frames through it
+    /// that are neither from nor to its own addresses meet its source/destination check (R13.2).
+    public let capturePoint: InterfaceIndex?
+
+    public init(topology: Topology, capturePoint: InterfaceIndex? = nil) {
+        self.classifier = Classifier(topology: topology)
+        self.capturePoint = capturePoint
+    }
 
     /// Classifies the next packet of the capture.
     /// - Parameter fragment: the IP identification and whether this is the first fragment, for fragments.
@@ -96,7 +103,19 @@ public final class CaptureClassifier {
             return reply
         }
         let result: Classification
-        if let owner = topology.addressOwners[packet.source]?.first {
+        if let point = capturePoint, !topology[point].owns(packet.source), !topology[point].owns(packet.destination) {
+            // Transit traffic at the capture point: an appliance forwards it only with the check off.
+            if topology[point].sourceDestCheck {
+                result = Classification(
+                    reason: .sourceDestCheck,
+                    hops: [Hop(kind: .source, resource: topology[point].label,
+                               detail: "neither \(packet.source) nor \(packet.destination) is this interface's, and its source/destination check is on (R13.2)",
+                               passed: false)],
+                    notes: [])
+            } else {
+                result = classifier.classify(packet, from: point)
+            }
+        } else if let owner = topology.addressOwners[packet.source]?.first {
             result = classifier.classify(packet, from: owner)
         } else if let owner = topology.addressOwners[packet.destination]?.first {
             result = classifier.classifyInbound(packet, to: owner)

@@ -45,6 +45,10 @@ extension PacketPath {
         @Option(help: ArgumentHelp("Write every frame to this pcapng with a comment 'packet-path: VERDICT REASON via RESOURCE' (captures only).", valueName: "file"))
         var annotate: String?
 
+        /// The interface the capture was taken on.
+        @Option(name: .customLong("capture-point"), help: ArgumentHelp("The interface (or instance) the capture was taken on; transit frames meet its source/destination check.", valueName: "name|id"))
+        var capturePoint: String?
+
         /// Do not decapsulate VXLAN.
         @Flag(name: .customLong("no-vxlan"), help: "Classify UDP 4789 as it is instead of decapsulating VXLAN (Traffic Mirroring).")
         var noVXLAN = false
@@ -52,7 +56,9 @@ extension PacketPath {
         func validate() throws {
             if flows != nil && !captures.isEmpty { throw ValidationError("give captures or '--flows', not both") }
             if flows == nil && captures.isEmpty { throw ValidationError("give one or more captures, or '--flows FILE'") }
-            if flows != nil && (split != nil || annotate != nil) { throw ValidationError("'--split' and '--annotate' apply to captures only") }
+            if flows != nil && (split != nil || annotate != nil || capturePoint != nil) {
+                throw ValidationError("'--split', '--annotate' and '--capture-point' apply to captures only")
+            }
         }
 
         func run() throws {
@@ -96,7 +102,16 @@ extension PacketPath {
 
         /// Replays every capture; returns whether one was damaged (its complete frames are still reported).
         func replayCaptures(topology: Topology, emit: (PacketRecord) -> Void) throws -> Bool {
-            let replayer = CaptureReplayer(topology: topology, decapsulatesVXLAN: !noVXLAN)
+            var point: InterfaceIndex?
+            if let capturePoint {
+                do {
+                    point = try NameResolver(topology: topology).source(capturePoint).interface
+                } catch {
+                    printError("error: --capture-point: \(error)")
+                    throw ExitStatus.badInput
+                }
+            }
+            let replayer = CaptureReplayer(topology: topology, decapsulatesVXLAN: !noVXLAN, capturePoint: point)
             let splitter = try split.map { directory throws -> CaptureSplitter in
                 do { return try CaptureSplitter(directory: directory) } catch {
                     printError("\(error)")

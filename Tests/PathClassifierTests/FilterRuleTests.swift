@@ -181,3 +181,67 @@ struct FilterRuleTests {
         #expect(Classifier(topology: topology).classify(packet).reason == .unknownSource)
     }
 }
+
+@Suite("Capture state")
+struct CaptureStateTests {
+    static func packet(_ source: String, _ destination: String, sourcePort: UInt16 = 40000, destinationPort: UInt16 = 443) -> PacketHeader {
+        PacketHeader(source: IPAddress(source)!, destination: IPAddress(destination)!, protocolNumber: .tcp, sourcePort: sourcePort, destinationPort: destinationPort)
+    }
+
+    @Test("R9.2 / R10.3: a reply from the internet passes the SG by state but meets the subnet ACL")
+    func replyFromInternet() throws {
+        var lab = Lab()
+        lab.networkACLs = FilterRuleTests.subnetACL  // A inbound: only tcp 443
+        let state = CaptureClassifier(topology: try lab.topology())
+        #expect(state.classify(Self.packet("10.0.1.10", "8.8.8.8")).reason == .igwDirect)
+        let reply = state.classify(Self.packet("8.8.8.8", "10.0.1.10", sourcePort: 443, destinationPort: 40000))
+        #expect(reply.reason == .networkACLIngress)
+    }
+
+    @Test("R7.4 / R11.4: a new connection from the internet needs a public IP")
+    func inbound() throws {
+        let state = CaptureClassifier(topology: try Lab().topology())
+        #expect(state.classify(Self.packet("198.51.100.7", "10.0.1.10", destinationPort: 22)).reason == .igwInbound)
+        #expect(state.classify(Self.packet("198.51.100.7", "10.0.1.20", destinationPort: 22)).reason == .igwNotPublicTarget)
+        #expect(state.classify(Self.packet("198.51.100.7", "10.0.2.5", destinationPort: 22)).reason == .igwNotPublicTarget)
+    }
+
+    @Test("an ICMP echo request the other way is not a reply")
+    func icmpDirections() throws {
+        var lab = Lab()
+        lab.bIngress = "- {protocol: icmp, source: 10.0.0.0/16}"
+        let state = CaptureClassifier(topology: try lab.topology())
+        func echo(_ s: String, _ d: String, _ type: UInt8) -> PacketHeader {
+            PacketHeader(source: IPAddress(s)!, destination: IPAddress(d)!, protocolNumber: .icmp, icmpType: type, icmpCode: 0)
+        }
+        #expect(state.classify(echo("10.0.1.10", "10.0.2.5", 8)).reason == .local)
+        #expect(state.classify(echo("10.0.2.5", "10.0.1.10", 0)).reason == .local)  // the reply
+        // a1's group allows all inbound here; b1 → a1 as a new request is walked, not taken as a reply.
+        let request = state.classify(echo("10.0.2.5", "10.0.1.10", 8))
+        #expect(request.hops.contains { $0.kind == .securityGroupEgress && !$0.detail.contains("R9.2") })
+    }
+
+    @Test("R13.2: transit frames at a capture point with source/destination check on are dropped")
+    func capturePoint() throws {
+        var lab = Lab()
+        lab.extraInstances = "fw: {subnet: P, private-ip: 10.0.0.50, security-groups: [sg-b]}"
+        let topology = try lab.topology()
+        let fw = try NameResolver(topology: topology).source("fw").interface
+        let on = CaptureClassifier(topology: topology, capturePoint: fw)
+        #expect(on.classify(Self.packet("10.0.1.10", "10.0.2.5")).reason == .sourceDestCheck)
+        var off = lab
+        off.extraInstances = "fw: {subnet: P, private-ip: 10.0.0.50, security-groups: [sg-b], source-dest-check: false}"
+        let offTopology = try off.topology()
+        let state = CaptureClassifier(topology: offTopology, capturePoint: try NameResolver(topology: offTopology).source("fw").interface)
+        #expect(state.classify(Self.packet("10.0.1.10", "10.0.2.5")).reason == .local)
+    }
+
+    @Test("later fragments take the first fragment's verdict")
+    func fragments() throws {
+        let state = CaptureClassifier(topology: try Lab().topology())
+        let first = state.classify(Self.packet("10.0.1.20", "8.8.8.8"), fragment: (7, true))
+        #expect(first.reason == .igwNoPublicIP)
+        #expect(state.classify(Self.packet("10.0.1.20", "8.8.8.8"), fragment: (7, false)).reason == .igwNoPublicIP)
+        #expect(state.classify(Self.packet("10.0.1.20", "8.8.8.8"), fragment: (8, false)).reason == .fragmentWithoutFirst)
+    }
+}
