@@ -12,7 +12,7 @@ struct PacketPath: ParsableCommand {
             64 for a usage error, 65 for bad input (a broken scenario or flow file), 66 when an input cannot be read.
             """,
         version: "0.1.0",
-        subcommands: [Trace.self, Replay.self, Compare.self, Generate.self, Import.self, Validate.self, Reasons.self]
+        subcommands: [Trace.self, Replay.self, Compare.self, Generate.self, Import.self, Validate.self, Reasons.self, Bench.self]
     )
 }
 

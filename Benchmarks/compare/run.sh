@@ -1,0 +1,76 @@
+#!/bin/sh
+# Benchmarks/compare: packet-path against plain C and libpcap peers, in one run on the same data,
+# with ratios (docs/performance.md). Installs its own Debian and PyPI packages. Data is generated
+# deterministically into Benchmarks/compare/.data (git-ignored); PACKETPATH_BENCH_SCALE=0.1 makes it small.
+set -eu
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+data="$here/.data"
+bin="$here/.bin"
+mkdir -p "$data" "$bin"
+
+SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+need=""
+for p in gcc libpcap-dev tcpdump python3-pip; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || need="$need $p"
+done
+if [ -n "$need" ]; then $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq $need >/dev/null; fi
+python3 -c "import numpy, pytricia" 2>/dev/null || python3 -m pip install -q numpy pytricia
+
+[ -f "$data/internet-v6.zipf.keys" ] || python3 "$here/gen_data.py" "$data"
+gcc -O2 -o "$bin/dir24_8" "$here/dir24_8.c"
+gcc -O2 -o "$bin/pcap_loop" "$here/pcap_loop.c" -lpcap
+(cd "$root" && swift build -c release --product packet-path >&2)
+pp="$root/.build/release/packet-path"
+
+field() { python3 -c "import json,sys; print(json.loads(sys.argv[1])[sys.argv[2]])" "$1" "$2"; }
+ratio() { python3 -c "import sys; a,b=float(sys.argv[1]),float(sys.argv[2]); print(f'{a/b:.2f}x' if b else '-')" "$1" "$2"; }
+mlps() { python3 -c "import sys; print(f'{float(sys.argv[1])/1e6:.1f}')" "$1"; }
+
+echo "## LPM, million lookups per second (median), single core"
+echo
+echo "| table | keys | packet-path | C DIR-24-8 | pytricia | packet-path / C | checksums agree | packet-path build s | structure MiB |"
+echo "|---|---|---|---|---|---|---|---|---|"
+for table in internet-v4 aws-v4 internet-v6; do
+    family=4; [ "$table" = internet-v6 ] && family=6
+    for keys in uniform zipf; do
+        r="$data/$table.routes"; k="$data/$table.$keys.keys"
+        ours=$("$pp" bench lpm --routes "$r" --lookups "$k" --family $family --format json --repeat 7)
+        c="-"; cc=""
+        if [ $family = 4 ]; then c=$("$bin/dir24_8" "$r" "$k" 7); cc=$(field "$c" checksum); fi
+        py=$(python3 "$here/pytricia_peer.py" "$r" "$k" $family)
+        ours_rate=$(field "$ours" lookupsPerSecond)
+        agree="n/a"; [ -n "$cc" ] && { [ "$cc" = "$(field "$ours" checksum)" ] && agree=yes || agree=NO; }
+        c_rate="-"; c_ratio="-"
+        if [ "$c" != "-" ]; then c_rate=$(mlps "$(field "$c" lookupsPerSecond)"); c_ratio=$(ratio "$ours_rate" "$(field "$c" lookupsPerSecond)"); fi
+        echo "| $table | $keys | $(mlps "$ours_rate") | $c_rate | $(mlps "$(field "$py" lookupsPerSecond)") | $c_ratio | $agree | $(python3 -c "print(f'{$(field "$ours" buildSeconds):.2f}')") | $(python3 -c "print(f'{$(field "$ours" structureBytes)/1048576:.1f}')") |"
+    done
+done
+
+echo
+echo "## Replay, frames per second (median of 5; packet-path: best of 3)"
+echo
+capture="$data/replay-1m.pcap"
+[ -f "$capture" ] || "$pp" generate --topology "$root/Scenarios/seed/after.yaml" --flows "$here/replay-flows.yaml" --output "$capture" 2>/dev/null
+loop=$("$bin/pcap_loop" "$capture" 5)
+frames=$(field "$loop" frames)
+loop_rate=$(field "$loop" framesPerSecond)
+best=0
+for i in 1 2 3; do
+    s=$(python3 -c "import time; print(time.perf_counter())")
+    "$pp" replay "$capture" --topology "$root/Scenarios/seed/after.yaml" --format csv > /dev/null
+    e=$(python3 -c "import time; print(time.perf_counter())")
+    rate=$(python3 -c "print(int($frames/($e-$s)))")
+    [ "$rate" -gt "$best" ] && best=$rate
+done
+s=$(python3 -c "import time; print(time.perf_counter())")
+tcpdump -r "$capture" -w /dev/null 2>/dev/null
+e=$(python3 -c "import time; print(time.perf_counter())")
+td=$(python3 -c "print(int($frames/($e-$s)))")
+echo "| peer | frames/s | vs bare pcap_next_ex loop |"
+echo "|---|---|---|"
+echo "| bare C pcap_next_ex loop | $loop_rate | 1.00x |"
+echo "| tcpdump -r FILE -w /dev/null | $td | $(ratio "$td" "$loop_rate") |"
+echo "| packet-path replay --format csv | $best | $(ratio "$best" "$loop_rate") |"
+echo
+echo "($frames frames, $(python3 -c "import os; print(os.path.getsize('$capture'))") bytes; $(nproc) cores; $(date -u +%Y-%m-%d))"
