@@ -70,10 +70,11 @@ public struct RouteSelection: Sendable, Hashable {
                         prefixListID: list.label.id))
             }
         }
+        // A total order: length, class, the pl- ID between static prefix-list routes (R1.7), route order.
         candidates.sort { a, b in
             if a.matchedPrefix.length != b.matchedPrefix.length { return a.matchedPrefix.length > b.matchedPrefix.length }
             if a.priorityClass != b.priorityClass { return a.priorityClass < b.priorityClass }
-            if let pa = a.prefixListID, let pb = b.prefixListID, pa != pb { return pa < pb }
+            if a.priorityClass == 1, let pa = a.prefixListID, let pb = b.prefixListID, pa != pb { return pa < pb }
             return a.routeIndex < b.routeIndex
         }
         return RouteSelection(candidates: candidates, unresolvedPrefixLists: unresolved)

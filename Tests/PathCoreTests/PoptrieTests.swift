@@ -55,8 +55,12 @@ struct PoptrieTests {
         for t in 0..<tables {
             let routes: [(prefix: CIDR<A>, value: UInt16)] = table(&generator, make: make)
             let trie = Poptrie(routes)
-            for address in probes(routes, &generator, make: make) {
+            let addresses = probes(routes, &generator, make: make)
+            var batch = [UInt16](repeating: 0, count: addresses.count)
+            addresses.withUnsafeBufferPointer { keys in batch.withUnsafeMutableBufferPointer { trie.lookup(keys, into: $0) } }
+            for (i, address) in addresses.enumerated() {
                 let expected = linearLookup(routes, address)
+                if batch[i] != expected { mismatches += 1 }
                 let got = trie.lookup(address)
                 if got != expected {
                     mismatches += 1
@@ -95,5 +99,37 @@ struct PoptrieTests {
         let v6 = Poptrie<IPv6Address>([(host, 9), (IPv6Prefix(containing: IPv6Address(0), length: 0), 1)])
         #expect(v6.lookup(IPv6Address("2001:db8::1")!) == 9)
         #expect(v6.lookup(IPv6Address("2001:db8::2")!) == 1)
+    }
+}
+
+@Suite("DIR-24-8 against the linear reference and the Poptrie")
+struct DIR24Tests {
+    @Test("random IPv4 tables, including prefixes longer than /24 and duplicates")
+    func random() throws {
+        var generator = SeededGenerator(state: 24)
+        for _ in 0..<12 {
+            var routes: [(prefix: CIDR<IPv4Address>, value: UInt16)] = PoptrieTests.table(&generator) { IPv4Address($0) }
+            // Add nested long prefixes under one /24 to exercise tbl8 groups.
+            let base = UInt32.random(in: 0...UInt32.max, using: &generator) & 0xFFFF_FF00
+            for length in [24, 25, 26, 28, 30, 32, 25] {
+                routes.append((IPv4Prefix(containing: IPv4Address(base | UInt32.random(in: 0...255, using: &generator)), length: UInt8(length)),
+                               UInt16.random(in: 1...9, using: &generator)))
+            }
+            let table = try DIR24Table(routes)
+            let trie = Poptrie(routes)
+            var probes = PoptrieTests.probes(routes, &generator) { IPv4Address($0) }
+            probes += (0..<256).map { IPv4Address(base | UInt32($0)) }
+            for address in probes {
+                let expected = linearLookup(routes, address)
+                #expect(table.lookup(address) == expected, "\(address)")
+                #expect(trie.lookup(address) == expected, "\(address)")
+            }
+            var batch = [UInt16](repeating: 0, count: probes.count)
+            probes.withUnsafeBufferPointer { keys in batch.withUnsafeMutableBufferPointer { table.lookup(keys, into: $0) } }
+            #expect(batch == probes.map { linearLookup(routes, $0) })
+            var trieBatch = [UInt16](repeating: 0, count: probes.count)
+            probes.withUnsafeBufferPointer { keys in trieBatch.withUnsafeMutableBufferPointer { trie.lookup(keys, into: $0) } }
+            #expect(trieBatch == batch)
+        }
     }
 }
