@@ -1,5 +1,5 @@
 /* DPDK rte_lpm (IPv4) and rte_lpm6 (IPv6) on the `packet-path bench lpm` files, single lookups,
- * EAL with --no-huge --no-pci --in-memory. Prints the same JSON keys as the other peers. */
+ * EAL with --no-huge --no-pci. DPDK refuses depth 0, so a /0 route is added as its two /1 halves first. Prints the same JSON keys as the other peers. */
 #include <arpa/inet.h>
 #include <rte_eal.h>
 #include <rte_lpm.h>
@@ -14,10 +14,11 @@ static double now(void) { struct timespec t; clock_gettime(CLOCK_MONOTONIC, &t);
 static int cmp_double(const void *a, const void *b) { double x = *(const double *)a, y = *(const double *)b; return (x > y) - (x < y); }
 
 int main(int argc, char **argv) {
-    char *eal[] = {argv[0], "--no-huge", "--no-pci", "--in-memory", "-m", "2048", "--log-level=1", NULL};
+    /* --in-memory is refused together with --no-huge by this DPDK (22.11); -m sizes the heap instead. */
+    char *eal[] = {argv[0], "--no-huge", "--no-pci", "-m", "4096", "--log-level=1", NULL};
     if (argc < 4) { fprintf(stderr, "usage: %s ROUTES LOOKUPS FAMILY [REPEAT]\n", argv[0]); return 64; }
     int family = atoi(argv[3]), repeat = argc > 4 ? atoi(argv[4]) : 7;
-    if (rte_eal_init(7, eal) < 0) { fprintf(stderr, "rte_eal_init failed\n"); return 69; }
+    if (rte_eal_init((int)(sizeof eal / sizeof *eal) - 1, eal) < 0) { fprintf(stderr, "rte_eal_init failed\n"); return 69; }
     FILE *f = fopen(argv[1], "r");
     if (!f) { perror(argv[1]); return 66; }
     size_t cap = 1 << 20, n = 0;
@@ -49,7 +50,8 @@ int main(int argc, char **argv) {
         struct rte_lpm_config config = {.max_rules = (uint32_t)n + 16, .number_tbl8s = 1 << 16};
         struct rte_lpm *lpm = rte_lpm_create("v4", 0, &config);
         if (!lpm) { fprintf(stderr, "rte_lpm_create failed\n"); return 70; }
-        for (size_t i = 0; i < n; i++) { struct in_addr a; inet_pton(AF_INET, text[i], &a); rte_lpm_add(lpm, ntohl(a.s_addr), (uint8_t)len[i], hop[i]); }
+        for (size_t i = 0; i < n; i++) if (len[i] == 0) { rte_lpm_add(lpm, 0, 1, hop[i]); rte_lpm_add(lpm, 0x80000000u, 1, hop[i]); }
+        for (size_t i = 0; i < n; i++) { struct in_addr a; if (len[i] == 0) continue; inet_pton(AF_INET, text[i], &a); rte_lpm_add(lpm, ntohl(a.s_addr), (uint8_t)len[i], hop[i]); }
         double build = now() - t0;
         uint32_t *addr = malloc(keys * 4);
         for (size_t i = 0; i < keys; i++) addr[i] = (uint32_t)raw[4 * i] << 24 | (uint32_t)raw[4 * i + 1] << 16 | (uint32_t)raw[4 * i + 2] << 8 | raw[4 * i + 3];
@@ -65,7 +67,8 @@ int main(int argc, char **argv) {
         struct rte_lpm6_config config = {.max_rules = (uint32_t)n + 16, .number_tbl8s = 1 << 20};
         struct rte_lpm6 *lpm = rte_lpm6_create("v6", 0, &config);
         if (!lpm) { fprintf(stderr, "rte_lpm6_create failed\n"); return 70; }
-        for (size_t i = 0; i < n; i++) { uint8_t a[16]; inet_pton(AF_INET6, text[i], a); rte_lpm6_add(lpm, a, (uint8_t)len[i], hop[i]); }
+        for (size_t i = 0; i < n; i++) if (len[i] == 0) { uint8_t a[16] = {0}; rte_lpm6_add(lpm, a, 1, hop[i]); a[0] = 0x80; rte_lpm6_add(lpm, a, 1, hop[i]); }
+        for (size_t i = 0; i < n; i++) { uint8_t a[16]; if (len[i] == 0) continue; inet_pton(AF_INET6, text[i], a); rte_lpm6_add(lpm, a, (uint8_t)len[i], hop[i]); }
         double build = now() - t0;
         for (int r = -1; r < repeat; r++) {
             uint64_t sum = 0; double s = now();

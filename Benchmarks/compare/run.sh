@@ -11,7 +11,7 @@ mkdir -p "$data" "$bin"
 
 SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
 need=""
-for p in gcc libpcap-dev tcpdump python3-pip; do
+for p in gcc pkg-config libpcap-dev tcpdump python3-pip libdpdk-dev; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || need="$need $p"
 done
 if [ -n "$need" ]; then $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq $need >/dev/null; fi
@@ -20,6 +20,8 @@ python3 -c "import numpy, pytricia" 2>/dev/null || python3 -m pip install -q num
 [ -f "$data/internet-v6.zipf.keys" ] || python3 "$here/gen_data.py" "$data"
 gcc -O2 -o "$bin/dir24_8" "$here/dir24_8.c"
 gcc -O2 -o "$bin/pcap_loop" "$here/pcap_loop.c" -lpcap
+dpdk=""
+if gcc -O2 -o "$bin/dpdk_lpm" "$here/dpdk_lpm.c" $(pkg-config --cflags --libs libdpdk) 2>/dev/null; then dpdk="$bin/dpdk_lpm"; fi
 (cd "$root" && swift build -c release --product packet-path >&2)
 pp="$root/.build/release/packet-path"
 
@@ -29,8 +31,8 @@ mlps() { python3 -c "import sys; print(f'{float(sys.argv[1])/1e6:.1f}')" "$1"; }
 
 echo "## LPM, million lookups per second (median), single core"
 echo
-echo "| table | keys | packet-path | C DIR-24-8 | pytricia | packet-path / C | checksums agree | packet-path build s | structure MiB |"
-echo "|---|---|---|---|---|---|---|---|---|"
+echo "| table | keys | packet-path | C DIR-24-8 | DPDK rte_lpm / rte_lpm6 | pytricia | packet-path / C | packet-path / DPDK | checksums agree | packet-path build s | structure MiB |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|"
 for table in internet-v4 aws-v4 internet-v6; do
     family=4; [ "$table" = internet-v6 ] && family=6
     for keys in uniform zipf; do
@@ -38,12 +40,17 @@ for table in internet-v4 aws-v4 internet-v6; do
         ours=$("$pp" bench lpm --routes "$r" --lookups "$k" --family $family --format json --repeat 7)
         c="-"; cc=""
         if [ $family = 4 ]; then c=$("$bin/dir24_8" "$r" "$k" 7); cc=$(field "$c" checksum); fi
-        py=$(python3 "$here/pytricia_peer.py" "$r" "$k" $family)
         ours_rate=$(field "$ours" lookupsPerSecond)
-        agree="n/a"; [ -n "$cc" ] && { [ "$cc" = "$(field "$ours" checksum)" ] && agree=yes || agree=NO; }
+        agree="yes"; [ -n "$cc" ] && { [ "$cc" = "$(field "$ours" checksum)" ] || agree=NO; }
+        py=$(python3 "$here/pytricia_peer.py" "$r" "$k" $family)
+        d="-"; d_rate="-"; d_ratio="-"
+        if [ -n "$dpdk" ] && d=$("$dpdk" "$r" "$k" $family 7 2>/dev/null | tail -1) && [ -n "$d" ]; then
+            d_rate=$(mlps "$(field "$d" lookupsPerSecond)"); d_ratio=$(ratio "$(field "$ours" lookupsPerSecond)" "$(field "$d" lookupsPerSecond)")
+            [ "$(field "$d" checksum)" = "$(field "$ours" checksum)" ] || agree="NO (DPDK)"
+        fi
         c_rate="-"; c_ratio="-"
         if [ "$c" != "-" ]; then c_rate=$(mlps "$(field "$c" lookupsPerSecond)"); c_ratio=$(ratio "$ours_rate" "$(field "$c" lookupsPerSecond)"); fi
-        echo "| $table | $keys | $(mlps "$ours_rate") | $c_rate | $(mlps "$(field "$py" lookupsPerSecond)") | $c_ratio | $agree | $(python3 -c "print(f'{$(field "$ours" buildSeconds):.2f}')") | $(python3 -c "print(f'{$(field "$ours" structureBytes)/1048576:.1f}')") |"
+        echo "| $table | $keys | $(mlps "$ours_rate") | $c_rate | $d_rate | $(mlps "$(field "$py" lookupsPerSecond)") | $c_ratio | $d_ratio | $agree | $(python3 -c "print(f'{$(field "$ours" buildSeconds):.2f}')") | $(python3 -c "print(f'{$(field "$ours" structureBytes)/1048576:.1f}')") |"
     done
 done
 
