@@ -60,7 +60,7 @@ let package = Package(
         ),
         // Shared by the test targets: where the shared corpus is, and its label files.
         .target(name: "_PacketPathTestSupport", path: "Tests/_PacketPathTestSupport"),
-        .testTarget(name: "PathCoreTests", dependencies: ["PathCore"]),
+        .testTarget(name: "PathCoreTests", dependencies: ["PathCore", "_PacketPathTestSupport"]),
         .testTarget(
             name: "ScenarioFormatTests",
             dependencies: ["ScenarioFormat", "PathClassifier", "VPCTopology", "PathCore"],
@@ -68,7 +68,7 @@ let package = Package(
         ),
         .testTarget(
             name: "PathClassifierTests",
-            dependencies: ["PathClassifier", "ScenarioFormat", "VPCTopology", "PathCore"]
+            dependencies: ["PathClassifier", "ScenarioFormat", "VPCTopology", "PathCore", "_PacketPathTestSupport"]
         ),
         .testTarget(
             name: "PathReportersTests",

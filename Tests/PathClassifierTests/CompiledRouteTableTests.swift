@@ -1,26 +1,16 @@
 import PathClassifier
 import PathCore
 import Testing
+import _PacketPathTestSupport
 import VPCTopology
 
 /// The compiled route table against the readable RouteSelection, over seeded random AWS-style tables
 /// with prefix lists, propagated routes, blackholes and equal-length ties.
 @Suite("Compiled route tables")
 struct CompiledRouteTableTests {
-    struct Generator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     @Test("2,000 random tables agree with RouteSelection on every probe")
     func random() {
-        var g = Generator(state: 1129)
+        var g = SeededGenerator(state: 1129)
         var checked = 0
         for _ in 0..<2_000 {
             var topology = Topology(account: "1", region: "us-east-1")

@@ -1,17 +1,6 @@
 import PathCore
 import Testing
-
-/// A deterministic generator (SplitMix64), so failures reproduce.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+import _PacketPathTestSupport
 
 /// The oracle: a linear scan for the longest prefix; for a prefix listed twice, the last value.
 func linearLookup<A: IntegerAddress>(_ routes: [(prefix: CIDR<A>, value: UInt16)], _ address: A) -> UInt16 {
