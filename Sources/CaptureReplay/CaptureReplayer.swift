@@ -18,19 +18,24 @@ public struct CaptureReplayer {
         self.capturePoint = capturePoint
     }
 
-    /// Calls `body` with every frame and its record. Frames before damage are delivered; the
-    /// damage is then thrown.
+    /// Calls `body` with every frame, its header (if IP) and its classification. Frames before
+    /// damage are delivered; the damage is then thrown. Nothing is formatted here: callers that
+    /// print per frame build a ``PacketRecord`` with ``record(_:header:classification:)``.
     /// - Returns: the number of frames.
     @discardableResult
-    public func replay(_ path: String, _ body: (CaptureFrame, PacketRecord) -> Void) throws(CaptureError) -> Int {
+    public func replay(_ path: String, _ body: (CaptureFrame, PacketHeader?, Classification) -> Void) throws(CaptureError) -> Int {
         let classifier = CaptureClassifier(topology: topology, capturePoint: capturePoint)
         return try CaptureReader(path: path).forEach { frame in
-            let content = decoder.decode(frame.bytes, linkType: frame.linkType)
-            let (header, classification) = Self.classify(content, with: classifier)
-            let nanoseconds = String(frame.nanoseconds)
-            let time = "\(frame.seconds).\(String(repeating: "0", count: max(0, 9 - nanoseconds.count)))\(nanoseconds)"
-            body(frame, PacketRecord(frame: frame.number, header: header, classification: classification, length: frame.originalLength, time: time))
+            let (header, classification) = Self.classify(decoder.decode(frame.bytes, linkType: frame.linkType), with: classifier)
+            body(frame, header, classification)
         }
+    }
+
+    /// The record reporters print for a frame: its number, header, classification, length and time.
+    public static func record(_ frame: CaptureFrame, header: PacketHeader?, classification: Classification) -> PacketRecord {
+        let nanoseconds = String(frame.nanoseconds)
+        let time = "\(frame.seconds).\(String(repeating: "0", count: max(0, 9 - nanoseconds.count)))\(nanoseconds)"
+        return PacketRecord(frame: frame.number, header: header, classification: classification, length: frame.originalLength, time: time)
     }
 
     /// The header and classification of a decoded frame.

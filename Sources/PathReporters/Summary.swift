@@ -61,7 +61,14 @@ public struct Summary: Sendable {
         }
         if top > 0 && !conversations.isEmpty {
             lines.append("top conversations:")
-            let busiest = conversations.sorted { $0.value.bytes != $1.value.bytes ? $0.value.bytes > $1.value.bytes : $0.value.packets > $1.value.packets }
+            // A total order, so the report is the same on every run (dictionary order is not).
+            let busiest = conversations.sorted { x, y in
+                if x.value.bytes != y.value.bytes { return x.value.bytes > y.value.bytes }
+                if x.value.packets != y.value.packets { return x.value.packets > y.value.packets }
+                if x.key.a != y.key.a { return x.key.a < y.key.a }
+                if x.key.b != y.key.b { return x.key.b < y.key.b }
+                return x.key.protocolNumber.rawValue < y.key.protocolNumber.rawValue
+            }
             for (key, value) in busiest.prefix(top) {
                 lines.append(
                     "  \("\(key.a) ↔ \(key.b) \(key.protocolNumber)".rightPadded(to: 48)) \(count(value.packets, value.bytes))  \(value.verdict.rawValue)/\(value.reason.rawValue)")

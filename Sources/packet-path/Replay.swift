@@ -11,6 +11,8 @@ enum PacketFormat: String, ExpressibleByArgument, CaseIterable {
     case text
     case jsonl
     case csv
+    /// The summary alone, no line per packet.
+    case summary
 }
 
 extension PacketPath {
@@ -30,7 +32,7 @@ extension PacketPath {
         var flows: String?
 
         /// Output format.
-        @Option(help: "Output format: text, jsonl or csv.")
+        @Option(help: "Output format: text, jsonl, csv, or summary (the counts alone).")
         var format: PacketFormat = .text
 
         /// Where to write; standard output by default.
@@ -73,6 +75,7 @@ extension PacketPath {
                 case .text: sink.write(TextReporter.line(record))
                 case .jsonl: sink.write(jsonLines.line(record))
                 case .csv: sink.write(CSVReporter.line(record))
+                case .summary: break
                 }
             }
             var failed = false
@@ -90,10 +93,10 @@ extension PacketPath {
                     }
                 }
             } else {
-                failed = try replayCaptures(topology: topology, emit: emit)
+                failed = try replayCaptures(topology: topology, tally: { summary.add($0, header: $1, length: $2) }, emit: emit)
             }
-            if format == .text {
-                sink.write("")
+            if format == .text || format == .summary {
+                if format == .text { sink.write("") }
                 sink.write(summary.text(top: flows == nil ? 10 : 0))
             }
             try sink.commit()
@@ -101,7 +104,9 @@ extension PacketPath {
         }
 
         /// Replays every capture; returns whether one was damaged (its complete frames are still reported).
-        func replayCaptures(topology: Topology, emit: (PacketRecord) -> Void) throws -> Bool {
+        func replayCaptures(
+            topology: Topology, tally: (Classification, PacketHeader?, Int) -> Void, emit: (PacketRecord) -> Void
+        ) throws -> Bool {
             var point: InterfaceIndex?
             if let capturePoint {
                 do {
@@ -136,12 +141,16 @@ extension PacketPath {
                 }
                 progress.start(capture)
                 do {
-                    try replayer.replay(capture) { frame, record in
-                        var record = record
-                        if captures.count > 1 { record.capture = capture }
-                        emit(record)
+                    try replayer.replay(capture) { frame, header, classification in
+                        if format == .summary {
+                            tally(classification, header, frame.originalLength)
+                        } else {
+                            var record = CaptureReplayer.record(frame, header: header, classification: classification)
+                            if captures.count > 1 { record.capture = capture }
+                            emit(record)
+                        }
                         progress.tick(bytes: frame.capturedLength + 16)
-                        let c = record.classification
+                        let c = classification
                         do {
                             try splitter?.write(frame, group: c.verdict.rawValue)
                         } catch {

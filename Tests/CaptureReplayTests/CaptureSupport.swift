@@ -24,7 +24,9 @@ enum Fixture {
     static func replay(_ capture: String, topology: Topology, vxlan: Bool = true) -> (records: [PacketRecord], error: CaptureError?) {
         var records: [PacketRecord] = []
         do {
-            try CaptureReplayer(topology: topology, decapsulatesVXLAN: vxlan).replay(capture) { _, record in records.append(record) }
+            try CaptureReplayer(topology: topology, decapsulatesVXLAN: vxlan).replay(capture) { frame, header, classification in
+                records.append(CaptureReplayer.record(frame, header: header, classification: classification))
+            }
             return (records, nil)
         } catch {
             return (records, error)

@@ -120,4 +120,13 @@ struct CaptureCommandTests {
         #expect(try CLIRunner.run(["replay", "--topology", Self.snapshot]).status == 64)
         #expect(try CLIRunner.run(["replay", Self.capture, "--topology", Self.snapshot, "--flows", "Scenarios/seed/flows.yaml"]).status == 64)
     }
+
+    @Test("--format summary prints the counts alone, the same counts as the text output")
+    func summaryOnly() throws {
+        let summary = try CLIRunner.run(["replay", Self.capture, "--topology", Self.snapshot, "--format", "summary"])
+        #expect(summary.status == 0, "\(summary.stderr)")
+        #expect(summary.stdout.hasPrefix("summary: 82 packets, 10718 bytes"))
+        let text = try CLIRunner.run(["replay", Self.capture, "--topology", Self.snapshot])
+        #expect(text.stdout.hasSuffix(summary.stdout))
+    }
 }
