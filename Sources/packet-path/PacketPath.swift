@@ -9,7 +9,8 @@ struct PacketPath: ParsableCommand {
         abstract: "Classify AWS VPC traffic as private, internet (via an internet gateway) or dropped, hop by hop.",
         discussion: """
             Exit status: 0 when the run completes (dropped packets are results, not errors), \
-            64 for a usage error, 65 for bad input (a broken scenario or flow file), 66 when an input cannot be read.
+            64 for a usage error, 65 for bad input (a broken scenario, snapshot, flow file or capture), \
+            66 when an input cannot be read, 73 when an output cannot be created.
             """,
         version: "0.1.0",
         subcommands: [Trace.self, Replay.self, Compare.self, Generate.self, Import.self, Validate.self, Reasons.self, Bench.self]
