@@ -51,6 +51,10 @@ extension PacketPath {
         @Option(name: .customLong("capture-point"), help: ArgumentHelp("The interface (or instance) the capture was taken on; transit frames meet its source/destination check.", valueName: "name|id"))
         var capturePoint: String?
 
+        /// Worker threads for capture replay.
+        @Option(help: "Classify captures on this many cores, keeping per-connection order and the output order (default: all cores; --split and --annotate use one).")
+        var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+
         /// Do not decapsulate VXLAN.
         @Flag(name: .customLong("no-vxlan"), help: "Classify UDP 4789 as it is instead of decapsulating VXLAN (Traffic Mirroring).")
         var noVXLAN = false
@@ -58,6 +62,7 @@ extension PacketPath {
         func validate() throws {
             if flows != nil && !captures.isEmpty { throw ValidationError("give captures or '--flows', not both") }
             if flows == nil && captures.isEmpty { throw ValidationError("give one or more captures, or '--flows FILE'") }
+            if jobs < 1 { throw ValidationError("'--jobs' is at least 1") }
             if flows != nil && (split != nil || annotate != nil || capturePoint != nil) {
                 throw ValidationError("'--split', '--annotate' and '--capture-point' apply to captures only")
             }
@@ -93,7 +98,8 @@ extension PacketPath {
                     }
                 }
             } else {
-                failed = try replayCaptures(topology: topology, tally: { summary.add($0, header: $1, length: $2) }, emit: emit)
+                failed = try replayCaptures(
+                    topology: topology, tally: { summary.add($0, header: $1, length: $2) }, write: { sink.write($0) }, emit: emit)
             }
             if format == .text || format == .summary {
                 if format == .text { sink.write("") }
@@ -105,7 +111,8 @@ extension PacketPath {
 
         /// Replays every capture; returns whether one was damaged (its complete frames are still reported).
         func replayCaptures(
-            topology: Topology, tally: (Classification, PacketHeader?, Int) -> Void, emit: (PacketRecord) -> Void
+            topology: Topology, tally: (Classification, PacketHeader?, Int) -> Void, write: (String) -> Void,
+            emit: (PacketRecord) -> Void
         ) throws -> Bool {
             var point: InterfaceIndex?
             if let capturePoint {
@@ -140,6 +147,30 @@ extension PacketPath {
                     throw ExitStatus.cannotRead
                 }
                 progress.start(capture)
+                if jobs > 1 && splitter == nil && annotator == nil {
+                    // Several cores: lines are formatted on the workers and written here in frame order.
+                    let name: String? = captures.count > 1 ? capture : nil
+                    let formatter: (@Sendable (PacketRecord) -> String)?
+                    switch format {
+                    case .text: formatter = { var r = $0; r.capture = name; return TextReporter.line(r) }
+                    case .jsonl: formatter = { var r = $0; r.capture = name; return JSONLinesReporter.line(r) }
+                    case .csv: formatter = { CSVReporter.line($0) }
+                    case .summary: formatter = nil
+                    }
+                    do {
+                        let parallel = ParallelReplayer(topology: topology, jobs: jobs, decapsulatesVXLAN: !noVXLAN, capturePoint: point)
+                        try parallel.replay(capture, format: formatter) { header, classification, length, line in
+                            tally(classification, header, length)
+                            if let line { write(line) }
+                            progress.tick(bytes: length + 16)
+                        }
+                    } catch {
+                        printError("\(error)")
+                        failed = true
+                    }
+                    progress.finish()
+                    continue
+                }
                 do {
                     try replayer.replay(capture) { frame, header, classification in
                         if format == .summary {

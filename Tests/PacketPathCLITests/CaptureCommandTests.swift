@@ -129,4 +129,19 @@ struct CaptureCommandTests {
         let text = try CLIRunner.run(["replay", Self.capture, "--topology", Self.snapshot])
         #expect(text.stdout.hasSuffix(summary.stdout))
     }
+
+    @Test("--jobs: the same output, frame for frame, on one core or several", arguments: ["jsonl", "text", "csv"])
+    func jobs(_ format: String) throws {
+        for capture in [Self.capture, "Tests/CaptureReplayTests/Fixtures/seed-after.vxlan-mirror.pcap"] {
+            let one = try CLIRunner.run(["replay", capture, "--topology", Self.snapshot, "--format", format, "--jobs", "1"])
+            let three = try CLIRunner.run(["replay", capture, "--topology", Self.snapshot, "--format", format, "--jobs", "3"])
+            #expect(one.status == 0 && three.status == 0)
+            #expect(one.stdout == three.stdout, "\(capture) \(format)")
+        }
+        let damaged = "Tests/CaptureReplayTests/Fixtures/truncated-record-data.pcap"
+        let parallel = try CLIRunner.run(["replay", damaged, "--topology", Self.snapshot, "--format", format, "--jobs", "2"])
+        #expect(parallel.status == 65)
+        let sequential = try CLIRunner.run(["replay", damaged, "--topology", Self.snapshot, "--format", format, "--jobs", "1"])
+        #expect(parallel.stdout == sequential.stdout)
+    }
 }
