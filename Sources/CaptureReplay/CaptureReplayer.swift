@@ -33,9 +33,15 @@ public struct CaptureReplayer {
 
     /// The record reporters print for a frame: its number, header, classification, length and time.
     public static func record(_ frame: CaptureFrame, header: PacketHeader?, classification: Classification) -> PacketRecord {
-        let nanoseconds = String(frame.nanoseconds)
-        let time = "\(frame.seconds).\(String(repeating: "0", count: max(0, 9 - nanoseconds.count)))\(nanoseconds)"
-        return PacketRecord(frame: frame.number, header: header, classification: classification, length: frame.originalLength, time: time)
+        PacketRecord(
+            frame: frame.number, header: header, classification: classification, length: frame.originalLength,
+            time: timeText(seconds: frame.seconds, nanoseconds: frame.nanoseconds))
+    }
+
+    /// `seconds.nanoseconds`, nine digits after the point.
+    static func timeText(seconds: Int64, nanoseconds: UInt32) -> String {
+        let digits = String(nanoseconds)
+        return "\(seconds).\(String(repeating: "0", count: max(0, 9 - digits.count)))\(digits)"
     }
 
     /// The header and classification of a decoded frame.

@@ -109,8 +109,8 @@ public struct ParallelReplayer {
     }
 
     static func record(_ slot: Slot, header: PacketHeader?, classification: Classification) -> PacketRecord {
-        let nanoseconds = String(slot.nanoseconds)
-        let time = "\(slot.seconds).\(String(repeating: "0", count: max(0, 9 - nanoseconds.count)))\(nanoseconds)"
-        return PacketRecord(frame: slot.number, header: header, classification: classification, length: slot.length, time: time)
+        PacketRecord(
+            frame: slot.number, header: header, classification: classification, length: slot.length,
+            time: CaptureReplayer.timeText(seconds: slot.seconds, nanoseconds: slot.nanoseconds))
     }
 }
