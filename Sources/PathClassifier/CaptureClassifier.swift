@@ -50,6 +50,9 @@ public final class CaptureClassifier {
 
     /// Flows whose first packet was delivered, by the opener's direction, with that packet's classification.
     private var opened: [FlowKey: Classification] = [:]
+    /// Replies already walked, by the reply's direction: the walk is deterministic, so the next
+    /// reply of the connection takes the same result without walking again.
+    private var answered: [FlowKey: Classification] = [:]
     /// First fragments' classifications (R8.2: fragments share their datagram's fate).
     private var firstFragments: [FragmentKey: Classification] = [:]
     /// The most connections remembered; past it the table starts again, so memory stays flat.
@@ -89,18 +92,19 @@ public final class CaptureClassifier {
         if let forward = opened[key] { return forward }  // more packets of an open flow, same direction
         let topology = classifier.topology
         if let reply = opened[key.reversed] {
+            if let known = answered[key] { return known }
             // R9.2, R10.3, R11.5: a reply walks its own direction, passing SGs by state.
+            var result = reply
             if let owner = topology.addressOwners[packet.source]?.first {
                 // The reply is walked on its own; a delivered reply is reported as its flow's path
                 // (an interface endpoint's answer is still the interface-endpoint flow).
-                var result = classifier.classify(packet, from: owner, isReply: true)
+                result = classifier.classify(packet, from: owner, isReply: true)
                 if result.verdict != .dropped { result.reason = reply.reason }
-                return result
+            } else if let owner = topology.addressOwners[packet.destination]?.first {
+                result = classifier.classifyReply(packet, to: owner, forward: reply)
             }
-            if let owner = topology.addressOwners[packet.destination]?.first {
-                return classifier.classifyReply(packet, to: owner, forward: reply)
-            }
-            return reply
+            remember(&answered, key, result)
+            return result
         }
         let result: Classification
         if let point = capturePoint, !topology[point].owns(packet.source), !topology[point].owns(packet.destination) {
