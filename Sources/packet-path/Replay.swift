@@ -171,13 +171,16 @@ extension PacketPath {
                     progress.finish()
                     continue
                 }
+                // Property wrappers cost a call per read: read them once, not per frame.
+                let summaryOnly = format == .summary
+                let several = captures.count > 1
                 do {
                     try replayer.replay(capture) { frame, header, classification in
-                        if format == .summary {
+                        if summaryOnly {
                             tally(classification, header, frame.originalLength)
                         } else {
                             var record = CaptureReplayer.record(frame, header: header, classification: classification)
-                            if captures.count > 1 { record.capture = capture }
+                            if several { record.capture = capture }
                             emit(record)
                         }
                         progress.tick(bytes: frame.capturedLength + 16)
