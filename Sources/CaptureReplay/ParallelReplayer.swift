@@ -45,18 +45,26 @@ public struct ParallelReplayer {
     /// classifier and the slots assigned to it, so no two threads write the same memory.
     final class Workers: @unchecked Sendable {
         let classifiers: [CaptureClassifier]
+        /// One formatter per worker: formatters may keep caches (``JSONLinesWriter``).
+        let formatters: [((PacketRecord) -> String)?]
         var slots: [Slot] = []
-        init(_ classifiers: [CaptureClassifier]) { self.classifiers = classifiers }
+        init(_ classifiers: [CaptureClassifier], formatters: [((PacketRecord) -> String)?]) {
+            self.classifiers = classifiers
+            self.formatters = formatters
+        }
     }
 
     /// Calls `body` for every frame in input order with its header, classification and, when
-    /// `format` is given, the line that format prints (built on the workers).
+    /// `format` is given, the line that format prints (built on the workers, each with its own
+    /// formatter from `format`).
     /// - Returns: the number of frames.
     @discardableResult
     public func replay(
-        _ path: String, format: (@Sendable (PacketRecord) -> String)?, _ body: (PacketHeader?, Classification, Int, String?) -> Void
+        _ path: String, format: (() -> (PacketRecord) -> String)?, _ body: (PacketHeader?, Classification, Int, String?) -> Void
     ) throws(CaptureError) -> Int {
-        let workers = Workers((0..<jobs).map { _ in CaptureClassifier(topology: topology, capturePoint: capturePoint) })
+        let workers = Workers(
+            (0..<jobs).map { _ in CaptureClassifier(topology: topology, capturePoint: capturePoint) },
+            formatters: (0..<jobs).map { _ in format?() })
         workers.slots.reserveCapacity(Self.batchSize)
         let jobs = self.jobs
         func flush() {
@@ -67,7 +75,7 @@ public struct ParallelReplayer {
                         let (header, classification) = CaptureReplayer.classify(slots[i].content, with: workers.classifiers[worker])
                         slots[i].header = header
                         slots[i].classification = classification
-                        if let format {
+                        if let format = workers.formatters[worker] {
                             slots[i].line = format(Self.record(slots[i], header: header, classification: classification))
                         }
                     }

@@ -150,11 +150,15 @@ extension PacketPath {
                 if jobs > 1 && splitter == nil && annotator == nil {
                     // Several cores: lines are formatted on the workers and written here in frame order.
                     let name: String? = captures.count > 1 ? capture : nil
-                    let formatter: (@Sendable (PacketRecord) -> String)?
+                    let formatter: (() -> (PacketRecord) -> String)?
                     switch format {
-                    case .text: formatter = { var r = $0; r.capture = name; return TextReporter.line(r) }
-                    case .jsonl: formatter = { var r = $0; r.capture = name; return JSONLinesReporter.line(r) }
-                    case .csv: formatter = { CSVReporter.line($0) }
+                    case .text: formatter = { { var r = $0; r.capture = name; return TextReporter.line(r) } }
+                    case .jsonl:
+                        formatter = {
+                            let writer = JSONLinesWriter()  // one per worker: it caches renderings
+                            return { var r = $0; r.capture = name; return writer.line(r) }
+                        }
+                    case .csv: formatter = { { CSVReporter.line($0) } }
                     case .summary: formatter = nil
                     }
                     do {
