@@ -46,10 +46,14 @@ struct PoptrieTests {
             let trie = Poptrie(routes)
             let addresses = probes(routes, &generator, make: make)
             var batch = [UInt16](repeating: 0, count: addresses.count)
-            addresses.withUnsafeBufferPointer { keys in batch.withUnsafeMutableBufferPointer { trie.lookup(keys, into: $0) } }
+            var interleaved = [UInt16](repeating: 0, count: addresses.count)
+            addresses.withUnsafeBufferPointer { keys in
+                batch.withUnsafeMutableBufferPointer { trie.lookup(keys, into: $0, strategy: .oneByOne) }
+                interleaved.withUnsafeMutableBufferPointer { trie.lookup(keys, into: $0, strategy: .interleaved) }
+            }
             for (i, address) in addresses.enumerated() {
                 let expected = linearLookup(routes, address)
-                if batch[i] != expected { mismatches += 1 }
+                if batch[i] != expected || interleaved[i] != expected { mismatches += 1 }
                 let got = trie.lookup(address)
                 if got != expected {
                     mismatches += 1
