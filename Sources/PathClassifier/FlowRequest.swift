@@ -67,3 +67,34 @@ extension NameResolver {
         return ResolvedFlow(request: request, source: source.interface, header: header, dnsAnswer: destination.dnsAnswer)
     }
 }
+
+extension NameResolver {
+    /// A flow from outside the topology (`from` is an address no interface owns) to an interface:
+    /// `to` names it, or is its private address, or the public IPv4 paired with one (which the
+    /// internet gateway translates, R7.2). Returns `nil` when the request is not of that shape.
+    public func resolveInbound(_ request: FlowRequest, ordinal: Int) -> (header: PacketHeader, destination: InterfaceIndex)? {
+        guard let source = IPAddress(request.from), topology.addressOwners[source] == nil else { return nil }
+        var destination: (InterfaceIndex, IPAddress)?
+        if let address = IPAddress(request.to) {
+            if let owner = topology.addressOwners[address]?.first {
+                destination = (owner, address)
+            } else if case .v4(let publicAddress) = address, let owner = topology.publicAddressOwners[publicAddress],
+                let binding = topology[owner].ipv4.first(where: { $0.publicAddress == publicAddress })
+            {
+                destination = (owner, .v4(binding.privateAddress))
+            }
+        } else if let resolved = try? self.source(request.to, family: source.family) {
+            destination = (resolved.interface, resolved.address)
+        }
+        guard let (interface, address) = destination, address.family == source.family else { return nil }
+        var header = PacketHeader(source: source, destination: address, protocolNumber: request.protocolNumber)
+        if request.protocolNumber.hasPorts {
+            header.sourcePort = request.sourcePort ?? (Self.firstEphemeralPort &+ UInt16(truncatingIfNeeded: ordinal))
+            header.destinationPort = request.port ?? 443
+        } else if request.protocolNumber.isICMP {
+            header.icmpType = request.icmpType ?? (request.protocolNumber == .icmp ? 8 : 128)
+            header.icmpCode = request.icmpCode ?? 0
+        }
+        return (header, interface)
+    }
+}

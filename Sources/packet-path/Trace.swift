@@ -12,8 +12,9 @@ extension PacketPath {
 
         @OptionGroup var options: TopologyOptions
 
-        /// The sender: an instance, interface or VPC-attached Lambda function name, or an address.
-        @Option(help: ArgumentHelp("The sender: an instance, interface or VPC-attached Lambda function name, or an IP.", valueName: "name|ip"))
+        /// The sender: an instance, interface or VPC-attached Lambda function name, or an address
+        /// (an address outside the topology traces a connection in from the internet).
+        @Option(help: ArgumentHelp("The sender: an instance, interface or VPC-attached Lambda function name, or an IP (an IP outside the topology traces inbound from the internet).", valueName: "name|ip"))
         var from: String
 
         /// The receiver: a name, an address, or an AWS service.
@@ -64,20 +65,32 @@ extension PacketPath {
             let request = FlowRequest(
                 from: from, to: to, protocolNumber: IPProtocolNumber(name: protocolName)!, port: port, sourcePort: sourcePort,
                 icmpType: icmpType, family: ipv6 ? .ipv6 : .ipv4)
-            let flow: ResolvedFlow
-            do {
-                flow = try NameResolver(topology: topology).resolve(request, ordinal: 0)
-            } catch {
-                printError("error: \(error)")
-                throw ExitStatus.badInput
+            let resolver = NameResolver(topology: topology)
+            let header: PacketHeader
+            let classification: Classification
+            var dnsAnswer: String?
+            if let inbound = resolver.resolveInbound(request, ordinal: 0) {
+                // From the internet to an interface (R11.4).
+                header = inbound.header
+                classification = Classifier(topology: topology).classifyInbound(inbound.header, to: inbound.destination)
+            } else {
+                let flow: ResolvedFlow
+                do {
+                    flow = try resolver.resolve(request, ordinal: 0)
+                } catch {
+                    printError("error: \(error)")
+                    throw ExitStatus.badInput
+                }
+                header = flow.header
+                dnsAnswer = flow.dnsAnswer
+                classification = Classifier(topology: topology).classify(flow.header, from: flow.source)
             }
-            let classification = Classifier(topology: topology).classify(flow.header, from: flow.source)
-            let record = PacketRecord(frame: 1, header: flow.header, classification: classification, flow: "\(from) → \(to)")
+            let record = PacketRecord(frame: 1, header: header, classification: classification, flow: "\(from) → \(to)")
             switch format {
             case .text:
-                print(TextReporter.trace(record, title: "\(from) → \(to)", dnsAnswer: flow.dnsAnswer))
+                print(TextReporter.trace(record, title: "\(from) → \(to)", dnsAnswer: dnsAnswer))
             case .json:
-                print(JSONLinesReporter.trace(record, dnsAnswer: flow.dnsAnswer))
+                print(JSONLinesReporter.trace(record, dnsAnswer: dnsAnswer))
             }
         }
     }

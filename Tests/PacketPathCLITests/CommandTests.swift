@@ -145,4 +145,16 @@ struct CommandTests {
         #expect(result.status == 65)
         #expect(result.stderr.contains("describe-vpcs.json:1:11: error: malformed JSON"), "\(result.stderr)")
     }
+
+    @Test("trace from an internet address: inbound through the internet gateway (R7.2, R7.4, R11.4)")
+    func traceInbound() throws {
+        let allowed = try CLIRunner.run(["trace", "--topology", "Scenarios/seed/after.yaml", "--from", "203.0.113.9", "--to", "54.214.206.203", "--port", "22"])
+        #expect(allowed.status == 0, "\(allowed.stderr)")
+        #expect(allowed.stdout.contains("verdict: INTERNET  reason: igw-inbound"))
+        #expect(allowed.stdout.contains("translates public 54.214.206.203 to 10.0.7.10"))
+        let refused = try CLIRunner.run(["trace", "--topology", "Scenarios/seed/after.yaml", "--from", "198.51.100.7", "--to", "alpha5", "--port", "22"])
+        #expect(refused.stdout.contains("reason: sg-ingress"))
+        let lambda = try CLIRunner.run(["trace", "--topology", "Scenarios/lambda-in-vpc/scenario.yaml", "--from", "198.51.100.7", "--to", "10.0.7.20", "--port", "443"])
+        #expect(lambda.stdout.contains("reason: igw-not-public-target"), "\(lambda.stdout)")
+    }
 }
