@@ -50,20 +50,26 @@ extension NameResolver {
     /// the Lambda and NAT gateway range 1024–65535 (R10.6).
     public static let firstEphemeralPort: UInt16 = 40000
 
+    /// The packet of a request between two addresses: ports (the service's, else 443; an ephemeral
+    /// source port from the flow's position, R10.6) or an ICMP echo request.
+    static func header(_ request: FlowRequest, from source: IPAddress, to destination: IPAddress, ordinal: Int, servicePort: UInt16?) -> PacketHeader {
+        var header = PacketHeader(source: source, destination: destination, protocolNumber: request.protocolNumber)
+        if request.protocolNumber.hasPorts {
+            header.sourcePort = request.sourcePort ?? (firstEphemeralPort &+ UInt16(truncatingIfNeeded: ordinal))
+            header.destinationPort = request.port ?? servicePort ?? 443
+        } else if request.protocolNumber.isICMP {
+            header.icmpType = request.icmpType ?? (request.protocolNumber == .icmp ? 8 : 128)
+            header.icmpCode = request.icmpCode ?? 0
+        }
+        return header
+    }
+
     /// Resolves a request into a packet header.
     /// - Parameter ordinal: the flow's position in its file, which picks a distinct ephemeral port.
     public func resolve(_ request: FlowRequest, ordinal: Int) throws(Failure) -> ResolvedFlow {
         let source = try source(request.from, family: request.family)
         let destination = try destination(request.to, from: source.interface, family: request.family)
-        var header = PacketHeader(source: source.address, destination: destination.address, protocolNumber: request.protocolNumber)
-        if request.protocolNumber.hasPorts {
-            header.sourcePort = request.sourcePort ?? (Self.firstEphemeralPort &+ UInt16(truncatingIfNeeded: ordinal))
-            header.destinationPort = request.port ?? destination.service?.defaultPort ?? 443
-        } else if request.protocolNumber.isICMP {
-            let echo: UInt8 = request.protocolNumber == .icmp ? 8 : 128
-            header.icmpType = request.icmpType ?? echo
-            header.icmpCode = request.icmpCode ?? 0
-        }
+        let header = Self.header(request, from: source.address, to: destination.address, ordinal: ordinal, servicePort: destination.service?.defaultPort)
         return ResolvedFlow(request: request, source: source.interface, header: header, dnsAnswer: destination.dnsAnswer)
     }
 }
@@ -87,14 +93,6 @@ extension NameResolver {
             destination = (resolved.interface, resolved.address)
         }
         guard let (interface, address) = destination, address.family == source.family else { return nil }
-        var header = PacketHeader(source: source, destination: address, protocolNumber: request.protocolNumber)
-        if request.protocolNumber.hasPorts {
-            header.sourcePort = request.sourcePort ?? (Self.firstEphemeralPort &+ UInt16(truncatingIfNeeded: ordinal))
-            header.destinationPort = request.port ?? 443
-        } else if request.protocolNumber.isICMP {
-            header.icmpType = request.icmpType ?? (request.protocolNumber == .icmp ? 8 : 128)
-            header.icmpCode = request.icmpCode ?? 0
-        }
-        return (header, interface)
+        return (Self.header(request, from: source, to: address, ordinal: ordinal, servicePort: nil), interface)
     }
 }
