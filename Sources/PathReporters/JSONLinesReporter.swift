@@ -51,6 +51,9 @@ public enum JSONLinesReporter {
 public enum CSVReporter {
     public static let header = "frame,src,dst,protocol,srcPort,dstPort,verdict,reason,resource,flow"
 
+    /// The header row when several captures are replayed: the capture's file name is the last column.
+    public static let headerWithCapture = header + ",capture"
+
     public static func line(_ record: PacketRecord) -> String {
         let h = record.header
         let c = record.classification
@@ -58,7 +61,7 @@ public enum CSVReporter {
             String(record.frame), h?.source.description ?? "", h?.destination.description ?? "", h?.protocolNumber.description ?? "",
             h?.sourcePort.map { String($0) } ?? "", h?.destinationPort.map { String($0) } ?? "", c.verdict.rawValue,
             c.reason.rawValue, c.decisiveHop?.resource.id ?? "", record.flow ?? "",
-        ]
+        ] + (record.capture.map { [$0] } ?? [])
         return fields.map(escape).joined(separator: ",")
     }
 

@@ -73,7 +73,7 @@ extension PacketPath {
             let sink = try OutputSink(path: output)
             var summary = Summary()
             let jsonLines = JSONLinesWriter()
-            if format == .csv { sink.write(CSVReporter.header) }
+            if format == .csv { sink.write(captures.count > 1 ? CSVReporter.headerWithCapture : CSVReporter.header) }
             func emit(_ record: PacketRecord) {
                 summary.add(record.classification, header: record.header, length: record.length ?? 0)
                 switch format {
@@ -158,7 +158,7 @@ extension PacketPath {
                             let writer = JSONLinesWriter()  // one per worker: it caches renderings
                             return { var r = $0; r.capture = name; return writer.line(r) }
                         }
-                    case .csv: formatter = { { CSVReporter.line($0) } }
+                    case .csv: formatter = { { var r = $0; r.capture = name; return CSVReporter.line(r) } }
                     case .summary: formatter = nil
                     }
                     do {

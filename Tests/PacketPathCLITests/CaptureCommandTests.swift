@@ -144,4 +144,18 @@ struct CaptureCommandTests {
         let sequential = try CLIRunner.run(["replay", damaged, "--topology", Self.snapshot, "--format", format, "--jobs", "1"])
         #expect(parallel.stdout == sequential.stdout)
     }
+
+    @Test("several captures: frame numbers restart per file, and the capture is named (CSV column, JSONL key)")
+    func severalCaptures() throws {
+        let second = "Tests/CaptureReplayTests/Fixtures/seed-after.sll2.pcapng"
+        for jobs in ["1", "2"] {
+            let csv = try CLIRunner.run(["replay", Self.capture, second, "--topology", Self.snapshot, "--format", "csv", "--jobs", jobs])
+            let rows = csv.stdout.split(separator: "\n")
+            #expect(rows.first?.hasSuffix(",flow,capture") == true)
+            #expect(rows.filter { $0.hasPrefix("1,") }.count == 2)
+            #expect(rows.dropFirst().allSatisfy { $0.hasSuffix(Self.capture) || $0.hasSuffix(second) })
+            let jsonl = try CLIRunner.run(["replay", Self.capture, second, "--topology", Self.snapshot, "--format", "jsonl", "--jobs", jobs])
+            #expect(jsonl.stdout.split(separator: "\n").allSatisfy { $0.contains("\"capture\":") })
+        }
+    }
 }
