@@ -145,3 +145,17 @@ struct BrokenSnapshotTests {
         #expect(Self.classify(topology, to: "8.8.8.8").reason == .igwDirect)
     }
 }
+
+@Suite("Route targets in snapshots")
+struct SnapshotTargetTests {
+    @Test("R1.15: a vpce- target is a gateway endpoint or a Gateway Load Balancer endpoint, as describe-vpc-endpoints says")
+    func vpceTargets() throws {
+        let gateway = try BrokenSnapshotTests.warnings(BrokenSnapshotTests.load { _ in })
+        let table = try #require(gateway.0.routeTables.first { $0.routes.contains { if case .gatewayEndpoint = $0.target { return true } else { return false } } })
+        #expect(table.routes.contains { if case .prefixList = $0.destination, case .gatewayEndpoint = $0.target { return true } else { return false } })
+        let gwlb = try BrokenSnapshotTests.warnings(BrokenSnapshotTests.load {
+            try BrokenSnapshotTests.replace("describe-vpc-endpoints.json", "\"VpcEndpointType\": \"Gateway\"", "\"VpcEndpointType\": \"GatewayLoadBalancer\"", in: $0)
+        })
+        #expect(gwlb.0.routeTables.contains { $0.routes.contains { if case .gatewayLoadBalancerEndpoint = $0.target { return true } else { return false } } })
+    }
+}
