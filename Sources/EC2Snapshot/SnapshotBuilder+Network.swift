@@ -55,9 +55,14 @@ extension SnapshotBuilder {
             }
             let account = record.string("OwnerId") ?? record.account ?? ""
             if topology.account.isEmpty { topology.account = account }
-            let vpc = VPC(
+            var vpc = VPC(
                 label: label, account: account, region: region(record, fallback: zoneRegion[label.id]), ipv4CIDRs: ipv4,
                 ipv6CIDRs: ipv6, dnsSupport: true, dnsHostnames: false)
+            // R7.8, R16.1: the effective Block Public Access mode of the VPC.
+            if let mode = record["BlockPublicAccessStates"]?["InternetGatewayBlockMode"]?.string {
+                vpc.blockPublicAccess = BlockPublicAccess(rawValue: mode) ?? .off
+                if BlockPublicAccess(rawValue: mode) == nil { warn(record, "unknown Block Public Access mode '\(mode)'; read as off") }
+            }
             vpcByID[label.id] = VPCIndex(topology.vpcs.count)
             topology.vpcs.append(vpc)
         }
@@ -138,8 +143,15 @@ extension SnapshotBuilder {
                 if case .v6(let p)? = prefix(association["Ipv6CidrBlock"]?.string, record, field: "Ipv6CidrBlockAssociationSet[\(i)]") { ipv6 = p }
             }
             let zone = record.string("AvailabilityZone") ?? "\(topology[vpc].region)a"
+            var subnet = Subnet(label: label, vpc: vpc, availabilityZone: zone, ipv4CIDR: ipv4, ipv6CIDR: ipv6)
+            // A subnet whose effective BPA mode is looser than its VPC's has an exclusion (R7.8).
+            if let text = record["BlockPublicAccessStates"]?["InternetGatewayBlockMode"]?.string, let mode = BlockPublicAccess(rawValue: text),
+                mode != topology[vpc].blockPublicAccess
+            {
+                subnet.blockPublicAccessExclusion = mode == .off ? .allowBidirectional : .allowEgress
+            }
             subnetByID[label.id] = SubnetIndex(topology.subnets.count)
-            topology.subnets.append(Subnet(label: label, vpc: vpc, availabilityZone: zone, ipv4CIDR: ipv4, ipv6CIDR: ipv6))
+            topology.subnets.append(subnet)
         }
     }
 

@@ -34,6 +34,9 @@ extension Classifier {
             walk.hop(.internetGateway, topology[vpc].label, "the VPC has no internet gateway (R7.1)", passed: false)
             return .igwNotPublicTarget
         }
+        guard passesBPA(&walk, .inbound, subnet: interface.subnet, kind: .internetGateway, gateway: topology[gateway].label) else {
+            return .bpaBlocked
+        }
         switch packet.destination {
         case .v4(let privateAddress):
             // R7.4: the internet reaches an interface only through a public IP paired with this private IP.

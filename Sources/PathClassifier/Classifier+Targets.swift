@@ -15,6 +15,9 @@ extension Classifier {
             return .igwPrivateAddress
         }
         let viaNAT = walk.natGateway != nil
+        // R7.8: the subnet whose traffic meets the gateway: the NAT gateway's, or the sender's.
+        let subnet = walk.natGateway.map { topology[$0].subnet } ?? topology[walk.origin].subnet
+        guard passesBPA(&walk, .egress(viaNAT: viaNAT), subnet: subnet, kind: .internetGateway, gateway: label) else { return .bpaBlocked }
         switch walk.currentSource {
         case .v4(let privateAddress):
             guard let sender = topology.owner(of: walk.currentSource, in: vpc) else {

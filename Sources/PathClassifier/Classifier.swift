@@ -152,6 +152,9 @@ public struct Classifier: Sendable {
                 walk.hop(.egressOnlyInternetGateway, label, "egress-only gateways carry IPv6 only (R7.7)", passed: false)
                 return .gatewayState
             }
+            guard passesBPA(&walk, .egressOnly, subnet: subnetIndex, kind: .egressOnlyInternetGateway, gateway: label) else {
+                return .bpaBlocked
+            }
             walk.hop(.egressOnlyInternetGateway, label, "IPv6 egress, outbound-initiated only (R7.7)")
             return .egressOnlyIGW
         case .natGateway(let nat):

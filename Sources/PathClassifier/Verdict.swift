@@ -37,6 +37,7 @@ public enum Reason: String, Sendable, Hashable, CaseIterable {
     case networkACLIngress = "nacl-ingress"
     case igwNoPublicIP = "igw-no-public-ip"
     case igwPrivateAddress = "igw-private-address"
+    case bpaBlocked = "bpa-blocked"
     case sourceDestCheck = "src-dest-check"
     case noSuchHost = "no-such-host"
     case reservedAddress = "reserved-address"
@@ -87,6 +88,7 @@ public enum Reason: String, Sendable, Hashable, CaseIterable {
         case .networkACLEgress, .networkACLIngress: return "SUBNET_ACL_RESTRICTION"
         case .igwNoPublicIP: return "IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS"
         case .igwPrivateAddress: return "IGW_DESTINATION_ADDRESS_NOT_IN_RFC1918_EGRESS"
+        case .bpaBlocked: return "VPC_BLOCK_PUBLIC_ACCESS_ENABLED"
         case .sourceDestCheck: return "ENI_SOURCE_DEST_CHECK_RESTRICTION"
         case .noSuchHost: return "NO_POSSIBLE_DESTINATION"
         case .reservedAddress, .dnsDisabled, .lambdaENINotInbound, .loop, .unknownSource, .eigwUnsolicitedInbound,
@@ -117,7 +119,7 @@ public enum Reason: String, Sendable, Hashable, CaseIterable {
         case .notInTopology, .malformedFrame: return "INSUFFICIENT_INFO"
         case .noRoute, .peeringNotTransitive, .transitGatewayAZ: return "NO_ROUTE"
         case .blackholeRoute, .reservedAddress, .natNotAvailable, .gatewayState: return "NULL_ROUTED"
-        case .securityGroupEgress, .networkACLEgress, .igwNoPublicIP, .igwPrivateAddress, .sourceDestCheck,
+        case .securityGroupEgress, .networkACLEgress, .igwNoPublicIP, .igwPrivateAddress, .bpaBlocked, .sourceDestCheck,
             .gatewayEndpointProtocol, .endpointCannotInitiate, .dnsDisabled, .unknownSource:
             return "DENIED_OUT"
         case .securityGroupIngress, .networkACLIngress, .endpointProtocol,
@@ -153,6 +155,7 @@ public enum Reason: String, Sendable, Hashable, CaseIterable {
         case .networkACLIngress: return "The destination subnet's network ACL denies the packet inbound."
         case .igwNoPublicIP: return "Routed to the internet gateway, but the source has no public IPv4 paired with its address."
         case .igwPrivateAddress: return "Routed to the internet gateway, but the destination is RFC 1918 or RFC 6598 space."
+        case .bpaBlocked: return "VPC Block Public Access blocks traffic to or from the internet gateway here."
         case .sourceDestCheck: return "An interface with source/destination check on received a packet not addressed to it."
         case .noSuchHost: return "No interface owns the destination address (or the owner accepts no connections)."
         case .reservedAddress: return "The destination is an address AWS reserves or never routes (subnet reserved, link-local)."
@@ -202,6 +205,7 @@ public enum Reason: String, Sendable, Hashable, CaseIterable {
         case .networkACLEgress, .networkACLIngress: return ["R10.2"]
         case .igwNoPublicIP: return ["R7.3", "R6.3", "R8.3"]
         case .igwPrivateAddress: return ["R7.5"]
+        case .bpaBlocked: return ["R7.8"]
         case .sourceDestCheck: return ["R13.2"]
         case .noSuchHost: return ["R11.2"]
         case .reservedAddress: return ["R1.10", "R13.1"]

@@ -286,6 +286,37 @@ extension ScenarioBuilder {
         topology.transitGateways.append(gateway)
     }
 
+    /// `block-public-access: {mode, exclusions: [{vpc | subnet, mode}]}` for the scenario's Region (R7.8).
+    mutating func readBlockPublicAccess(_ node: Node, _ path: String) {
+        guard let fields = reader.fields(node, path: path, allowed: ["mode", "exclusions"]),
+            let modeField = fields["mode"], let text = reader.string(modeField.value, path: modeField.path)
+        else {
+            reader.error("block-public-access needs 'mode' (off, block-bidirectional or block-ingress)", at: node, path: path)
+            return
+        }
+        guard let mode = BlockPublicAccess(rawValue: text) else {
+            reader.error("mode must be off, block-bidirectional or block-ingress", at: modeField.value, path: modeField.path)
+            return
+        }
+        for v in topology.vpcs.indices where topology.vpcs[v].region == topology.region { topology.vpcs[v].blockPublicAccess = mode }
+        for item in reader.sequence(fields["exclusions"]?.value ?? .sequence(.init([])), path: path + ".exclusions") {
+            guard let exclusion = reader.fields(item.value, path: item.path, allowed: ["vpc", "subnet", "mode"]),
+                let m = exclusion["mode"], let kind = reader.string(m.value, path: m.path)
+            else { continue }
+            guard let value = BlockPublicAccess.Exclusion(rawValue: kind) else {
+                reader.error("an exclusion's mode is allow-bidirectional or allow-egress", at: m.value, path: m.path)
+                continue
+            }
+            if let f = exclusion["vpc"], let vpc: VPCIndex = lookupIndex(f.value, path: f.path, .vpc) {
+                topology.vpcs[vpc.rawValue].blockPublicAccessExclusion = value
+            } else if let f = exclusion["subnet"], let subnet: SubnetIndex = lookupIndex(f.value, path: f.path, .subnet) {
+                topology.subnets[subnet.rawValue].blockPublicAccessExclusion = value
+            } else if exclusion["vpc"] == nil && exclusion["subnet"] == nil {
+                reader.error("an exclusion names a 'vpc' or a 'subnet'", at: item.value, path: item.path)
+            }
+        }
+    }
+
     /// What AWS creates with every VPC: a main route table, a default network ACL and a default
     /// security group when the scenario declares none, and the local routes (R1.3, R9.6, R10.5).
     mutating func addDefaults() {

@@ -46,7 +46,7 @@ struct ScenarioBuilder {
         "version", "name", "description", "account", "region", "vpcs", "prefix-lists", "aws-public-ranges",
         "aws-resources", "internet-gateways", "egress-only-internet-gateways", "vpn-gateways", "subnets",
         "route-tables", "security-groups", "network-acls", "nat-gateways", "instances", "network-interfaces",
-        "lambda-functions", "endpoints", "peering-connections", "transit-gateways",
+        "lambda-functions", "endpoints", "peering-connections", "transit-gateways", "block-public-access",
     ]
 
     init(reader: YAMLReader) { self.reader = reader }
@@ -90,6 +90,7 @@ struct ScenarioBuilder {
         each("lambda-functions") { $0.readLambda($1, $2, $3) }
         each("peering-connections") { $0.readPeering($1, $2, $3) }
         each("transit-gateways") { $0.readTransitGateway($1, $2, $3) }
+        if let bpa = fields["block-public-access"] { readBlockPublicAccess(bpa.value, bpa.path) }
         addDefaults()
         for pending in pendingRoutes { readRoutes(table: pending.table, pending.node, pending.path) }
         each("endpoints") { $0.readEndpoint($1, $2, $3) }

@@ -42,6 +42,7 @@ public struct ScenarioWriter {
         writeLambdaFunctions()
         writeEndpoints()
         writePeeringAndTransit()
+        writeBlockPublicAccess()
         writePublicRanges()
         return out.lines.joined(separator: "\n") + "\n"
     }
@@ -392,6 +393,20 @@ public struct ScenarioWriter {
                 out.lines.append("  \(name(gateway.label)): {id: \(q(gateway.label.id)), attachments: \(list(attachments))}")
             }
         }
+    }
+
+    /// Block Public Access (R7.8): the Region's mode and the looser VPCs and subnets as exclusions.
+    func writeBlockPublicAccess() {
+        guard let mode = topology.vpcs.first(where: { $0.blockPublicAccess != .off })?.blockPublicAccess else { return }
+        var exclusions: [String] = []
+        for vpc in topology.vpcs {
+            if vpc.blockPublicAccess == .off { exclusions.append("{vpc: \(name(vpc.label)), mode: allow-bidirectional}") }
+            if let exclusion = vpc.blockPublicAccessExclusion { exclusions.append("{vpc: \(name(vpc.label)), mode: \(exclusion.rawValue)}") }
+        }
+        for subnet in topology.subnets {
+            if let exclusion = subnet.blockPublicAccessExclusion { exclusions.append("{subnet: \(name(subnet.label)), mode: \(exclusion.rawValue)}") }
+        }
+        out.lines.append("block-public-access: {mode: \(mode.rawValue), exclusions: \(list(exclusions))}")
     }
 
     func writePublicRanges() {

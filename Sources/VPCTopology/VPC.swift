@@ -13,6 +13,10 @@ public struct VPC: Sendable {
     public var dnsSupport: Bool
     /// `enableDnsHostnames`: with ``dnsSupport``, needed for interface-endpoint private DNS (R5.6).
     public var dnsHostnames: Bool
+    /// VPC Block Public Access for this VPC's Region (R7.8).
+    public var blockPublicAccess: BlockPublicAccess = .off
+    /// A BPA exclusion for the whole VPC, if any (R7.8).
+    public var blockPublicAccessExclusion: BlockPublicAccess.Exclusion?
     /// The main route table (R1.13); `nil` only in an incomplete snapshot.
     public var mainRouteTable: RouteTableIndex?
     /// The default network ACL (R10.1).
@@ -56,6 +60,8 @@ public struct Subnet: Sendable {
     public var routeTable: RouteTableIndex?
     /// The associated network ACL; `nil` means the VPC's default NACL (R10.1).
     public var networkACL: NetworkACLIndex?
+    /// A BPA exclusion for this subnet, if any (R7.8).
+    public var blockPublicAccessExclusion: BlockPublicAccess.Exclusion?
 
     public init(
         label: ResourceLabel, vpc: VPCIndex, availabilityZone: String, ipv4CIDR: IPv4Prefix?, ipv6CIDR: IPv6Prefix?
@@ -84,5 +90,21 @@ public struct Subnet: Sendable {
         guard case .v4(let a) = address, let cidr = ipv4CIDR, cidr.contains(a) else { return false }
         let offset = a.rawValue &- cidr.network.rawValue
         return offset <= 3 || a == cidr.last
+    }
+}
+
+/// VPC Block Public Access (R7.8): whether traffic to and from internet gateways is blocked.
+public enum BlockPublicAccess: String, Sendable, Hashable {
+    case off
+    /// All traffic to and from internet and egress-only internet gateways is dropped.
+    case blockBidirectional = "block-bidirectional"
+    /// Internet-initiated inbound traffic is dropped; only traffic through NAT gateways and
+    /// egress-only internet gateways is allowed.
+    case blockIngress = "block-ingress"
+
+    /// An exclusion re-allowing access for a VPC or subnet.
+    public enum Exclusion: String, Sendable, Hashable {
+        case allowBidirectional = "allow-bidirectional"
+        case allowEgress = "allow-egress"
     }
 }

@@ -189,3 +189,42 @@ struct AttachmentTests {
         #expect(try lab.classify(from: "spare", to: "8.8.8.8").reason == .igwNoPublicIP)
     }
 }
+
+@Suite("Block Public Access (R7.8)")
+struct BlockPublicAccessTests {
+    static func lab(_ mode: String, exclusions: String = "[]") -> Lab {
+        var lab = Lab()
+        lab.extra = "block-public-access: {mode: \(mode), exclusions: \(exclusions)}"
+        lab.bRoutes = "- {destination: 0.0.0.0/0, target: nat-1}"
+        return lab
+    }
+
+    @Test("S25: block-bidirectional drops direct internet traffic; S26: block-ingress lets NAT egress through")
+    func modes() throws {
+        let bidirectional = Self.lab("block-bidirectional")
+        #expect(try bidirectional.classify(from: "a1", to: "52.217.1.1").reason == .bpaBlocked)
+        #expect(try bidirectional.classify(from: "b1", to: "8.8.8.8").reason == .bpaBlocked)
+        let ingress = Self.lab("block-ingress")
+        #expect(try ingress.classify(from: "b1", to: "8.8.8.8").reason == .igwViaNAT)
+        #expect(try ingress.classify(from: "a1", to: "8.8.8.8").reason == .bpaBlocked)
+        let inbound = PacketHeader(source: IPAddress("198.51.100.7")!, destination: IPAddress("10.0.1.10")!, protocolNumber: .tcp, sourcePort: 1, destinationPort: 22)
+        let topology = try ingress.topology()
+        let a1 = try NameResolver(topology: topology).source("a1").interface
+        #expect(Classifier(topology: topology).classifyInbound(inbound, to: a1).reason == .bpaBlocked)
+        #expect(Classifier(topology: try Lab().topology()).classifyInbound(inbound, to: a1).reason == .igwInbound)
+        #expect(try Lab().classify(from: "a1", to: "8.8.8.8").reason == .igwDirect)
+    }
+
+    @Test("exclusions: allow-bidirectional exempts, allow-egress lets only egress through")
+    func exclusions() throws {
+        let subnetA = Self.lab("block-bidirectional", exclusions: "[{subnet: A, mode: allow-egress}]")
+        #expect(try subnetA.classify(from: "a1", to: "8.8.8.8").reason == .igwDirect)
+        let topology = try subnetA.topology()
+        let a1 = try NameResolver(topology: topology).source("a1").interface
+        let inbound = PacketHeader(source: IPAddress("198.51.100.7")!, destination: IPAddress("10.0.1.10")!, protocolNumber: .tcp, sourcePort: 1, destinationPort: 22)
+        #expect(Classifier(topology: topology).classifyInbound(inbound, to: a1).reason == .bpaBlocked)
+        let whole = Self.lab("block-bidirectional", exclusions: "[{vpc: lab, mode: allow-bidirectional}]")
+        #expect(try whole.classify(from: "a1", to: "8.8.8.8").reason == .igwDirect)
+        #expect(Classifier(topology: try whole.topology()).classifyInbound(inbound, to: a1).reason == .igwInbound)
+    }
+}
