@@ -48,10 +48,7 @@ public struct CaptureReplayer {
     public static func classify(_ content: FrameContent, with classifier: CaptureClassifier) -> (PacketHeader?, Classification) {
         switch content {
         case .packet(let packet):
-            let header = PacketHeader(
-                source: packet.source, destination: packet.destination, protocolNumber: packet.protocolNumber,
-                sourcePort: packet.sourcePort, destinationPort: packet.destinationPort, icmpType: packet.icmpType,
-                icmpCode: packet.icmpCode)
+            let header = packet.header
             var classification = classifier.classify(header, fragment: packet.fragment.map { ($0.identification, $0.isFirst) })
             if let network = packet.vxlanNetwork {
                 classification.notes.append("decapsulated from a VPC Traffic Mirroring session (VXLAN network \(network))")

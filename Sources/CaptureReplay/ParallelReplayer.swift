@@ -107,8 +107,8 @@ public struct ParallelReplayer {
             if case .packet(let packet) = slot.content {
                 // Order-independent host pair: both directions and all fragments land together.
                 var hasher = Hasher()
-                hasher.combine(min(packet.source, packet.destination))
-                hasher.combine(max(packet.source, packet.destination))
+                hasher.combine(min(packet.header.source, packet.header.destination))
+                hasher.combine(max(packet.header.source, packet.header.destination))
                 slot.worker = Int(UInt(bitPattern: hasher.finalize()) % UInt(jobs))
             }
             workers.slots.append(slot)

@@ -1,14 +1,9 @@
 import PathCore
 
-/// The header fields of one IP packet, read from a frame.
+/// One IP packet read from a frame: the header the classifier needs, and what only decoding knows.
 public struct DecodedPacket: Sendable, Hashable {
-    public var source: IPAddress
-    public var destination: IPAddress
-    public var protocolNumber: IPProtocolNumber
-    public var sourcePort: UInt16?
-    public var destinationPort: UInt16?
-    public var icmpType: UInt8?
-    public var icmpCode: UInt8?
+    /// Addresses, protocol, ports or ICMP type and code.
+    public var header: PacketHeader
     /// TCP flags (FIN 0x01, SYN 0x02, RST 0x04, ACK 0x10), when TCP.
     public var tcpFlags: UInt8?
     /// Set for IP fragments: the identification and whether this is the first fragment.

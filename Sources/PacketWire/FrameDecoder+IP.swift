@@ -20,8 +20,10 @@ extension FrameDecoder {
         let fragmentOffset = flagsOffset & 0x1FFF
         let moreFragments = flagsOffset & 0x2000 != 0
         var packet = DecodedPacket(
-            source: .v4(IPv4Address(source)), destination: .v4(IPv4Address(destination)),
-            protocolNumber: IPProtocolNumber(rawValue: protocolByte), ipLength: Int(totalLength))
+            header: PacketHeader(
+                source: .v4(IPv4Address(source)), destination: .v4(IPv4Address(destination)),
+                protocolNumber: IPProtocolNumber(rawValue: protocolByte)),
+            ipLength: Int(totalLength))
         if fragmentOffset != 0 || moreFragments {
             packet.fragment = DecodedPacket.Fragment(identification: UInt32(identification), isFirst: fragmentOffset == 0)
             if fragmentOffset != 0 { return .packet(packet) }  // later fragments carry no transport header
@@ -39,7 +41,7 @@ extension FrameDecoder {
             return .malformed(.init(code: .unsupportedVersion, layer: "IPv6 header", offset: at, detail: "version \(first >> 4)"))
         }
         var packet = DecodedPacket(
-            source: .v6(IPv6Address(source)), destination: .v6(IPv6Address(destination)), protocolNumber: .tcp,
+            header: PacketHeader(source: .v6(IPv6Address(source)), destination: .v6(IPv6Address(destination)), protocolNumber: .tcp),
             ipLength: 40 + Int(payloadLength))
         var offset = at + 40
         // Extension headers: hop-by-hop 0, routing 43, fragment 44, destination options 60, AH 51.
@@ -66,12 +68,12 @@ extension FrameDecoder {
                 let fragmentOffset = offsetFlags >> 3
                 packet.fragment = DecodedPacket.Fragment(identification: identification, isFirst: fragmentOffset == 0)
                 if fragmentOffset != 0 {
-                    packet.protocolNumber = IPProtocolNumber(rawValue: next)
+                    packet.header.protocolNumber = IPProtocolNumber(rawValue: next)
                     return .packet(packet)
                 }
             default:
-                packet.protocolNumber = IPProtocolNumber(rawValue: next)
-                if packet.source.isIPv6LinkLocal || packet.destination.isIPv6LinkLocal || packet.destination.isIPv6Multicast {
+                packet.header.protocolNumber = IPProtocolNumber(rawValue: next)
+                if packet.header.source.isIPv6LinkLocal || packet.header.destination.isIPv6LinkLocal || packet.header.destination.isIPv6Multicast {
                     return .linkLocal("IPv6 link-local or multicast (NDP, MLD)")
                 }
                 return transport(frame, at: offset, packet: packet, depth: depth)
@@ -84,20 +86,20 @@ extension FrameDecoder {
 
     func transport(_ frame: Bytes, at: Int, packet: DecodedPacket, depth: Int) -> FrameContent {
         var packet = packet
-        switch packet.protocolNumber {
+        switch packet.header.protocolNumber {
         case .tcp:
             guard let sourcePort = frame.u16(at), let destinationPort = frame.u16(at + 2), let flags = frame.u8(at + 13) else {
                 return .malformed(.init(code: .truncated, layer: "TCP header", offset: at, detail: "frame ends inside the ports and flags"))
             }
-            packet.sourcePort = sourcePort
-            packet.destinationPort = destinationPort
+            packet.header.sourcePort = sourcePort
+            packet.header.destinationPort = destinationPort
             packet.tcpFlags = flags
         case .udp:
             guard let sourcePort = frame.u16(at), let destinationPort = frame.u16(at + 2) else {
                 return .malformed(.init(code: .truncated, layer: "UDP header", offset: at, detail: "frame ends inside the ports"))
             }
-            packet.sourcePort = sourcePort
-            packet.destinationPort = destinationPort
+            packet.header.sourcePort = sourcePort
+            packet.header.destinationPort = destinationPort
             // VPC Traffic Mirroring: VXLAN (RFC 7348) on UDP 4789, the I flag set, the mirrored Ethernet frame inside.
             if decapsulatesVXLAN, depth == 0, destinationPort == 4789, let flags = frame.u8(at + 8), flags & 0x08 != 0,
                 let vni = frame.u32(at + 12)
@@ -113,10 +115,10 @@ extension FrameDecoder {
             guard let type = frame.u8(at), let code = frame.u8(at + 1) else {
                 return .malformed(.init(code: .truncated, layer: "ICMP header", offset: at, detail: "frame ends before type and code"))
             }
-            packet.icmpType = type
-            packet.icmpCode = code
+            packet.header.icmpType = type
+            packet.header.icmpCode = code
             // NDP (133-137) never leaves the link.
-            if packet.protocolNumber == .icmpv6, (133...137).contains(type) { return .linkLocal("NDP") }
+            if packet.header.protocolNumber == .icmpv6, (133...137).contains(type) { return .linkLocal("NDP") }
         default:
             break
         }

@@ -3,6 +3,7 @@ import CaptureReplay
 import Foundation
 import PacketSources
 import PathClassifier
+import PathCore
 import PathReporters
 import VPCTopology
 

@@ -28,11 +28,11 @@ struct GeneratorTests {
                     Issue.record("\(number) \(source): \(content)")
                     continue
                 }
-                #expect(decoded.source == packet.source && decoded.destination == packet.destination)
-                #expect(decoded.protocolNumber == number)
-                if number.hasPorts { #expect(decoded.sourcePort == 40000 && decoded.destinationPort == 443) }
+                #expect(decoded.header.source == packet.source && decoded.header.destination == packet.destination)
+                #expect(decoded.header.protocolNumber == number)
+                if number.hasPorts { #expect(decoded.header.sourcePort == 40000 && decoded.header.destinationPort == 443) }
                 if number == .tcp { #expect(decoded.tcpFlags == 0x12) }
-                if number.isICMP { #expect(decoded.icmpType == packet.icmpType) }
+                if number.isICMP { #expect(decoded.header.icmpType == packet.icmpType) }
                 // The IPv4 header checksum verifies: the sum over the header is all ones.
                 let ipStart = frame.count - decoded.ipLength
                 if case .v4 = packet.source { #expect(FrameBuilder.checksum(Array(frame[ipStart..<ipStart + 20])) == 0) }

@@ -1,4 +1,3 @@
-import PathCore
 
 /// The fields of one packet the walk looks at: addresses, protocol, ports or ICMP type/code.
 public struct PacketHeader: Sendable, Hashable {
