@@ -33,16 +33,6 @@ enum Fixture {
         }
     }
 
-    /// The corpus's verdict names.
-    static func verdict(_ label: String) -> Verdict? {
-        switch label {
-        case "private": return .private
-        case "igw": return .internet
-        case "dropped": return .dropped
-        default: return nil
-        }
-    }
-
     /// Checks every labelled frame of `capture` against `labels`; returns the number checked.
     @discardableResult
     static func check(_ capture: String, labels: Corpus.FlowsFile, topology: Topology) -> Int {
@@ -51,7 +41,7 @@ enum Fixture {
         #expect(records.map(\.frame) == Array(1...max(1, records.count)).prefix(records.count).map { $0 }, "frames in order, each once")
         var checked = 0
         for flow in labels.flows {
-            let accepted = (flow.ambiguous == true ? flow.acceptable ?? [flow.expected] : [flow.expected]).compactMap(verdict)
+            let accepted = Corpus.acceptedVerdictNames(flow).compactMap(Verdict.init(rawValue:))
             for frame in flow.frames ?? [] {
                 guard frame >= 1, frame <= records.count else {
                     Issue.record("\(capture): frame \(frame) missing (only \(records.count))")

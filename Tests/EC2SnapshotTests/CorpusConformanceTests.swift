@@ -9,16 +9,6 @@ import VPCTopology
 /// Every labelled flow of every shared capture, traced against its snapshot (issue: real AWS networks).
 @Suite("Corpus conformance")
 struct CorpusConformanceTests {
-    /// The corpus says `igw` where packet-path says `internet`.
-    static func verdict(_ label: String) -> Verdict? {
-        switch label {
-        case "private": return .private
-        case "igw": return .internet
-        case "dropped": return .dropped
-        default: return nil
-        }
-    }
-
     @Test("every shared snapshot loads; the raw moto ones with warnings")
     func snapshotsLoad() throws {
         if Corpus.skipNote("snapshotsLoad") { return }
@@ -42,7 +32,7 @@ struct CorpusConformanceTests {
             for flow in file.flows {
                 let packet = try #require(Self.packet(flow))
                 let result = classifier.classify(packet)
-                let accepted = (flow.ambiguous == true ? flow.acceptable ?? [flow.expected] : [flow.expected]).compactMap(Self.verdict)
+                let accepted = Corpus.acceptedVerdictNames(flow).compactMap(Verdict.init(rawValue:))
                 #expect(
                     accepted.contains(result.verdict),
                     "\(file.capture): \(flow.src) → \(flow.dst) \(flow.proto) \(flow.dport ?? -1): expected \(flow.expected_detail), got \(result.verdict.rawValue)/\(result.reason.rawValue)\n\(result.hops.map { "  \($0.kind.rawValue) \($0.resource) \($0.detail)" }.joined(separator: "\n"))")

@@ -40,6 +40,13 @@ public enum Corpus {
         public var acceptable: [String]?
     }
 
+    /// The verdicts a flow may get, in packet-path's names (the corpus says `igw` for `internet`):
+    /// its label, or every acceptable one when the label is ambiguous.
+    public static func acceptedVerdictNames(_ flow: LabelledFlow) -> [String] {
+        let labels = flow.ambiguous == true ? flow.acceptable ?? [flow.expected] : [flow.expected]
+        return labels.map { $0 == "igw" ? "internet" : $0 }
+    }
+
     public struct FlowsFile: Decodable, Sendable {
         /// Frames that never leave the link (ARP, NDP), listed by the real captures.
         public var non_routed_frames: NonRouted?
