@@ -165,9 +165,7 @@ public struct ScenarioWriter {
         section("security-groups") {
             for (g, group) in topology.securityGroups.enumerated() {
                 let isDefault = topology[group.vpc].defaultSecurityGroup == SecurityGroupIndex(g)
-                out.lines.append("  \(name(group.label)):")
-                out.lines.append("    id: \(q(group.label.id))")
-                out.lines.append("    vpc: \(name(topology[group.vpc].label))")
+                blockHeader(group.label, vpc: group.vpc)
                 if isDefault { out.lines.append("    default: true") }
                 for (key, peerKey, rules) in [("ingress", "source", group.ingress), ("egress", "destination", group.egress)] {
                     if rules.isEmpty {
@@ -195,9 +193,7 @@ public struct ScenarioWriter {
     func writeNetworkACLs() {
         section("network-acls") {
             for (a, acl) in topology.networkACLs.enumerated() {
-                out.lines.append("  \(name(acl.label)):")
-                out.lines.append("    id: \(q(acl.label.id))")
-                out.lines.append("    vpc: \(name(topology[acl.vpc].label))")
+                blockHeader(acl.label, vpc: acl.vpc)
                 if topology[acl.vpc].defaultNetworkACL == NetworkACLIndex(a) { out.lines.append("    default: true") }
                 let subnets = topology.subnets.filter { $0.networkACL == NetworkACLIndex(a) }.map { name($0.label) }
                 if !subnets.isEmpty { out.lines.append("    subnets: \(list(subnets))") }
@@ -229,9 +225,7 @@ public struct ScenarioWriter {
     func writeRouteTables() {
         section("route-tables") {
             for (t, table) in topology.routeTables.enumerated() {
-                out.lines.append("  \(name(table.label)):")
-                out.lines.append("    id: \(q(table.label.id))")
-                out.lines.append("    vpc: \(name(topology[table.vpc].label))")
+                blockHeader(table.label, vpc: table.vpc)
                 if table.isMain { out.lines.append("    main: true") }
                 let subnets = topology.subnets.filter { $0.routeTable == RouteTableIndex(t) }.map { name($0.label) }
                 if !subnets.isEmpty { out.lines.append("    subnets: \(list(subnets))") }
@@ -269,6 +263,11 @@ public struct ScenarioWriter {
         if !secondary.isEmpty { fields.append("secondary-private-ips: \(list(secondary))") }
         if !interface.ipv6.isEmpty { fields.append("ipv6-addresses: \(list(interface.ipv6.map { q($0.description) }))") }
         return fields
+    }
+
+    /// The first lines of a resource written in block style: its name, ID and VPC.
+    func blockHeader(_ label: ResourceLabel, vpc: VPCIndex) {
+        out.lines += ["  \(name(label)):", "    id: \(q(label.id))", "    vpc: \(name(topology[vpc].label))"]
     }
 
     /// `subnet: address` pairs of one-per-subnet interfaces (Lambda, endpoints).
