@@ -7,25 +7,30 @@ import VPCTopology
 public enum JSONLinesReporter {
     /// The JSON object for `record`, without a trailing newline.
     public static func line(_ record: PacketRecord) -> String {
+        line(record, path: path(record.classification), notes: notes(record.classification))
+    }
+
+    /// The object with its `path` and `notes` arrays already rendered (``JSONLinesWriter`` reuses them).
+    static func line(_ record: PacketRecord, path: String, notes: String) -> String {
+        // Appended piece by piece: building key/value pairs and joining them doubled a replay's time.
         let header = record.header
         let c = record.classification
-        var pairs: [(String, String)] = [
-            ("frame", String(record.frame)),
-            ("src", JSONText.optional(header?.source.description)),
-            ("dst", JSONText.optional(header?.destination.description)),
-            ("protocol", JSONText.optional(header?.protocolNumber.description)),
-            ("srcPort", JSONText.optional(header?.sourcePort)),
-            ("dstPort", JSONText.optional(header?.destinationPort)),
-            ("icmpType", JSONText.optional(header?.icmpType)),
-            ("icmpCode", JSONText.optional(header?.icmpCode)),
-            ("verdict", JSONText.string(c.verdict.rawValue)),
-            ("reason", JSONText.string(c.reason.rawValue)),
-        ]
-        if let capture = record.capture { pairs.append(("capture", JSONText.string(capture))) }
-        if let time = record.time { pairs.append(("time", JSONText.string(time))) }
-        if let length = record.length { pairs.append(("length", String(length))) }
-        pairs += [("flow", JSONText.optional(record.flow)), ("path", path(c)), ("notes", notes(c))]
-        return JSONText.object(pairs)
+        var out = "{\"frame\":\(record.frame)"
+        out += ",\"src\":" + JSONText.optional(header?.source.description)
+        out += ",\"dst\":" + JSONText.optional(header?.destination.description)
+        out += ",\"protocol\":" + JSONText.optional(header?.protocolNumber.description)
+        out += ",\"srcPort\":" + JSONText.optional(header?.sourcePort)
+        out += ",\"dstPort\":" + JSONText.optional(header?.destinationPort)
+        out += ",\"icmpType\":" + JSONText.optional(header?.icmpType)
+        out += ",\"icmpCode\":" + JSONText.optional(header?.icmpCode)
+        // Verdict and reason codes and the timestamp are plain ASCII with nothing to escape.
+        out += ",\"verdict\":\"" + c.verdict.rawValue + "\",\"reason\":\"" + c.reason.rawValue + "\""
+        if let capture = record.capture { out += ",\"capture\":" + JSONText.string(capture) }
+        if let time = record.time { out += ",\"time\":\"" + time + "\"" }
+        if let length = record.length { out += ",\"length\":\(length)" }
+        out += ",\"flow\":" + JSONText.optional(record.flow)
+        out += ",\"path\":" + path + ",\"notes\":" + notes + "}"
+        return out
     }
 
     /// The `path` array of a classification.
@@ -108,21 +113,6 @@ public final class JSONLinesWriter {
             if rendered.count >= Self.cacheLimit { rendered.removeAll(keepingCapacity: true) }
             rendered[c] = cached
         }
-        let header = record.header
-        var out = "{\"frame\":\(record.frame)"
-        out += ",\"src\":" + JSONText.optional(header?.source.description)
-        out += ",\"dst\":" + JSONText.optional(header?.destination.description)
-        out += ",\"protocol\":" + JSONText.optional(header?.protocolNumber.description)
-        out += ",\"srcPort\":" + JSONText.optional(header?.sourcePort)
-        out += ",\"dstPort\":" + JSONText.optional(header?.destinationPort)
-        out += ",\"icmpType\":" + JSONText.optional(header?.icmpType)
-        out += ",\"icmpCode\":" + JSONText.optional(header?.icmpCode)
-        out += ",\"verdict\":\"" + c.verdict.rawValue + "\",\"reason\":\"" + c.reason.rawValue + "\""
-        if let capture = record.capture { out += ",\"capture\":" + JSONText.string(capture) }
-        if let time = record.time { out += ",\"time\":\"" + time + "\"" }
-        if let length = record.length { out += ",\"length\":\(length)" }
-        out += ",\"flow\":" + JSONText.optional(record.flow)
-        out += ",\"path\":" + cached.path + ",\"notes\":" + cached.notes + "}"
-        return out
+        return JSONLinesReporter.line(record, path: cached.path, notes: cached.notes)
     }
 }
