@@ -24,10 +24,22 @@ public struct CaptureReplayer {
     /// - Returns: the number of frames.
     @discardableResult
     public func replay(_ path: String, _ body: (CaptureFrame, PacketHeader?, Classification) -> Void) throws(CaptureError) -> Int {
-        let classifier = CaptureClassifier(topology: topology, capturePoint: capturePoint)
+        try replayPaths(path) { frame, header, id, classifier in body(frame, header, classifier.path(id)) }
+    }
+
+    /// Calls `body` with every frame, its header (if IP), its interned path and the classifier
+    /// that holds the path: the line-rate form, nothing copied or allocated per frame.
+    /// - Parameter recordsPaths: `false` when only reasons are needed (paths then hold no hops).
+    /// - Returns: the number of frames.
+    @discardableResult
+    public func replayPaths(
+        _ path: String, recordsPaths: Bool = true,
+        _ body: (CaptureFrame, PacketHeader?, CaptureClassifier.PathID, CaptureClassifier) -> Void
+    ) throws(CaptureError) -> Int {
+        let classifier = CaptureClassifier(topology: topology, capturePoint: capturePoint, recordsPaths: recordsPaths)
         return try CaptureReader(path: path).forEach { frame in
-            let (header, classification) = Self.classify(decoder.decode(frame.bytes, linkType: frame.linkType), with: classifier)
-            body(frame, header, classification)
+            let (header, id) = Self.classify(decoder.decode(frame.bytes, linkType: frame.linkType), with: classifier)
+            body(frame, header, id, classifier)
         }
     }
 
@@ -44,26 +56,25 @@ public struct CaptureReplayer {
         return "\(seconds).\(String(repeating: "0", count: max(0, 9 - digits.count)))\(digits)"
     }
 
-    /// The header and classification of a decoded frame.
-    public static func classify(_ content: FrameContent, with classifier: CaptureClassifier) -> (PacketHeader?, Classification) {
+    /// The header and interned path of a decoded frame.
+    @inlinable
+    public static func classify(_ content: FrameContent, with classifier: CaptureClassifier) -> (PacketHeader?, CaptureClassifier.PathID) {
         switch content {
         case .packet(let packet):
             let header = packet.header
-            var classification = classifier.classify(header, fragment: packet.fragment.map { ($0.identification, $0.isFirst) })
-            if let network = packet.vxlanNetwork {
-                classification.notes.append("decapsulated from a VPC Traffic Mirroring session (VXLAN network \(network))")
-            }
-            return (header, classification)
+            let id = classifier.classifyPath(header, fragment: packet.fragment.map { ($0.identification, $0.isFirst) })
+            guard let network = packet.vxlanNetwork else { return (header, id) }
+            return (header, classifier.annotated(id, note: "decapsulated from a VPC Traffic Mirroring session (VXLAN network \(network))"))
         case .linkLocal(let what):
-            return (nil, Classification(
+            return (nil, classifier.intern(Classification(
                 reason: .linkLayer,
                 hops: [Hop(kind: .source, resource: ResourceLabel(id: "link"), detail: "\(what): stays on the link, never routed (R1.14)")],
-                notes: []))
+                notes: [])))
         case .malformed(let error):
-            return (nil, Classification(
+            return (nil, classifier.intern(Classification(
                 reason: .malformedFrame,
                 hops: [Hop(kind: .source, resource: ResourceLabel(id: error.code.rawValue), detail: error.description, passed: false)],
-                notes: []))
+                notes: [])))
         }
     }
 }

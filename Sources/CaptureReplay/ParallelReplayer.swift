@@ -8,11 +8,15 @@ import VPCTopology
 
 /// Replays a capture on several cores while keeping every frame's output in input order.
 ///
-/// Frames are read and decoded on the calling thread in batches. Each frame goes to the worker of
+/// The calling thread only reads: it copies each frame's bytes into a batch. The workers decode a
+/// batch in parallel (by ranges), then classify it in parallel: each frame goes to the worker of
 /// its host pair (the two addresses, in order-independent form), so both directions of every
 /// connection, and every fragment of a datagram, meet the same ``CaptureClassifier`` in capture
-/// order: per-connection state is exactly that of a single-threaded replay. Workers classify and
-/// format their frames of the batch concurrently; the caller then receives the batch in order.
+/// order and per-connection state is exactly that of a single-threaded replay. Workers count into
+/// their own ``Summary`` and format their frames; meanwhile the calling thread reads the next
+/// batch (two batches in flight), then writes the finished batch's lines in order.
+///
+/// `jobs` counts the reading thread: `jobs - 1` workers (at least one) classify.
 public struct ParallelReplayer {
     public let topology: Topology
     public var decoder: FrameDecoder
@@ -28,97 +32,189 @@ public struct ParallelReplayer {
         self.capturePoint = capturePoint
     }
 
-    /// One frame of a batch: what the workers need and what they produce.
-    struct Slot {
-        var number = 0
-        var seconds: Int64 = 0
-        var nanoseconds: UInt32 = 0
-        var length = 0
-        var content = FrameContent.linkLocal("")
-        var worker = 0
-        var header: PacketHeader?
-        var classification = Classification(reason: .linkLayer, hops: [], notes: [])
+    /// What the reader records of a frame: plain values, cheap to append.
+    struct FrameInfo {
+        var number: Int
+        var seconds: Int64
+        var nanoseconds: UInt32
+        var length: Int
+        var linkType: LinkType
+        /// The captured bytes: `bytes[offset..<offset + captured]` of the batch.
+        var offset: Int
+        var captured: Int
+    }
+
+    /// What the workers make of a frame.
+    struct Result {
+        var content: FrameContent
+        var worker: Int
         var line: String?
     }
 
-    /// The workers' classifiers and the batch they share; each worker touches only its own
-    /// classifier and the slots assigned to it, so no two threads write the same memory.
-    final class Workers: @unchecked Sendable {
-        let classifiers: [CaptureClassifier]
-        /// One formatter per worker: formatters may keep caches (``JSONLinesWriter``).
-        let formatters: [((PacketRecord) -> String)?]
-        var slots: [Slot] = []
-        init(_ classifiers: [CaptureClassifier], formatters: [((PacketRecord) -> String)?]) {
-            self.classifiers = classifiers
-            self.formatters = formatters
+    /// A batch in flight: the reader's frames and bytes, and the workers' results (each worker
+    /// writes only its own frames' results).
+    final class Batch: @unchecked Sendable {
+        let frames: [FrameInfo]
+        let bytes: [UInt8]
+        let results: UnsafeMutablePointer<Result>
+
+        init(frames: [FrameInfo], bytes: [UInt8]) {
+            self.frames = frames
+            self.bytes = bytes
+            results = .allocate(capacity: frames.count)
+            results.initialize(repeating: Result(content: .linkLocal(""), worker: 0), count: frames.count)
+        }
+
+        deinit {
+            results.deinitialize(count: frames.count)
+            results.deallocate()
         }
     }
 
-    /// Calls `body` for every frame in input order with its header, classification and, when
-    /// `format` is given, the line that format prints (built on the workers, each with its own
-    /// formatter from `format`).
-    /// - Returns: the number of frames.
-    @discardableResult
-    public func replay(
-        _ path: String, format: (() -> (PacketRecord) -> String)?, _ body: (PacketHeader?, Classification, Int, String?) -> Void
-    ) throws(CaptureError) -> Int {
-        let workers = Workers(
-            (0..<jobs).map { _ in CaptureClassifier(topology: topology, capturePoint: capturePoint) },
-            formatters: (0..<jobs).map { _ in format?() })
-        workers.slots.reserveCapacity(Self.batchSize)
-        let jobs = self.jobs
-        func flush() {
-            let count = workers.slots.count
-            DispatchQueue.concurrentPerform(iterations: jobs) { worker in
-                workers.slots.withUnsafeMutableBufferPointer { slots in
-                    for i in 0..<count where slots[i].worker == worker {
-                        let (header, classification) = CaptureReplayer.classify(slots[i].content, with: workers.classifiers[worker])
-                        slots[i].header = header
-                        slots[i].classification = classification
-                        if let format = workers.formatters[worker] {
-                            slots[i].line = format(Self.record(slots[i], header: header, classification: classification))
+    /// The workers' decoder, classifiers, summaries and formatters.
+    final class Workers: @unchecked Sendable {
+        let decoder: FrameDecoder
+        let classifiers: [CaptureClassifier]
+        let summaries: [Summary]
+        /// One formatter per worker: formatters may keep caches (``JSONLinesWriter``).
+        let formatters: [((PacketRecord) -> String)?]
+
+        init(decoder: FrameDecoder, _ classifiers: [CaptureClassifier], formatters: [((PacketRecord) -> String)?]) {
+            self.decoder = decoder
+            self.classifiers = classifiers
+            self.summaries = classifiers.map { _ in Summary() }
+            self.formatters = formatters
+        }
+
+        /// Decodes, classifies, counts and formats a batch on every worker.
+        func process(_ batch: Batch) {
+            let jobs = classifiers.count
+            let count = batch.frames.count
+            let chunk = (count + jobs - 1) / jobs
+            DispatchQueue.concurrentPerform(iterations: jobs) { part in
+                batch.bytes.withUnsafeBytes { bytes in
+                    for i in part * chunk..<min(count, (part + 1) * chunk) {
+                        let frame = batch.frames[i]
+                        let content = decoder.decode(UnsafeRawBufferPointer(rebasing: bytes[frame.offset..<frame.offset + frame.captured]), linkType: frame.linkType)
+                        var worker = 0
+                        if case .packet(let packet) = content {
+                            // Order-independent host pair: both directions and all fragments land together.
+                            let h = packet.header
+                            let (low, high) = h.source < h.destination ? (h.source, h.destination) : (h.destination, h.source)
+                            worker = Int(PacketKey(low, high, tag: 0).mixedHash % UInt64(jobs))
                         }
+                        batch.results[i] = Result(content: content, worker: worker)
                     }
                 }
             }
-            for slot in workers.slots { body(slot.header, slot.classification, slot.length, slot.line) }
-            workers.slots.removeAll(keepingCapacity: true)
-        }
-        let frames: Int
-        do {
-            frames = try readFrames(path, into: workers, jobs: jobs, flush: flush)
-        } catch {
-            flush()  // every complete frame before the damage is still reported
-            throw error
-        }
-        flush()
-        return frames
-    }
-
-    /// Reads and decodes frames into the batch, flushing it whenever it is full.
-    func readFrames(_ path: String, into workers: Workers, jobs: Int, flush: () -> Void) throws(CaptureError) -> Int {
-        try CaptureReader(path: path).forEach { frame in
-            var slot = Slot()
-            slot.number = frame.number
-            slot.seconds = frame.seconds
-            slot.nanoseconds = frame.nanoseconds
-            slot.length = frame.originalLength
-            slot.content = decoder.decode(frame.bytes, linkType: frame.linkType)
-            if case .packet(let packet) = slot.content {
-                // Order-independent host pair: both directions and all fragments land together.
-                var hasher = Hasher()
-                hasher.combine(min(packet.header.source, packet.header.destination))
-                hasher.combine(max(packet.header.source, packet.header.destination))
-                slot.worker = Int(UInt(bitPattern: hasher.finalize()) % UInt(jobs))
+            DispatchQueue.concurrentPerform(iterations: jobs) { worker in
+                let classifier = classifiers[worker]
+                let summary = summaries[worker]
+                let format = formatters[worker]
+                for i in 0..<count where batch.results[i].worker == worker {
+                    let (header, id) = CaptureReplayer.classify(batch.results[i].content, with: classifier)
+                    summary.add(id.reason, header: header, length: batch.frames[i].length)
+                    if let format {
+                        batch.results[i].line = format(ParallelReplayer.record(batch.frames[i], header: header, classification: classifier.path(id)))
+                    }
+                }
             }
-            workers.slots.append(slot)
-            if workers.slots.count == Self.batchSize { flush() }
         }
     }
 
-    static func record(_ slot: Slot, header: PacketHeader?, classification: Classification) -> PacketRecord {
+    /// The batches in flight: at most one is being processed while the reader fills the next.
+    final class Pipeline {
+        let workers: Workers
+        let done = DispatchGroup()
+        var inFlight: Batch?
+        let writesLines: Bool
+
+        init(_ workers: Workers, writesLines: Bool) {
+            self.workers = workers
+            self.writesLines = writesLines
+        }
+
+        /// Waits for the batch in flight and writes its lines.
+        func finishInFlight(write: (String) -> Void) {
+            guard let batch = inFlight else { return }
+            done.wait()
+            if writesLines {
+                for i in 0..<batch.frames.count { if let line = batch.results[i].line { write(line) } }
+            }
+            inFlight = nil
+        }
+
+        /// Hands the frames read so far to the workers once the previous batch is written, and
+        /// leaves the reader empty arrays of the same capacity.
+        func launch(_ frames: inout [FrameInfo], _ bytes: inout [UInt8], write: (String) -> Void) {
+            finishInFlight(write: write)
+            let batch = Batch(frames: frames, bytes: bytes)
+            done.enter()
+            DispatchQueue.global().async { [workers, done] in
+                workers.process(batch)
+                done.leave()
+            }
+            inFlight = batch
+            frames = []
+            frames.reserveCapacity(ParallelReplayer.batchSize)
+            bytes = []
+            bytes.reserveCapacity(batch.bytes.count)
+        }
+    }
+
+    /// Replays `path`, adding every frame to `summary`; when `format` is given, calls `write` with
+    /// every frame's line in input order (built on the workers, each with its own formatter from
+    /// `format`). `progress` receives each batch's frames and bytes read.
+    /// - Returns: the number of frames.
+    @discardableResult
+    public func replay(
+        _ path: String, into summary: Summary, format: (() -> (PacketRecord) -> String)?,
+        write: (String) -> Void, progress: (_ frames: Int, _ bytes: Int) -> Void = { _, _ in }
+    ) throws(CaptureError) -> Int {
+        let workerCount = max(1, jobs - 1)
+        let workers = Workers(
+            decoder: decoder, (0..<workerCount).map { _ in
+                // Counting alone needs reasons, not hops.
+                CaptureClassifier(topology: topology, capturePoint: capturePoint, recordsPaths: format != nil)
+            },
+            formatters: (0..<workerCount).map { _ in format?() })
+        let pipeline = Pipeline(workers, writesLines: format != nil)
+        // The reader's state lives in locals touched only by the non-escaping closure below, so
+        // the compiler checks their exclusive access statically, not once per frame.
+        var frames: [FrameInfo] = []
+        var bytes: [UInt8] = []
+        var fileBytes = 0
+        frames.reserveCapacity(Self.batchSize)
+        var failure: CaptureError?
+        let count: Int
+        do {
+            count = try CaptureReader(path: path).forEach { frame in
+                frames.append(FrameInfo(
+                    number: frame.number, seconds: frame.seconds, nanoseconds: frame.nanoseconds, length: frame.originalLength,
+                    linkType: frame.linkType, offset: bytes.count, captured: frame.bytes.count))
+                bytes.append(contentsOf: frame.bytes)
+                fileBytes += frame.capturedLength + 16
+                if frames.count == Self.batchSize {
+                    progress(frames.count, fileBytes)
+                    fileBytes = 0
+                    pipeline.launch(&frames, &bytes, write: write)
+                }
+            }
+        } catch {
+            failure = error  // every complete frame before the damage is still reported
+            count = 0
+        }
+        progress(frames.count, fileBytes)
+        pipeline.launch(&frames, &bytes, write: write)
+        pipeline.finishInFlight(write: write)
+        for worker in workers.summaries { summary.merge(worker) }
+        if let failure { throw failure }
+        return count
+    }
+
+    static func record(_ frame: FrameInfo, header: PacketHeader?, classification: Classification) -> PacketRecord {
         PacketRecord(
-            frame: slot.number, header: header, classification: classification, length: slot.length,
-            time: CaptureReplayer.timeText(seconds: slot.seconds, nanoseconds: slot.nanoseconds))
+            frame: frame.number, header: header, classification: classification, length: frame.length,
+            time: CaptureReplayer.timeText(seconds: frame.seconds, nanoseconds: frame.nanoseconds))
     }
 }

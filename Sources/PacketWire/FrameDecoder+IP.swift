@@ -2,6 +2,7 @@ import PathCore
 
 /// IPv4, IPv6 (with extension headers), TCP, UDP, ICMP and VXLAN.
 extension FrameDecoder {
+    @inline(__always)
     func ipv4(_ frame: Bytes, at: Int, depth: Int) -> FrameContent {
         guard let first = frame.u8(at), let totalLength = frame.u16(at + 2), let identification = frame.u16(at + 4),
             let flagsOffset = frame.u16(at + 6), let protocolByte = frame.u8(at + 9), let source = frame.u32(at + 12),
@@ -84,6 +85,7 @@ extension FrameDecoder {
                   detail: "more than \(Self.maximumExtensionHeaders) extension headers"))
     }
 
+    @inline(__always)
     func transport(_ frame: Bytes, at: Int, packet: DecodedPacket, depth: Int) -> FrameContent {
         var packet = packet
         switch packet.header.protocolNumber {
@@ -104,7 +106,7 @@ extension FrameDecoder {
             if decapsulatesVXLAN, depth == 0, destinationPort == 4789, let flags = frame.u8(at + 8), flags & 0x08 != 0,
                 let vni = frame.u32(at + 12)
             {
-                let inner = decode(frame.suffix(from: at + 16), linkType: .ethernet, depth: depth + 1)
+                let inner = decodeInner(frame.suffix(from: at + 16))
                 if case .packet(var innerPacket) = inner {
                     innerPacket.vxlanNetwork = vni >> 8
                     return .packet(innerPacket)
@@ -123,6 +125,14 @@ extension FrameDecoder {
             break
         }
         return .packet(packet)
+    }
+}
+
+extension FrameDecoder {
+    /// The Ethernet frame inside a VXLAN packet; kept out of line so the outer decoding inlines.
+    @inline(never)
+    func decodeInner(_ frame: Bytes) -> FrameContent {
+        decode(frame, linkType: .ethernet, depth: 1)
     }
 }
 

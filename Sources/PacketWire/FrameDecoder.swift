@@ -46,6 +46,7 @@ public struct FrameDecoder: Sendable {
     }
 
     /// Ethernet II with up to two 802.1Q / 802.1ad tags (QinQ).
+    @inline(__always)
     func ethernet(_ frame: Bytes, depth: Int) -> FrameContent {
         var at = 12
         for _ in 0..<3 {
@@ -61,6 +62,7 @@ public struct FrameDecoder: Sendable {
         return .malformed(.init(code: .badHeaderLength, layer: "802.1Q tags", offset: at, detail: "more than two VLAN tags"))
     }
 
+    @inline(__always)
     func etherType(_ type: UInt16, _ frame: Bytes, at: Int, depth: Int) -> FrameContent {
         switch type {
         case 0x0800: return network(frame, at: at, version: 4, depth: depth)
@@ -71,6 +73,7 @@ public struct FrameDecoder: Sendable {
         }
     }
 
+    @inline(__always)
     func network(_ frame: Bytes, at: Int, version: UInt8, depth: Int) -> FrameContent {
         switch version {
         case 4: return ipv4(frame, at: at, depth: depth)

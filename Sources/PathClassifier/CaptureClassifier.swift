@@ -3,108 +3,138 @@ import VPCTopology
 
 /// Classifies the packets of a capture in order, keeping connection state: which flows were
 /// opened and how, so replies pass security groups by state (R9.2) and take their flow's path, and
-/// later IP fragments take their first fragment's verdict.
+/// later IP fragments take their first fragment's verdict (R8.2).
 ///
-/// One instance per capture; not thread-safe.
+/// Built for line rate: each distinct classification is walked once and interned as a
+/// ``PathID``; every later packet of its connection costs one ``FlowTable`` probe and returns that
+/// small integer, with nothing allocated. ``path(_:)`` gives the full classification of an ID.
+///
+/// One instance per capture (or per worker); not thread-safe.
 public final class CaptureClassifier {
     public let classifier: Classifier
 
-    /// A direction of a conversation: addresses, protocol and ports (ICMP: type-less).
-    struct FlowKey: Hashable {
-        var source: IPAddress
-        var destination: IPAddress
-        var protocolNumber: UInt8
-        var sourcePort: UInt16
-        var destinationPort: UInt16
-
-        init(_ packet: PacketHeader) {
-            source = packet.source
-            destination = packet.destination
-            protocolNumber = packet.protocolNumber.rawValue
-            sourcePort = packet.sourcePort ?? 0
-            destinationPort = packet.destinationPort ?? 0
-            // ICMP has no ports: an echo request (8, 128) and its reply (0, 129) get mirrored keys, so
-            // the reply is the reverse of the request and a request the other way is not.
-            if packet.protocolNumber.isICMP, let type = packet.icmpType {
-                switch type {
-                case 8, 128: (sourcePort, destinationPort) = (1, 0)
-                case 0, 129: (sourcePort, destinationPort) = (0, 1)
-                default: (sourcePort, destinationPort) = (2 + UInt16(type), 2 + UInt16(type))
-                }
-            }
-        }
-
-        var reversed: FlowKey {
-            var key = self
-            swap(&key.source, &key.destination)
-            swap(&key.sourcePort, &key.destinationPort)
-            return key
-        }
+    /// An interned classification: its index in this classifier's path table, and its reason,
+    /// which is all that counting a frame needs. IDs stay valid until ``generation`` changes
+    /// (memory stays flat: past ``pathLimit`` paths the tables start again).
+    public struct PathID: Hashable, Sendable {
+        public let index: UInt32
+        public let reason: Reason
     }
 
-    struct FragmentKey: Hashable {
-        var source: IPAddress
-        var destination: IPAddress
-        var identification: UInt32
-    }
+    /// Classifications by ``PathID/index``.
+    public private(set) var paths: [Classification] = []
+    private var pathIDs: [Classification: PathID] = [:]
+    /// Incremented whenever the tables start again and earlier ``PathID``s lose their meaning.
+    public private(set) var generation = 0
 
-    /// Flows whose first packet was delivered, by the opener's direction, with that packet's classification.
-    private var opened: [FlowKey: Classification] = [:]
-    /// Replies already walked, by the reply's direction: the walk is deterministic, so the next
-    /// reply of the connection takes the same result without walking again.
-    private var answered: [FlowKey: Classification] = [:]
-    /// First fragments' classifications (R8.2: fragments share their datagram's fate).
-    private var firstFragments: [FragmentKey: Classification] = [:]
-    /// The most connections remembered; past it the table starts again, so memory stays flat.
+    /// A connection direction seen: the opener's direction holds its path, a reply's direction
+    /// the reply's path. A reply walk is deterministic, so the next reply of the connection takes
+    /// the same result without walking again.
+    struct Direction {
+        var path: PathID
+        var isReply: Bool
+    }
+    private let connections = FlowTable<PacketKey, Direction>(limit: connectionLimit)
+    /// First fragments' paths, by addresses, protocol and identification.
+    private let firstFragments = FlowTable<PacketKey, PathID>(limit: connectionLimit)
+    /// The most connections (and, separately, first fragments) remembered.
     public static let connectionLimit = 1 << 20
+    /// The most distinct paths remembered.
+    public static let pathLimit = 1 << 16
 
     /// The interface the capture was taken on, when known (`--capture-point`): frames through it
     /// that are neither from nor to its own addresses meet its source/destination check (R13.2).
     public let capturePoint: InterfaceIndex?
 
-    public init(topology: Topology, capturePoint: InterfaceIndex? = nil) {
+    /// Whether paths carry their hops and notes. Without them (a counting replay) every
+    /// packet gets the same reason, by the same walk, and a path is just its reason.
+    public let recordsPaths: Bool
+
+    public init(topology: Topology, capturePoint: InterfaceIndex? = nil, recordsPaths: Bool = true) {
         self.classifier = Classifier(topology: topology)
         self.capturePoint = capturePoint
+        self.recordsPaths = recordsPaths
     }
 
     /// Classifies the next packet of the capture.
     /// - Parameter fragment: the IP identification and whether this is the first fragment, for fragments.
     public func classify(_ packet: PacketHeader, fragment: (identification: UInt32, isFirst: Bool)? = nil) -> Classification {
-        if let fragment {
-            let key = FragmentKey(source: packet.source, destination: packet.destination, identification: fragment.identification)
-            if !fragment.isFirst {
-                if let first = firstFragments[key] { return first }
-                return Classification(
-                    reason: .fragmentWithoutFirst,
-                    hops: [Hop(kind: .source, resource: ResourceLabel(id: packet.source.description),
-                               detail: "a later fragment (id \(fragment.identification)) whose first fragment is not in the capture", passed: false)],
-                    notes: [])
-            }
-            let result = classifyUnfragmented(packet)
-            remember(&firstFragments, key, result)
-            return result
-        }
-        return classifyUnfragmented(packet)
+        path(classifyPath(packet, fragment: fragment))
     }
 
-    private func classifyUnfragmented(_ packet: PacketHeader) -> Classification {
-        let key = FlowKey(packet)
-        if let forward = opened[key] { return forward }  // more packets of an open flow, same direction
+    /// Classifies the next packet of the capture and returns its interned path.
+    @inlinable
+    public func classifyPath(_ packet: PacketHeader, fragment: (identification: UInt32, isFirst: Bool)? = nil) -> PathID {
+        guard let fragment else { return classifyUnfragmented(packet) }
+        return classifyFragment(packet, identification: fragment.identification, isFirst: fragment.isFirst)
+    }
+
+    /// The classification of a path.
+    @inlinable
+    public func path(_ id: PathID) -> Classification { paths[Int(id.index)] }
+
+    @usableFromInline
+    func classifyFragment(_ packet: PacketHeader, identification: UInt32, isFirst: Bool) -> PathID {
+        let key = PacketKey(packet.source, packet.destination, tag: UInt64(packet.protocolNumber.rawValue) << 32 | UInt64(identification))
+        if !isFirst {
+            if let first = firstFragments[key] { return first }
+            return intern(Classification(
+                reason: .fragmentWithoutFirst,
+                hops: [Hop(kind: .source, resource: ResourceLabel(id: packet.source.description),
+                           detail: "a later fragment (id \(identification)) whose first fragment is not in the capture", passed: false)],
+                notes: []))
+        }
+        let result = classifyUnfragmented(packet)
+        firstFragments.insert(key, result)
+        return result
+    }
+
+    /// The tag of a connection direction: protocol and ports; ICMP has no ports, so an echo
+    /// request (8, 128) and its reply (0, 129) get mirrored tags, making the reply the reverse of
+    /// the request and a request the other way not.
+    @inlinable
+    static func connectionTag(_ packet: PacketHeader) -> (forward: UInt64, reverse: UInt64) {
+        var source = packet.sourcePort ?? 0
+        var destination = packet.destinationPort ?? 0
+        if packet.protocolNumber.isICMP, let type = packet.icmpType {
+            switch type {
+            case 8, 128: (source, destination) = (1, 0)
+            case 0, 129: (source, destination) = (0, 1)
+            default: (source, destination) = (2 + UInt16(type), 2 + UInt16(type))
+            }
+        }
+        let protocolBits = UInt64(packet.protocolNumber.rawValue)
+        return (protocolBits | UInt64(source) << 8 | UInt64(destination) << 24,
+                protocolBits | UInt64(destination) << 8 | UInt64(source) << 24)
+    }
+
+    @usableFromInline
+    func classifyUnfragmented(_ packet: PacketHeader) -> PathID {
+        let tags = Self.connectionTag(packet)
+        let key = PacketKey(packet.source, packet.destination, tag: tags.forward)
+        // More packets of an open flow in the same direction, or further replies: one probe.
+        if let known = connections.find(key) { return connections[slot: known].path }
+        return classifyNewDirection(packet, key: key, reverse: key.swapped(tag: tags.reverse))
+    }
+
+    /// The first packet of a connection direction: a reply to an opened flow, or a new flow.
+    func classifyNewDirection(_ packet: PacketHeader, key: PacketKey, reverse: PacketKey) -> PathID {
         let topology = classifier.topology
-        if let reply = opened[key.reversed] {
-            if let known = answered[key] { return known }
+        if let opener = connections[reverse], !opener.isReply {
             // R9.2, R10.3, R11.5: a reply walks its own direction, passing SGs by state.
-            var result = reply
+            let forward = path(opener.path)
+            var result = forward
             if let owner = topology.addressOwners[packet.source]?.first {
                 // The reply is walked on its own; a delivered reply is reported as its flow's path
                 // (an interface endpoint's answer is still the interface-endpoint flow).
-                result = classifier.classify(packet, from: owner, isReply: true)
-                if result.verdict != .dropped { result.reason = reply.reason }
+                result = classifier.classify(packet, from: owner, isReply: true, recordsPath: recordsPaths)
+                if result.verdict != .dropped { result.reason = forward.reason }
             } else if let owner = topology.addressOwners[packet.destination]?.first {
-                result = classifier.classifyReply(packet, to: owner, forward: reply)
+                result = classifier.classifyReply(packet, to: owner, forward: forward, recordsPath: recordsPaths)
             }
-            remember(&answered, key, result)
-            return result
+            let id = intern(result)
+            connections.insert(key, Direction(path: id, isReply: true))
+            return id
         }
         let result: Classification
         if let point = capturePoint, !topology[point].owns(packet.source), !topology[point].owns(packet.destination) {
@@ -117,12 +147,12 @@ public final class CaptureClassifier {
                                passed: false)],
                     notes: [])
             } else {
-                result = classifier.classify(packet, from: point)
+                result = classifier.classify(packet, from: point, recordsPath: recordsPaths)
             }
         } else if let owner = topology.addressOwners[packet.source]?.first {
-            result = classifier.classify(packet, from: owner)
+            result = classifier.classify(packet, from: owner, recordsPath: recordsPaths)
         } else if let owner = topology.addressOwners[packet.destination]?.first {
-            result = classifier.classifyInbound(packet, to: owner)
+            result = classifier.classifyInbound(packet, to: owner, recordsPath: recordsPaths)
         } else {
             result = Classification(
                 reason: .notInTopology,
@@ -130,12 +160,46 @@ public final class CaptureClassifier {
                            detail: "neither \(packet.source) nor \(packet.destination) belongs to an interface of the topology", passed: false)],
                 notes: [])
         }
-        if result.verdict != .dropped { remember(&opened, key, result) }
-        return result
+        let id = intern(result)
+        if result.verdict != .dropped { connections.insert(key, Direction(path: id, isReply: false)) }
+        return id
     }
 
-    private func remember<Key: Hashable>(_ table: inout [Key: Classification], _ key: Key, _ value: Classification) {
-        if table.count >= Self.connectionLimit { table.removeAll(keepingCapacity: true) }
-        table[key] = value
+    /// The path of `id` with a note added (e.g. that the frame was decapsulated from VXLAN),
+    /// interned once per path and note.
+    public func annotated(_ id: PathID, note: String) -> PathID {
+        let key = AnnotatedPath(path: id, note: note)
+        if let known = annotations[key] { return known }
+        var classification = path(id)
+        classification.notes.append(note)
+        let generationBefore = generation
+        let annotatedID = intern(classification)
+        if generation == generationBefore { annotations[key] = annotatedID }
+        return annotatedID
+    }
+
+    private struct AnnotatedPath: Hashable {
+        var path: PathID
+        var note: String
+    }
+    private var annotations: [AnnotatedPath: PathID] = [:]
+
+    /// The ID of a classification, adding it to the path table if new. Past ``pathLimit`` paths
+    /// every table starts again (a new ``generation``).
+    public func intern(_ classification: Classification) -> PathID {
+        let classification = recordsPaths ? classification : Classification(reason: classification.reason, hops: [], notes: [])
+        if let id = pathIDs[classification] { return id }
+        if paths.count >= Self.pathLimit {
+            paths.removeAll(keepingCapacity: true)
+            pathIDs.removeAll(keepingCapacity: true)
+            connections.removeAll()
+            firstFragments.removeAll()
+            annotations.removeAll(keepingCapacity: true)
+            generation += 1
+        }
+        let id = PathID(index: UInt32(paths.count), reason: classification.reason)
+        paths.append(classification)
+        pathIDs[classification] = id
+        return id
     }
 }

@@ -52,6 +52,7 @@ extension Classifier {
     /// Notes on why the winning route beat the others that matched (RA `MORE_SPECIFIC_ROUTE`,
     /// `HIGHER_PRIORITY_ROUTE`, R1.7 `AMBIGUOUS_PREFIX_LIST_TIE`).
     func explainChoice(_ walk: inout Walk, selection: RouteSelection, table: RouteTable) {
+        guard walk.recordsPath else { return }
         guard let winner = selection.winner else { return }
         let winning = describe(table.routes[winner.routeIndex], matched: winner.matchedPrefix)
         for loser in selection.candidates.dropFirst().prefix(3) {

@@ -73,7 +73,8 @@ extension Classifier {
         if record.subnet != subnetIndex {
             if let drop = networkACLCheck(&walk, subnet: record.subnet, egress: false) { return drop }
         }
-        walk.hop(.natGateway, record.label, "\(record.connectivity.rawValue) NAT: source \(walk.currentSource) becomes \(natAddress) (R8.1)")
+        let translated = walk.currentSource
+        walk.hop(.natGateway, record.label, "\(record.connectivity.rawValue) NAT: source \(translated) becomes \(natAddress) (R8.1)")
         walk.currentSource = .v4(natAddress)
         walk.natGateway = nat
         walk.note("Q7: traffic forwarded by the NAT gateway is routed by plain LPM in its subnet's route table")
@@ -88,10 +89,11 @@ extension Classifier {
             walk.hop(.gatewayEndpoint, record.label, "state \(record.state): not forwarding (R5.5)", passed: false)
             return .endpointNotAvailable
         }
-        guard walk.packet.protocolNumber == .tcp || walk.packet.isEchoRequest else {
+        let packet = walk.packet
+        guard packet.protocolNumber == .tcp || packet.isEchoRequest else {
             walk.hop(
                 .gatewayEndpoint, record.label,
-                "gateway endpoints accept only TCP and ICMP echo, not \(walk.packet.protocolNumber) (R4.7)", passed: false)
+                "gateway endpoints accept only TCP and ICMP echo, not \(packet.protocolNumber) (R4.7)", passed: false)
             return .gatewayEndpointProtocol
         }
         walk.hop(.gatewayEndpoint, record.label, "to \(record.serviceName) over the AWS network (R4.2)")
@@ -133,10 +135,11 @@ extension Classifier {
         }
         let peerVPC = record.peer(of: vpc)
         let peerCIDRs = peerVPC.map { topology[$0].cidrs } ?? record.peerCIDRs(from: vpc)
-        guard peerCIDRs.contains(where: { $0.contains(walk.packet.destination) }) else {
+        let destination = walk.packet.destination
+        guard peerCIDRs.contains(where: { $0.contains(destination) }) else {
             walk.hop(
                 .peeringConnection, record.label,
-                "\(walk.packet.destination) is not in the peer VPC's CIDR blocks: peering is not transitive (R12.2)",
+                "\(destination) is not in the peer VPC's CIDR blocks: peering is not transitive (R12.2)",
                 passed: false)
             return .peeringNotTransitive
         }
@@ -171,9 +174,10 @@ extension Classifier {
 
     /// Adds the AWS service a public destination belongs to, if known (R4.11, R14.3).
     func labelAWSDestination(_ walk: inout Walk) {
-        guard let service = AddressLabels(topology: topology).service(of: walk.packet.destination) else { return }
-        walk.hop(.awsService, ResourceLabel(id: walk.packet.destination.description, name: service.name), service.source)
+        let destination = walk.packet.destination
+        guard walk.recordsPath, let service = AddressLabels(topology: topology).service(of: destination) else { return }
+        walk.hop(.awsService, ResourceLabel(id: destination.description, name: service.name), service.source)
         walk.note(
-            "\(walk.packet.destination) is a public \(service.name) address: the traffic stays on the AWS network but takes the internet gateway path (R4.11)")
+            "\(destination) is a public \(service.name) address: the traffic stays on the AWS network but takes the internet gateway path (R4.11)")
     }
 }

@@ -44,8 +44,9 @@ public struct Classifier: Sendable {
     }
 
     /// Classifies a packet leaving `source` (R11.1).
-    public func classify(_ packet: PacketHeader, from source: InterfaceIndex, isReply: Bool = false) -> Classification {
-        var walk = Walk(packet: packet, isReply: isReply, origin: source)
+    /// - Parameter recordsPath: `false` decides the same reason without building hops or notes.
+    public func classify(_ packet: PacketHeader, from source: InterfaceIndex, isReply: Bool = false, recordsPath: Bool = true) -> Classification {
+        var walk = Walk(packet: packet, isReply: isReply, origin: source, recordsPath: recordsPath)
         let reason = egress(&walk)
         return Classification(reason: reason, hops: walk.hops, notes: walk.notes)
     }
@@ -122,13 +123,12 @@ public struct Classifier: Sendable {
             return .noRoute
         }
         let route = table.routes[winner.routeIndex]
-        let routeText = describe(route, matched: winner.matchedPrefix)
         explainChoice(&walk, selection: selection, table: table)
         if route.state == .blackhole {
-            walk.hop(.routeTable, table.label, "\(routeText) is a blackhole route (R1.11)", passed: false)
+            walk.hop(.routeTable, table.label, "\(describe(route, matched: winner.matchedPrefix)) is a blackhole route (R1.11)", passed: false)
             return .blackholeRoute
         }
-        walk.hop(.routeTable, table.label, routeText)
+        walk.hop(.routeTable, table.label, describe(route, matched: winner.matchedPrefix))
         return dispatch(&walk, target: route.target, from: subnetIndex)
     }
 
@@ -290,10 +290,11 @@ public struct Classifier: Sendable {
             walk.hop(kind, topology[group].label, "\(direction) rule \(rule.traffic) \(preposition) \(describe(rule.peer))")
             return nil
         case .denied:
-            let groups = topology[interface].securityGroups.map { topology[$0].label.id }.joined(separator: ", ")
             let direction = egress ? "outbound" : "inbound"
+            let packet = walk.packet
             walk.hop(
-                kind, label, "no \(direction) rule of [\(groups)] allows \(trafficText(walk.packet, egress: egress)) (R9.1)",
+                kind, label,
+                "no \(direction) rule of [\(topology[interface].securityGroups.map { topology[$0].label.id }.joined(separator: ", "))] allows \(trafficText(packet, egress: egress)) (R9.1)",
                 passed: false)
             return egress ? .securityGroupEgress : .securityGroupIngress
         case .unknown(let missing):
@@ -310,13 +311,8 @@ public struct Classifier: Sendable {
             return .insufficientData
         }
         let outcome = rules.networkACL(acl, egress: egress, packet: walk.packet)
-        let ruleText: String
-        if let entry = outcome.entry {
-            ruleText = "rule \(entry.ruleNumber) \(entry.allows ? "allow" : "deny") \(entry.traffic) \(entry.cidr)"
-        } else {
-            ruleText = "rule * deny (no numbered rule matched, R10.2)"
-        }
-        walk.hop(kind, topology[acl].label, ruleText, passed: outcome.allows)
+        walk.hop(kind, topology[acl].label, outcome.entry.map { "rule \($0.ruleNumber) \($0.allows ? "allow" : "deny") \($0.traffic) \($0.cidr)" }
+            ?? "rule * deny (no numbered rule matched, R10.2)", passed: outcome.allows)
         if outcome.allows { return nil }
         return egress ? .networkACLEgress : .networkACLIngress
     }

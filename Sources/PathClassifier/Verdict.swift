@@ -61,6 +61,11 @@ public enum Reason: String, Sendable, Hashable, CaseIterable {
     case fragmentWithoutFirst = "fragment-without-first"
     case malformedFrame = "malformed-frame"
 
+    /// This reason's position in `allCases` (declaration order), for counting in arrays: a
+    /// payload-free enum is stored as its case's index (a test checks every case).
+    @inlinable
+    public var ordinal: Int { Int(unsafeBitCast(self, to: UInt8.self)) }
+
     /// The verdict this reason implies.
     public var verdict: Verdict {
         switch self {

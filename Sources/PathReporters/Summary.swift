@@ -3,43 +3,87 @@ import PathCore
 
 /// Counts per verdict and per reason over a run — packets and, for captures, bytes — and the
 /// busiest conversations; every packet is counted exactly once.
-public struct Summary: Sendable {
-    public private(set) var packets = 0
-    public private(set) var bytes = 0
-    public private(set) var byVerdict: [Verdict: Int] = [:]
-    public private(set) var bytesByVerdict: [Verdict: Int] = [:]
-    public private(set) var byReason: [Reason: Int] = [:]
-    public private(set) var bytesByReason: [Reason: Int] = [:]
+///
+/// Counting costs no allocation, no `Hasher` and no exclusivity check: reasons are counted by
+/// ``Reason/ordinal`` in counters behind a `let` pointer, conversations in a ``FlowTable``.
+public final class Summary {
+    private static let reasonCount = Reason.allCases.count
+    /// Packets, bytes, packets per reason, bytes per reason.
+    private let counters: UnsafeMutablePointer<Int>
+    private var reasonPackets: UnsafeMutablePointer<Int> { counters + 2 }
+    private var reasonBytes: UnsafeMutablePointer<Int> { counters + 2 + Self.reasonCount }
 
-    /// A conversation: two addresses (in order) and a protocol, with the verdict of its first packet.
-    struct Conversation: Hashable {
-        var a: IPAddress
-        var b: IPAddress
-        var protocolNumber: IPProtocolNumber
+    /// Packets counted.
+    public var packets: Int { counters[0] }
+    /// Bytes counted (captures: the frames' original lengths).
+    public var bytes: Int { counters[1] }
+
+    /// A conversation: two addresses (in order) and a protocol, with the reason of its first packet.
+    struct Conversation {
+        var packets: Int
+        var bytes: Int
+        var reason: Reason
     }
-    private var conversations: [Conversation: (packets: Int, bytes: Int, verdict: Verdict, reason: Reason)] = [:]
-    /// Conversations tracked at most, so memory stays flat on huge captures.
+    private let conversations = FlowTable<PacketKey, Conversation>(limit: conversationLimit)
+    /// Conversations tracked at most (the first ones seen), so memory stays flat on huge captures.
     static let conversationLimit = 100_000
 
-    public init() {}
+    public init() {
+        counters = .allocate(capacity: 2 + 2 * Self.reasonCount)
+        counters.initialize(repeating: 0, count: 2 + 2 * Self.reasonCount)
+    }
 
-    public mutating func add(_ classification: Classification, header: PacketHeader? = nil, length: Int = 0) {
-        packets += 1
-        bytes += length
-        byVerdict[classification.verdict, default: 0] += 1
-        bytesByVerdict[classification.verdict, default: 0] += length
-        byReason[classification.reason, default: 0] += 1
-        bytesByReason[classification.reason, default: 0] += length
+    deinit { counters.deallocate() }
+
+    /// Packets per verdict (verdicts with none left out).
+    public var byVerdict: [Verdict: Int] {
+        var counts: [Verdict: Int] = [:]
+        for reason in Reason.allCases where reasonPackets[reason.ordinal] > 0 {
+            counts[reason.verdict, default: 0] += reasonPackets[reason.ordinal]
+        }
+        return counts
+    }
+
+    /// Packets per reason (reasons with none left out).
+    public var byReason: [Reason: Int] {
+        var counts: [Reason: Int] = [:]
+        for reason in Reason.allCases where reasonPackets[reason.ordinal] > 0 { counts[reason] = reasonPackets[reason.ordinal] }
+        return counts
+    }
+
+    public func add(_ classification: Classification, header: PacketHeader? = nil, length: Int = 0) {
+        add(classification.reason, header: header, length: length)
+    }
+
+    /// Counts one packet with this reason.
+    public func add(_ reason: Reason, header: PacketHeader? = nil, length: Int = 0) {
+        counters[0] += 1
+        counters[1] += length
+        reasonPackets[reason.ordinal] += 1
+        reasonBytes[reason.ordinal] += length
         guard let header else { return }
         let key = header.source < header.destination
-            ? Conversation(a: header.source, b: header.destination, protocolNumber: header.protocolNumber)
-            : Conversation(a: header.destination, b: header.source, protocolNumber: header.protocolNumber)
-        if var entry = conversations[key] {
-            entry.packets += 1
-            entry.bytes += length
-            conversations[key] = entry
+            ? PacketKey(header.source, header.destination, tag: UInt64(header.protocolNumber.rawValue))
+            : PacketKey(header.destination, header.source, tag: UInt64(header.protocolNumber.rawValue))
+        if let slot = conversations.find(key) {
+            conversations[slot: slot].packets += 1
+            conversations[slot: slot].bytes += length
         } else if conversations.count < Self.conversationLimit {
-            conversations[key] = (1, length, classification.verdict, classification.reason)
+            conversations.insert(key, Conversation(packets: 1, bytes: length, reason: reason))
+        }
+    }
+
+    /// Adds another summary's counts (a worker's, over packets this one has not counted). A
+    /// conversation both saw keeps this one's first reason.
+    public func merge(_ other: Summary) {
+        for index in 0..<2 + 2 * Self.reasonCount { counters[index] += other.counters[index] }
+        other.conversations.forEach { key, value in
+            if let slot = conversations.find(key) {
+                conversations[slot: slot].packets += value.packets
+                conversations[slot: slot].bytes += value.bytes
+            } else if conversations.count < Self.conversationLimit {
+                conversations.insert(key, value)
+            }
         }
     }
 
@@ -52,26 +96,34 @@ public struct Summary: Sendable {
         }
         var lines = ["summary: \(packets) \(packets == 1 ? "packet" : "packets")" + (showBytes ? ", \(bytes) bytes" : "")]
         for verdict in Verdict.allCases {
-            lines.append("  \(verdict.rawValue.rightPadded(to: 9)) \(count(byVerdict[verdict] ?? 0, bytesByVerdict[verdict] ?? 0))")
+            let reasons = Reason.allCases.filter { $0.verdict == verdict }
+            lines.append("  \(verdict.rawValue.rightPadded(to: 9)) \(count(reasons.reduce(0) { $0 + reasonPackets[$1.ordinal] }, reasons.reduce(0) { $0 + reasonBytes[$1.ordinal] }))")
         }
         lines.append("by reason:")
-        let reasons = byReason.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key.rawValue < $1.key.rawValue }
-        for (reason, packets) in reasons {
-            lines.append("  \(reason.verdict.rawValue.rightPadded(to: 9)) \(reason.rawValue.rightPadded(to: 32)) \(count(packets, bytesByReason[reason] ?? 0))")
+        let reasons = Reason.allCases.filter { reasonPackets[$0.ordinal] > 0 }.sorted {
+            reasonPackets[$0.ordinal] != reasonPackets[$1.ordinal] ? reasonPackets[$0.ordinal] > reasonPackets[$1.ordinal] : $0.rawValue < $1.rawValue
         }
-        if top > 0 && !conversations.isEmpty {
+        for reason in reasons {
+            lines.append("  \(reason.verdict.rawValue.rightPadded(to: 9)) \(reason.rawValue.rightPadded(to: 32)) \(count(reasonPackets[reason.ordinal], reasonBytes[reason.ordinal]))")
+        }
+        if top > 0 && conversations.count > 0 {
             lines.append("top conversations:")
-            // A total order, so the report is the same on every run (dictionary order is not).
-            let busiest = conversations.sorted { x, y in
+            var all: [(a: IPAddress, b: IPAddress, protocolNumber: UInt8, value: Conversation)] = []
+            conversations.forEach { key, value in
+                let (a, b) = key.addresses
+                all.append((a, b, UInt8(truncatingIfNeeded: key.tag), value))
+            }
+            // A total order, so the report is the same on every run (table order is not).
+            let busiest = all.sorted { x, y in
                 if x.value.bytes != y.value.bytes { return x.value.bytes > y.value.bytes }
                 if x.value.packets != y.value.packets { return x.value.packets > y.value.packets }
-                if x.key.a != y.key.a { return x.key.a < y.key.a }
-                if x.key.b != y.key.b { return x.key.b < y.key.b }
-                return x.key.protocolNumber.rawValue < y.key.protocolNumber.rawValue
+                if x.a != y.a { return x.a < y.a }
+                if x.b != y.b { return x.b < y.b }
+                return x.protocolNumber < y.protocolNumber
             }
-            for (key, value) in busiest.prefix(top) {
+            for c in busiest.prefix(top) {
                 lines.append(
-                    "  \("\(key.a) ↔ \(key.b) \(key.protocolNumber)".rightPadded(to: 48)) \(count(value.packets, value.bytes))  \(value.verdict.rawValue)/\(value.reason.rawValue)")
+                    "  \("\(c.a) ↔ \(c.b) \(IPProtocolNumber(rawValue: c.protocolNumber))".rightPadded(to: 48)) \(count(c.value.packets, c.value.bytes))  \(c.value.reason.verdict.rawValue)/\(c.value.reason.rawValue)")
             }
         }
         return lines.joined(separator: "\n")

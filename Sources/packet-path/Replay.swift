@@ -72,7 +72,7 @@ extension PacketPath {
         func run() throws {
             let topology = try options.load()
             let sink = try OutputSink(path: output)
-            var summary = Summary()
+            let summary = Summary()
             let jsonLines = JSONLinesWriter()
             if format == .csv { sink.write(captures.count > 1 ? CSVReporter.headerWithCapture : CSVReporter.header) }
             func emit(_ record: PacketRecord) {
@@ -100,7 +100,7 @@ extension PacketPath {
                 }
             } else {
                 failed = try replayCaptures(
-                    topology: topology, tally: { summary.add($0, header: $1, length: $2) }, write: { sink.write($0) }, emit: emit)
+                    topology: topology, summary: summary, write: { sink.write($0) }, emit: emit)
             }
             if format == .text || format == .summary {
                 if format == .text { sink.write("") }
@@ -112,8 +112,7 @@ extension PacketPath {
 
         /// Replays every capture; returns whether one was damaged (its complete frames are still reported).
         func replayCaptures(
-            topology: Topology, tally: (Classification, PacketHeader?, Int) -> Void, write: (String) -> Void,
-            emit: (PacketRecord) -> Void
+            topology: Topology, summary: Summary, write: (String) -> Void, emit: (PacketRecord) -> Void
         ) throws -> Bool {
             var point: InterfaceIndex?
             if let capturePoint {
@@ -164,11 +163,7 @@ extension PacketPath {
                     }
                     do {
                         let parallel = ParallelReplayer(topology: topology, jobs: jobs, decapsulatesVXLAN: !noVXLAN, capturePoint: point)
-                        try parallel.replay(capture, format: formatter) { header, classification, length, line in
-                            tally(classification, header, length)
-                            if let line { write(line) }
-                            progress.tick(bytes: length + 16)
-                        }
+                        try parallel.replay(capture, into: summary, format: formatter, write: write, progress: progress.add)
                     } catch {
                         printError("\(error)")
                         failed = true
@@ -178,11 +173,18 @@ extension PacketPath {
                 }
                 // Property wrappers cost a call per read: read them once, not per frame.
                 let summaryOnly = format == .summary
+                let countOnly = summaryOnly && splitter == nil && annotator == nil
                 let several = captures.count > 1
                 do {
-                    try replayer.replay(capture) { frame, header, classification in
+                    try replayer.replayPaths(capture, recordsPaths: !countOnly) { frame, header, id, classifier in
+                        if countOnly {
+                            summary.add(id.reason, header: header, length: frame.originalLength)
+                            progress.tick(bytes: frame.capturedLength + 16)
+                            return
+                        }
+                        let classification = classifier.path(id)
                         if summaryOnly {
-                            tally(classification, header, frame.originalLength)
+                            summary.add(classification, header: header, length: frame.originalLength)
                         } else {
                             var record = CaptureReplayer.record(frame, header: header, classification: classification)
                             if several { record.capture = capture }
@@ -240,6 +242,17 @@ final class Progress {
         frames += 1
         bytes += count
         guard enabled, frames & 0x3FFF == 0 else { return }
+        show()
+    }
+
+    /// Counts a batch of frames.
+    func add(frames count: Int, bytes byteCount: Int) {
+        frames += count
+        bytes += byteCount
+        if enabled { show() }
+    }
+
+    private func show() {
         let now = Date()
         guard now.timeIntervalSince(last) >= 0.5 else { return }
         last = now

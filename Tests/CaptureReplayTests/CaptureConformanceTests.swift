@@ -38,6 +38,36 @@ struct CaptureConformanceTests {
         #expect(checked > 2000)
     }
 
+    @Test("a counting replay (paths without hops) gives every frame the reason the recording replay gives")
+    func countingWalkDecidesAlike() throws {
+        func reasons(_ capture: String, _ topology: Topology, recordsPaths: Bool) throws -> [Reason] {
+            var reasons: [Reason] = []
+            try CaptureReplayer(topology: topology).replayPaths(capture, recordsPaths: recordsPaths) { _, _, id, classifier in
+                reasons.append(id.reason)
+                #expect(classifier.path(id).reason == id.reason)
+                #expect(classifier.path(id).hops.isEmpty != recordsPaths)
+            }
+            return reasons
+        }
+        var captures = try ["seed-after.eth.pcap", "seed-after.sll2.pcapng", "seed-after.vxlan-mirror.pcap"].map {
+            (try Fixture.path($0), try Fixture.topology(Fixture.seedAfterSnapshot))
+        }
+        if !Corpus.skipNote("counting replay against the shared captures") {
+            for folder in ["pcaps/scenarios", "pcaps/formats", "pcaps/real"] {
+                for (capture, labels) in try Corpus.labelledCaptures(in: folder) {
+                    captures.append((capture.path, try Fixture.topology(Corpus.root.appendingPathComponent("snapshots/\(labels.scenario)").path)))
+                }
+            }
+        }
+        var frames = 0
+        for (capture, topology) in captures {
+            let counted = try reasons(capture, topology, recordsPaths: false)
+            #expect(counted == (try reasons(capture, topology, recordsPaths: true)), "\(capture)")
+            frames += counted.count
+        }
+        #expect(frames > 200)
+    }
+
     @Test("a pcapng with two interfaces of different link types matches the Ethernet capture flow by flow")
     func multiInterface() throws {
         let topology = try Fixture.topology(Fixture.seedAfterSnapshot)

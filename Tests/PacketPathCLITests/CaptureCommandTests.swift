@@ -130,13 +130,15 @@ struct CaptureCommandTests {
         #expect(text.stdout.hasSuffix(summary.stdout))
     }
 
-    @Test("--jobs: the same output, frame for frame, on one core or several", arguments: ["jsonl", "text", "csv"])
+    @Test("--jobs: the same output, frame for frame, on one core or several", arguments: ["jsonl", "text", "csv", "summary"])
     func jobs(_ format: String) throws {
         for capture in [Self.capture, "Tests/CaptureReplayTests/Fixtures/seed-after.vxlan-mirror.pcap"] {
             let one = try CLIRunner.run(["replay", capture, "--topology", Self.snapshot, "--format", format, "--jobs", "1"])
-            let three = try CLIRunner.run(["replay", capture, "--topology", Self.snapshot, "--format", format, "--jobs", "3"])
-            #expect(one.status == 0 && three.status == 0)
-            #expect(one.stdout == three.stdout, "\(capture) \(format)")
+            for jobs in ["2", "3"] {
+                let several = try CLIRunner.run(["replay", capture, "--topology", Self.snapshot, "--format", format, "--jobs", jobs])
+                #expect(one.status == 0 && several.status == 0)
+                #expect(one.stdout == several.stdout, "\(capture) \(format) --jobs \(jobs)")
+            }
         }
         let damaged = "Tests/CaptureReplayTests/Fixtures/truncated-record-data.pcap"
         let parallel = try CLIRunner.run(["replay", damaged, "--topology", Self.snapshot, "--format", format, "--jobs", "2"])

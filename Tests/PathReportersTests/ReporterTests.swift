@@ -64,7 +64,7 @@ struct ReporterTests {
 
     @Test("the summary counts every packet once, per verdict and per reason")
     func summary() {
-        var summary = Summary()
+        let summary = Summary()
         for reason in [Reason.local, .local, .noRoute, .igwViaNAT] {
             summary.add(Classification(reason: reason, hops: [], notes: []))
         }
@@ -73,6 +73,35 @@ struct ReporterTests {
         let text = summary.text()
         #expect(text.hasPrefix("summary: 4 packets"))
         #expect(text.contains("private   local"))
+    }
+
+    @Test("merging per-worker summaries gives the summary of all their packets, conversations included")
+    func summaryMerge() {
+        let a = IPAddress("10.0.7.10")!, b = IPAddress("52.216.1.2")!, c = IPAddress("2600::1")!
+        let packets: [(Reason, PacketHeader, Int)] = [
+            (.gatewayEndpoint, PacketHeader(source: a, destination: b, protocolNumber: .tcp), 100),
+            (.gatewayEndpoint, PacketHeader(source: b, destination: a, protocolNumber: .tcp), 1500),
+            (.igwDirect, PacketHeader(source: c, destination: c, protocolNumber: .udp), 80),
+            (.noRoute, PacketHeader(source: a, destination: b, protocolNumber: .udp), 60),
+            (.gatewayEndpoint, PacketHeader(source: a, destination: b, protocolNumber: .tcp), 40),
+        ]
+        let all = Summary()
+        let parts = [Summary(), Summary()]
+        for (reason, header, length) in packets {
+            all.add(reason, header: header, length: length)
+            // Partitioned by host pair, as the parallel replay does.
+            parts[header.source == c ? 1 : 0].add(reason, header: header, length: length)
+        }
+        let merged = Summary()
+        for part in parts { merged.merge(part) }
+        #expect(merged.text(top: 10) == all.text(top: 10))
+        #expect(all.text(top: 10).contains("10.0.7.10 ↔ 52.216.1.2 tcp"))
+        #expect(all.byReason == [.gatewayEndpoint: 3, .igwDirect: 1, .noRoute: 1])
+    }
+
+    @Test("a reason's ordinal is its position among all reasons (counters are indexed by it)")
+    func reasonOrdinals() {
+        for (index, reason) in Reason.allCases.enumerated() { #expect(reason.ordinal == index) }
     }
 
     @Test("every reason has a verdict, rules or a stated reason for none, and a Batfish disposition")
