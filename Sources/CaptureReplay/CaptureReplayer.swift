@@ -52,8 +52,16 @@ public struct CaptureReplayer {
 
     /// `seconds.nanoseconds`, nine digits after the point.
     static func timeText(seconds: Int64, nanoseconds: UInt32) -> String {
-        let digits = String(nanoseconds)
-        return "\(seconds).\(String(repeating: "0", count: max(0, 9 - digits.count)))\(digits)"
+        let fraction = String(unsafeUninitializedCapacity: 10) { buffer in
+            buffer[0] = UInt8(ascii: ".")
+            var rest = nanoseconds
+            for index in stride(from: 9, through: 1, by: -1) {
+                buffer[index] = UInt8(48 + rest % 10)
+                rest /= 10
+            }
+            return 10
+        }
+        return String(seconds) + fraction
     }
 
     /// The header and interned path of a decoded frame.

@@ -97,7 +97,7 @@ extension Classifier {
             return .gatewayEndpointProtocol
         }
         walk.hop(.gatewayEndpoint, record.label, "to \(record.serviceName) over the AWS network (R4.2)")
-        if let service = AWSService(serviceName: record.serviceName) {
+        if walk.recordsPath, let service = AWSService(serviceName: record.serviceName) {
             walk.hop(.awsService, ResourceLabel(id: record.serviceName, name: service.description), "private endpoint of the service")
         }
         walk.note("endpoint policies are not evaluated: they authorize requests, they do not route (R4.9)")

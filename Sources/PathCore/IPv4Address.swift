@@ -48,7 +48,20 @@ public struct IPv4Address: Hashable, Comparable, Sendable, CustomStringConvertib
 
     /// Dotted-quad text, e.g. `10.0.7.10`.
     public var description: String {
-        "\(rawValue >> 24).\(rawValue >> 16 & 0xFF).\(rawValue >> 8 & 0xFF).\(rawValue & 0xFF)"
+        // Digits written into at most 15 bytes: interpolation cost four conversions and appends
+        // per address, and replay prints addresses on every line.
+        String(unsafeUninitializedCapacity: 15) { buffer in
+            var count = 0
+            for shift in stride(from: UInt32(24), through: 0, by: -8) {
+                let octet = rawValue >> shift & 0xFF
+                if octet >= 100 { buffer[count] = UInt8(48 + octet / 100); count += 1 }
+                if octet >= 10 { buffer[count] = UInt8(48 + octet / 10 % 10); count += 1 }
+                buffer[count] = UInt8(48 + octet % 10)
+                count += 1
+                if shift > 0 { buffer[count] = UInt8(ascii: "."); count += 1 }
+            }
+            return count
+        }
     }
 
     @inlinable

@@ -2,6 +2,8 @@
 enum JSONText {
     /// `text` as a JSON string literal.
     static func string(_ text: String) -> String {
+        // Most strings (addresses, IDs, codes) need no escape: one byte scan, one concatenation.
+        if !text.utf8.contains(where: { $0 == 0x22 || $0 == 0x5C || $0 < 0x20 }) { return "\"" + text + "\"" }
         var out = "\""
         out.reserveCapacity(text.utf8.count + 2)
         for scalar in text.unicodeScalars {

@@ -52,22 +52,22 @@ public struct Topology: Sendable {
         }
     }
 
-    public subscript(_ i: VPCIndex) -> VPC { vpcs[i.rawValue] }
-    public subscript(_ i: SubnetIndex) -> Subnet { subnets[i.rawValue] }
-    public subscript(_ i: RouteTableIndex) -> RouteTable { routeTables[i.rawValue] }
-    public subscript(_ i: PrefixListIndex) -> PrefixList { prefixLists[i.rawValue] }
-    public subscript(_ i: EndpointIndex) -> VPCEndpoint { endpoints[i.rawValue] }
-    public subscript(_ i: InterfaceIndex) -> NetworkInterface { interfaces[i.rawValue] }
-    public subscript(_ i: InstanceIndex) -> Instance { instances[i.rawValue] }
-    public subscript(_ i: LambdaIndex) -> LambdaFunction { lambdaFunctions[i.rawValue] }
-    public subscript(_ i: InternetGatewayIndex) -> InternetGateway { internetGateways[i.rawValue] }
-    public subscript(_ i: EgressOnlyGatewayIndex) -> EgressOnlyInternetGateway { egressOnlyGateways[i.rawValue] }
-    public subscript(_ i: NATGatewayIndex) -> NATGateway { natGateways[i.rawValue] }
-    public subscript(_ i: SecurityGroupIndex) -> SecurityGroup { securityGroups[i.rawValue] }
-    public subscript(_ i: NetworkACLIndex) -> NetworkACL { networkACLs[i.rawValue] }
-    public subscript(_ i: PeeringIndex) -> PeeringConnection { peeringConnections[i.rawValue] }
-    public subscript(_ i: TransitGatewayIndex) -> TransitGateway { transitGateways[i.rawValue] }
-    public subscript(_ i: VPNGatewayIndex) -> VPNGateway { vpnGateways[i.rawValue] }
+    @inlinable public subscript(_ i: VPCIndex) -> VPC { vpcs[i.rawValue] }
+    @inlinable public subscript(_ i: SubnetIndex) -> Subnet { subnets[i.rawValue] }
+    @inlinable public subscript(_ i: RouteTableIndex) -> RouteTable { routeTables[i.rawValue] }
+    @inlinable public subscript(_ i: PrefixListIndex) -> PrefixList { prefixLists[i.rawValue] }
+    @inlinable public subscript(_ i: EndpointIndex) -> VPCEndpoint { endpoints[i.rawValue] }
+    @inlinable public subscript(_ i: InterfaceIndex) -> NetworkInterface { interfaces[i.rawValue] }
+    @inlinable public subscript(_ i: InstanceIndex) -> Instance { instances[i.rawValue] }
+    @inlinable public subscript(_ i: LambdaIndex) -> LambdaFunction { lambdaFunctions[i.rawValue] }
+    @inlinable public subscript(_ i: InternetGatewayIndex) -> InternetGateway { internetGateways[i.rawValue] }
+    @inlinable public subscript(_ i: EgressOnlyGatewayIndex) -> EgressOnlyInternetGateway { egressOnlyGateways[i.rawValue] }
+    @inlinable public subscript(_ i: NATGatewayIndex) -> NATGateway { natGateways[i.rawValue] }
+    @inlinable public subscript(_ i: SecurityGroupIndex) -> SecurityGroup { securityGroups[i.rawValue] }
+    @inlinable public subscript(_ i: NetworkACLIndex) -> NetworkACL { networkACLs[i.rawValue] }
+    @inlinable public subscript(_ i: PeeringIndex) -> PeeringConnection { peeringConnections[i.rawValue] }
+    @inlinable public subscript(_ i: TransitGatewayIndex) -> TransitGateway { transitGateways[i.rawValue] }
+    @inlinable public subscript(_ i: VPNGatewayIndex) -> VPNGateway { vpnGateways[i.rawValue] }
 
     /// The VPC an interface lives in.
     public func vpc(of interface: InterfaceIndex) -> VPCIndex { self[self[interface].subnet].vpc }
