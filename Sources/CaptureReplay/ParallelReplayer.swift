@@ -51,24 +51,40 @@ public struct ParallelReplayer {
         var line: String?
     }
 
-    /// A batch in flight: the reader's frames and bytes, and the workers' results (each worker
-    /// writes only its own frames' results).
+    /// A batch: the reader's frames and bytes, and the workers' results (each worker writes only
+    /// its own frames' results). Batches are recycled, so their buffers are allocated once: a fresh
+    /// multi-megabyte buffer per batch cost a page fault per 4 KiB read.
     final class Batch: @unchecked Sendable {
-        let frames: [FrameInfo]
-        let bytes: [UInt8]
-        let results: UnsafeMutablePointer<Result>
+        var frames: [FrameInfo] = []
+        var bytes: [UInt8] = []
+        let results = UnsafeMutablePointer<Result>.allocate(capacity: ParallelReplayer.batchSize)
+        /// Results initialized.
+        var resultCount = 0
 
-        init(frames: [FrameInfo], bytes: [UInt8]) {
-            self.frames = frames
-            self.bytes = bytes
-            results = .allocate(capacity: frames.count)
-            results.initialize(repeating: Result(content: .linkLocal(""), worker: 0), count: frames.count)
+        /// Forgets the results (their lines are written); the buffers keep their capacity.
+        func clearResults() {
+            results.deinitialize(count: resultCount)
+            resultCount = 0
         }
 
         deinit {
-            results.deinitialize(count: frames.count)
+            clearResults()
             results.deallocate()
         }
+    }
+
+    /// The workers' routing lists as they share them: each part writes only its own lists.
+    struct Routing: @unchecked Sendable {
+        let indices: UnsafeMutablePointer<Int32>
+        let counts: UnsafeMutablePointer<Int>
+        let chunk: Int
+    }
+
+    /// A batch's memory as the workers share it: each worker writes only its own results.
+    struct Shared: @unchecked Sendable {
+        let frames: UnsafeBufferPointer<FrameInfo>
+        let bytes: UnsafeRawBufferPointer
+        let results: UnsafeMutablePointer<Result>
     }
 
     /// The workers' decoder, classifiers, summaries and formatters.
@@ -79,39 +95,70 @@ public struct ParallelReplayer {
         /// One formatter per worker: formatters may keep caches (``JSONLinesWriter``).
         let formatters: [((PacketRecord) -> String)?]
 
+        /// Frame indices by decoding part and worker: `routing[(part * jobs + worker) * chunk ...]`,
+        /// `routed[part * jobs + worker]` of them. Parts are consecutive ranges, so a worker reading
+        /// its lists part by part meets its frames in capture order without scanning the others'.
+        let routing: UnsafeMutablePointer<Int32>
+        let routed: UnsafeMutablePointer<Int>
+        let chunk: Int
+
         init(decoder: FrameDecoder, _ classifiers: [CaptureClassifier], formatters: [((PacketRecord) -> String)?]) {
             self.decoder = decoder
             self.classifiers = classifiers
             self.summaries = classifiers.map { _ in Summary() }
             self.formatters = formatters
+            let jobs = classifiers.count
+            chunk = (ParallelReplayer.batchSize + jobs - 1) / jobs
+            routing = .allocate(capacity: jobs * jobs * chunk)
+            routed = .allocate(capacity: jobs * jobs)
+        }
+
+        deinit {
+            routing.deallocate()
+            routed.deallocate()
         }
 
         /// Decodes, classifies, counts and formats a batch on every worker.
         func process(_ batch: Batch) {
+            batch.frames.withUnsafeBufferPointer { frames in
+                batch.bytes.withUnsafeBytes { bytes in
+                    process(Shared(frames: frames, bytes: bytes, results: batch.results))
+                }
+            }
+            batch.resultCount = batch.frames.count
+        }
+
+        private func process(_ batch: Shared) {
             let jobs = classifiers.count
             let count = batch.frames.count
-            let chunk = (count + jobs - 1) / jobs
+            let route = Routing(indices: routing, counts: routed, chunk: chunk)
             DispatchQueue.concurrentPerform(iterations: jobs) { part in
-                batch.bytes.withUnsafeBytes { bytes in
-                    for i in part * chunk..<min(count, (part + 1) * chunk) {
-                        let frame = batch.frames[i]
-                        let content = decoder.decode(UnsafeRawBufferPointer(rebasing: bytes[frame.offset..<frame.offset + frame.captured]), linkType: frame.linkType)
-                        var worker = 0
-                        if case .packet(let packet) = content {
-                            // Order-independent host pair: both directions and all fragments land together.
-                            let h = packet.header
-                            let (low, high) = h.source < h.destination ? (h.source, h.destination) : (h.destination, h.source)
-                            worker = Int(PacketKey(low, high, tag: 0).mixedHash % UInt64(jobs))
-                        }
-                        batch.results[i] = Result(content: content, worker: worker)
+                for worker in 0..<jobs { route.counts[part * jobs + worker] = 0 }
+                for i in part * route.chunk..<min(count, (part + 1) * route.chunk) {
+                    let frame = batch.frames[i]
+                    let content = decoder.decode(UnsafeRawBufferPointer(rebasing: batch.bytes[frame.offset..<frame.offset + frame.captured]), linkType: frame.linkType)
+                    var worker = 0
+                    if case .packet(let packet) = content {
+                        // Order-independent host pair: both directions and all fragments land together.
+                        let h = packet.header
+                        let (low, high) = h.source < h.destination ? (h.source, h.destination) : (h.destination, h.source)
+                        worker = Int(PacketKey(low, high, tag: 0).mixedHash % UInt64(jobs))
                     }
+                    (batch.results + i).initialize(to: Result(content: content, worker: worker))
+                    let list = part * jobs + worker
+                    route.indices[list * route.chunk + route.counts[list]] = Int32(i)
+                    route.counts[list] += 1
                 }
             }
             DispatchQueue.concurrentPerform(iterations: jobs) { worker in
                 let classifier = classifiers[worker]
                 let summary = summaries[worker]
                 let format = formatters[worker]
-                for i in 0..<count where batch.results[i].worker == worker {
+                for part in 0..<jobs {
+                    let list = part * jobs + worker
+                    for n in 0..<route.counts[list] { classify(Int(route.indices[list * route.chunk + n])) }
+                }
+                func classify(_ i: Int) {
                     let (header, id) = CaptureReplayer.classify(batch.results[i].content, with: classifier)
                     summary.add(id.reason, header: header, length: batch.frames[i].length)
                     if let format {
@@ -127,6 +174,8 @@ public struct ParallelReplayer {
         let workers: Workers
         let done = DispatchGroup()
         var inFlight: Batch?
+        /// The batch whose lines were written last, ready for reuse.
+        var spare: Batch?
         let writesLines: Bool
 
         init(_ workers: Workers, writesLines: Bool) {
@@ -134,31 +183,34 @@ public struct ParallelReplayer {
             self.writesLines = writesLines
         }
 
-        /// Waits for the batch in flight and writes its lines.
+        /// Waits for the batch in flight, writes its lines and keeps it for reuse.
         func finishInFlight(write: (String) -> Void) {
             guard let batch = inFlight else { return }
             done.wait()
             if writesLines {
-                for i in 0..<batch.frames.count { if let line = batch.results[i].line { write(line) } }
+                for i in 0..<batch.resultCount { if let line = batch.results[i].line { write(line) } }
             }
+            batch.clearResults()
+            spare = batch
             inFlight = nil
         }
 
-        /// Hands the frames read so far to the workers once the previous batch is written, and
-        /// leaves the reader empty arrays of the same capacity.
+        /// Hands the frames read so far to the workers once the previous batch is written; the
+        /// reader gets the spare batch's emptied buffers in exchange.
         func launch(_ frames: inout [FrameInfo], _ bytes: inout [UInt8], write: (String) -> Void) {
             finishInFlight(write: write)
-            let batch = Batch(frames: frames, bytes: bytes)
+            let batch = spare ?? Batch()
+            spare = nil
+            swap(&batch.frames, &frames)
+            swap(&batch.bytes, &bytes)
+            frames.removeAll(keepingCapacity: true)
+            bytes.removeAll(keepingCapacity: true)
             done.enter()
             DispatchQueue.global().async { [workers, done] in
                 workers.process(batch)
                 done.leave()
             }
             inFlight = batch
-            frames = []
-            frames.reserveCapacity(ParallelReplayer.batchSize)
-            bytes = []
-            bytes.reserveCapacity(batch.bytes.count)
         }
     }
 

@@ -123,45 +123,76 @@ public final class CaptureClassifier {
         if let opener = connections[reverse], !opener.isReply {
             // R9.2, R10.3, R11.5: a reply walks its own direction, passing SGs by state.
             let forward = path(opener.path)
-            var result = forward
+            let id: PathID
             if let owner = topology.addressOwners[packet.source]?.first {
                 // The reply is walked on its own; a delivered reply is reported as its flow's path
                 // (an interface endpoint's answer is still the interface-endpoint flow).
-                result = classifier.classify(packet, from: owner, isReply: true, recordsPath: recordsPaths)
-                if result.verdict != .dropped { result.reason = forward.reason }
+                id = walk(packet, .replyFromSource, forward: forward.reason) {
+                    var result = classifier.classify(packet, from: owner, isReply: true, recordsPath: recordsPaths)
+                    if result.verdict != .dropped { result.reason = forward.reason }
+                    return result
+                }
             } else if let owner = topology.addressOwners[packet.destination]?.first {
-                result = classifier.classifyReply(packet, to: owner, forward: forward, recordsPath: recordsPaths)
+                id = walk(packet, .replyToDestination, forward: forward.reason) {
+                    classifier.classifyReply(packet, to: owner, forward: forward, recordsPath: recordsPaths)
+                }
+            } else {
+                id = opener.path
             }
-            let id = intern(result)
             connections.insert(key, Direction(path: id, isReply: true))
             return id
         }
-        let result: Classification
+        let id: PathID
         if let point = capturePoint, !topology[point].owns(packet.source), !topology[point].owns(packet.destination) {
             // Transit traffic at the capture point: an appliance forwards it only with the check off.
-            if topology[point].sourceDestCheck {
-                result = Classification(
+            id = walk(packet, .transit) {
+                guard topology[point].sourceDestCheck else { return classifier.classify(packet, from: point, recordsPath: recordsPaths) }
+                return Classification(
                     reason: .sourceDestCheck,
                     hops: [Hop(kind: .source, resource: topology[point].label,
                                detail: "neither \(packet.source) nor \(packet.destination) is this interface's, and its source/destination check is on (R13.2)",
                                passed: false)],
                     notes: [])
-            } else {
-                result = classifier.classify(packet, from: point, recordsPath: recordsPaths)
             }
         } else if let owner = topology.addressOwners[packet.source]?.first {
-            result = classifier.classify(packet, from: owner, recordsPath: recordsPaths)
+            id = walk(packet, .fromSource) { classifier.classify(packet, from: owner, recordsPath: recordsPaths) }
         } else if let owner = topology.addressOwners[packet.destination]?.first {
-            result = classifier.classifyInbound(packet, to: owner, recordsPath: recordsPaths)
+            id = walk(packet, .inbound) { classifier.classifyInbound(packet, to: owner, recordsPath: recordsPaths) }
         } else {
-            result = Classification(
-                reason: .notInTopology,
-                hops: [Hop(kind: .source, resource: ResourceLabel(id: packet.source.description),
-                           detail: "neither \(packet.source) nor \(packet.destination) belongs to an interface of the topology", passed: false)],
-                notes: [])
+            id = walk(packet, .outside) {
+                Classification(
+                    reason: .notInTopology,
+                    hops: [Hop(kind: .source, resource: ResourceLabel(id: packet.source.description),
+                               detail: "neither \(packet.source) nor \(packet.destination) belongs to an interface of the topology", passed: false)],
+                    notes: [])
+            }
         }
-        let id = intern(result)
-        if result.verdict != .dropped { connections.insert(key, Direction(path: id, isReply: false)) }
+        if id.reason.verdict != .dropped { connections.insert(key, Direction(path: id, isReply: false)) }
+        return id
+    }
+
+    /// Which walk a new connection direction takes.
+    enum WalkKind: UInt64 {
+        case fromSource, inbound, transit, outside, replyFromSource, replyToDestination
+    }
+
+    /// Walks already taken, by everything a walk reads: addresses, protocol, destination port, ICMP
+    /// type and code, which walk, and for replies the forward path's reason. No walk reads the
+    /// source port (security-group and network-ACL rules match destination ports, R9.1, R10.1, and no
+    /// hop names it; a test checks this), so connections differing only in their ephemeral port
+    /// share one walk.
+    private let walks = FlowTable<PacketKey, PathID>(limit: pathLimit)
+
+    /// The path of `packet`'s walk of this kind, walking (with `body`) only the first time.
+    private func walk(_ packet: PacketHeader, _ kind: WalkKind, forward: Reason? = nil, _ body: () -> Classification) -> PathID {
+        var tag = UInt64(packet.protocolNumber.rawValue) | kind.rawValue << 8 | UInt64(forward.map { $0.ordinal + 1 } ?? 0) << 11
+        if let port = packet.destinationPort { tag |= 1 << 18 | UInt64(port) << 19 }
+        if let type = packet.icmpType { tag |= 1 << 35 | UInt64(type) << 36 }
+        if let code = packet.icmpCode { tag |= 1 << 44 | UInt64(code) << 45 }
+        let key = PacketKey(packet.source, packet.destination, tag: tag)
+        if let known = walks[key] { return known }
+        let id = intern(body())
+        walks.insert(key, id)
         return id
     }
 
@@ -195,6 +226,7 @@ public final class CaptureClassifier {
             connections.removeAll()
             firstFragments.removeAll()
             annotations.removeAll(keepingCapacity: true)
+            walks.removeAll()
             generation += 1
         }
         let id = PathID(index: UInt32(paths.count), reason: classification.reason)

@@ -30,6 +30,12 @@ public final class FlowTable<Key: FlowTableKey, Value> {
     struct Entry {
         @usableFromInline var key: Key
         @usableFromInline var value: Value
+
+        @usableFromInline
+        init(key: Key, value: Value) {
+            self.key = key
+            self.value = value
+        }
     }
 
     @usableFromInline
@@ -39,8 +45,9 @@ public final class FlowTable<Key: FlowTableKey, Value> {
         @usableFromInline var used: UnsafeMutablePointer<Bool>
         /// A power of two.
         @usableFromInline var capacity: Int
-        var count: Int
+        @usableFromInline var count: Int
 
+        @usableFromInline
         init(capacity: Int) {
             entries = .allocate(capacity: capacity)
             used = .allocate(capacity: capacity)
@@ -50,6 +57,7 @@ public final class FlowTable<Key: FlowTableKey, Value> {
         }
 
         /// Deinitializes every entry; with `free`, gives the memory back too.
+        @usableFromInline
         func clear(free: Bool) {
             for slot in 0..<capacity where used[slot] {
                 (entries + slot).deinitialize(count: 1)
@@ -62,6 +70,7 @@ public final class FlowTable<Key: FlowTableKey, Value> {
         }
 
         /// The first free slot of `key`'s probe sequence.
+        @inlinable
         func freeSlot(_ key: Key) -> Int {
             let mask = capacity &- 1
             var slot = Int(truncatingIfNeeded: key.mixedHash) & mask
@@ -86,6 +95,7 @@ public final class FlowTable<Key: FlowTableKey, Value> {
     }
 
     /// Entries held.
+    @inlinable
     public var count: Int { slots.pointee.count }
 
     /// The slot holding `key`, if any.
@@ -115,7 +125,7 @@ public final class FlowTable<Key: FlowTableKey, Value> {
     }
 
     /// Sets the value of `key`, emptying the table first when it is full; returns the slot.
-    @discardableResult
+    @inlinable @discardableResult
     public func insert(_ key: Key, _ value: Value) -> Int {
         if let slot = find(key) {
             slots.pointee.entries[slot].value = value
@@ -131,6 +141,7 @@ public final class FlowTable<Key: FlowTableKey, Value> {
     }
 
     /// Forgets every entry (the slots stay allocated).
+    @inlinable
     public func removeAll() {
         slots.pointee.clear(free: false)
         slots.pointee.count = 0
@@ -143,7 +154,8 @@ public final class FlowTable<Key: FlowTableKey, Value> {
     }
 
     /// Doubles the slots, moving every entry.
-    private func grow() {
+    @usableFromInline
+    func grow() {
         let old = slots.pointee
         var new = Slots(capacity: old.capacity * 2)
         for slot in 0..<old.capacity where old.used[slot] {

@@ -68,6 +68,39 @@ struct CaptureConformanceTests {
         #expect(frames > 200)
     }
 
+    @Test("no walk reads the source port: every frame walks alike with another ephemeral port (walks are shared on that)")
+    func walksIgnoreSourcePort() throws {
+        var captures = try ["seed-after.eth.pcap", "seed-after.sll2.pcapng"].map {
+            (try Fixture.path($0), try Fixture.topology(Fixture.seedAfterSnapshot))
+        }
+        if !Corpus.skipNote("source-port independence against the shared captures") {
+            for (capture, labels) in try Corpus.labelledCaptures(in: "pcaps/scenarios") {
+                captures.append((capture.path, try Fixture.topology(Corpus.root.appendingPathComponent("snapshots/\(labels.scenario)").path)))
+            }
+        }
+        var compared = 0
+        for (capture, topology) in captures {
+            let classifier = Classifier(topology: topology)
+            try CaptureReplayer(topology: topology).replayPaths(capture) { _, header, _, _ in
+                guard let header, let port = header.sourcePort else { return }
+                var other = header
+                other.sourcePort = port == 40000 ? 40001 : 40000
+                if let owner = topology.addressOwners[header.source]?.first {
+                    for isReply in [false, true] {
+                        #expect(classifier.classify(header, from: owner, isReply: isReply) == classifier.classify(other, from: owner, isReply: isReply))
+                    }
+                }
+                if let owner = topology.addressOwners[header.destination]?.first {
+                    #expect(classifier.classifyInbound(header, to: owner) == classifier.classifyInbound(other, to: owner))
+                    let forward = Classification(reason: .igwDirect, hops: [], notes: [])
+                    #expect(classifier.classifyReply(header, to: owner, forward: forward) == classifier.classifyReply(other, to: owner, forward: forward))
+                }
+                compared += 1
+            }
+        }
+        #expect(compared > 100)
+    }
+
     @Test("a pcapng with two interfaces of different link types matches the Ethernet capture flow by flow")
     func multiInterface() throws {
         let topology = try Fixture.topology(Fixture.seedAfterSnapshot)
