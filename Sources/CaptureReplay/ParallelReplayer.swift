@@ -134,7 +134,7 @@ public struct ParallelReplayer {
             let route = Routing(indices: routing, counts: routed, chunk: chunk)
             DispatchQueue.concurrentPerform(iterations: jobs) { part in
                 for worker in 0..<jobs { route.counts[part * jobs + worker] = 0 }
-                for i in part * route.chunk..<min(count, (part + 1) * route.chunk) {
+                for i in min(count, part * route.chunk)..<min(count, (part + 1) * route.chunk) {
                     let frame = batch.frames[i]
                     let content = decoder.decode(UnsafeRawBufferPointer(rebasing: batch.bytes[frame.offset..<frame.offset + frame.captured]), linkType: frame.linkType)
                     var worker = 0

@@ -94,11 +94,35 @@ public struct IPv6Address: Hashable, Comparable, Sendable, CustomStringConvertib
                 runStart = -1
             }
         }
-        func hex(_ range: Range<Int>) -> String {
-            groups[range].map { String($0, radix: 16) }.joined(separator: ":")
+        // Written digit by digit into at most 39 bytes: replay prints an address per line.
+        return String(unsafeUninitializedCapacity: 39) { buffer in
+            var count = 0
+            func put(_ byte: UInt8) {
+                buffer[count] = byte
+                count += 1
+            }
+            var i = 0
+            while i < 8 {
+                if i == bestStart {
+                    put(UInt8(ascii: ":"))
+                    if i == 0 { put(UInt8(ascii: ":")) }
+                    i += bestLength
+                    if i == 8 { return count }
+                    continue
+                }
+                let group = groups[i]
+                var started = false
+                for shift in stride(from: 12, through: 0, by: -4) {
+                    let digit = UInt8(truncatingIfNeeded: group >> UInt16(shift)) & 0xF
+                    if digit == 0 && !started && shift > 0 { continue }
+                    started = true
+                    put(digit < 10 ? 48 + digit : 87 + digit)
+                }
+                i += 1
+                if i < 8 { put(UInt8(ascii: ":")) }
+            }
+            return count
         }
-        if bestStart < 0 { return hex(0..<8) }
-        return hex(0..<bestStart) + "::" + hex((bestStart + bestLength)..<8)
     }
 
     @inlinable

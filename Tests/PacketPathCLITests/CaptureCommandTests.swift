@@ -147,6 +147,31 @@ struct CaptureCommandTests {
         #expect(parallel.stdout == sequential.stdout)
     }
 
+    @Test("--jobs over several batches and workers: a generated capture of 40,000 frames, byte-identical output")
+    func jobsManyBatches() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("packet-path-jobs-\(getpid())")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var flows = "version: 1\nflows:\n"
+        for (index, target) in ["s3delta", "dy_epsilon", "lf6c", "151.101.0.1", "10.0.7.99"].enumerated() {
+            for port in 0..<8 { flows += "  - {from: alpha5, to: \(target), packets: 480, source-port: \(41000 + index * 10 + port)}\n" }
+        }
+        let flowFile = folder.appendingPathComponent("flows.yaml").path
+        try flows.write(toFile: flowFile, atomically: true, encoding: .utf8)
+        let capture = folder.appendingPathComponent("many.pcap").path
+        let generated = try CLIRunner.run(["generate", "--topology", "Scenarios/seed/after.yaml", "--flows", flowFile, "--output", capture])
+        #expect(generated.status == 0, "\(generated.stderr)")
+        for format in ["csv", "summary"] {
+            let one = try CLIRunner.run(["replay", capture, "--topology", "Scenarios/seed/after.yaml", "--format", format, "--jobs", "1"])
+            #expect(one.status == 0)
+            #expect(one.stdout.split(separator: "\n").count > (format == "csv" ? 30_000 : 5))
+            for jobs in ["2", "3", "5"] {
+                let several = try CLIRunner.run(["replay", capture, "--topology", "Scenarios/seed/after.yaml", "--format", format, "--jobs", jobs])
+                #expect(several.status == 0 && several.stdout == one.stdout, "\(format) --jobs \(jobs)")
+            }
+        }
+    }
+
     @Test("several captures: frame numbers restart per file, and the capture is named (CSV column, JSONL key)")
     func severalCaptures() throws {
         let second = "Tests/CaptureReplayTests/Fixtures/seed-after.sll2.pcapng"
