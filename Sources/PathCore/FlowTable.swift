@@ -59,9 +59,14 @@ public final class FlowTable<Key: FlowTableKey, Value> {
         /// Deinitializes every entry; with `free`, gives the memory back too.
         @usableFromInline
         func clear(free: Bool) {
-            for slot in 0..<capacity where used[slot] {
-                (entries + slot).deinitialize(count: 1)
-                used[slot] = false
+            if _isPOD(Entry.self) {
+                // Plain data needs no deinitialization: forget the occupancy only.
+                if !free { used.update(repeating: false, count: capacity) }
+            } else {
+                for slot in 0..<capacity where used[slot] {
+                    (entries + slot).deinitialize(count: 1)
+                    used[slot] = false
+                }
             }
             if free {
                 entries.deallocate()

@@ -1,11 +1,16 @@
 /// Two addresses and a tag, as a ``FlowTableKey``: the key of a connection's direction, of an IP
 /// datagram's fragments or of a conversation. IPv4 and IPv6 keys never meet: the family is part of
 /// the tag.
+///
+/// Addresses are held as 64-bit halves, not `UInt128`, so the key is 8-byte aligned: 40 bytes, and a
+/// table slot with a small value fits in 48 (a `UInt128` would align it to 16 and pad it to 64).
 public struct PacketKey: FlowTableKey, Hashable, Sendable {
-    /// The first address (IPv4 in the low 32 bits).
-    public var source: UInt128
-    /// The second address (IPv4 in the low 32 bits).
-    public var destination: UInt128
+    /// The first address's high and low 64 bits (IPv4: 0 and the address).
+    public var sourceHigh: UInt64
+    public var sourceLow: UInt64
+    /// The second address's high and low 64 bits.
+    public var destinationHigh: UInt64
+    public var destinationLow: UInt64
     /// What else tells keys apart (protocol, ports, identification), as its owner packs it in the
     /// low 56 bits; the top byte holds the family.
     public var tag: UInt64
@@ -13,37 +18,30 @@ public struct PacketKey: FlowTableKey, Hashable, Sendable {
     /// A key of two addresses of one family and a tag of at most 56 bits.
     @inlinable
     public init(_ source: IPAddress, _ destination: IPAddress, tag: UInt64) {
-        switch (source, destination) {
-        case (.v4(let s), .v4(let d)):
-            self.source = UInt128(s.rawValue)
-            self.destination = UInt128(d.rawValue)
-            self.tag = tag
-        case (.v6(let s), .v6(let d)):
-            self.source = s.rawValue
-            self.destination = d.rawValue
-            self.tag = tag | 1 << 56
-        case (.v4(let s), .v6(let d)):  // never in one packet; kept distinct all the same
-            self.source = UInt128(s.rawValue)
-            self.destination = d.rawValue
-            self.tag = tag | 2 << 56
-        case (.v6(let s), .v4(let d)):
-            self.source = s.rawValue
-            self.destination = UInt128(d.rawValue)
-            self.tag = tag | 3 << 56
+        @inline(__always) func halves(_ address: IPAddress) -> (UInt64, UInt64, isV6: Bool) {
+            switch address {
+            case .v4(let a): return (0, UInt64(a.rawValue), false)
+            case .v6(let a): return (UInt64(truncatingIfNeeded: a.rawValue >> 64), UInt64(truncatingIfNeeded: a.rawValue), true)
+            }
         }
+        let s = halves(source), d = halves(destination)
+        (sourceHigh, sourceLow, destinationHigh, destinationLow) = (s.0, s.1, d.0, d.1)
+        // Families: 0 both IPv4, 1 both IPv6, 2 and 3 mixed (never in one packet; kept distinct all the same).
+        let family: UInt64 = s.isV6 == d.isV6 ? (s.isV6 ? 1 : 0) : (s.isV6 ? 3 : 2)
+        self.tag = tag | family << 56
     }
 
     @inlinable
     public var mixedHash: UInt64 {
-        let low = mixHash(UInt64(truncatingIfNeeded: source), UInt64(truncatingIfNeeded: destination) ^ tag)
-        return mixHash(low ^ UInt64(truncatingIfNeeded: source >> 64), UInt64(truncatingIfNeeded: destination >> 64))
+        mixHash(mixHash(sourceLow, destinationLow ^ tag) ^ sourceHigh, destinationHigh)
     }
 
     /// The same key with the two addresses swapped and the tag given.
     @inlinable
     public func swapped(tag: UInt64) -> PacketKey {
         var key = self
-        swap(&key.source, &key.destination)
+        swap(&key.sourceHigh, &key.destinationHigh)
+        swap(&key.sourceLow, &key.destinationLow)
         let family = self.tag >> 56
         key.tag = (family >= 2 ? family ^ 1 : family) << 56 | tag  // mixed families swap too
         return key
@@ -51,14 +49,10 @@ public struct PacketKey: FlowTableKey, Hashable, Sendable {
 
     /// The two addresses back, in key order.
     public var addresses: (IPAddress, IPAddress) {
-        func address(_ value: UInt128, _ isV6: Bool) -> IPAddress {
-            isV6 ? .v6(IPv6Address(value)) : .v4(IPv4Address(UInt32(truncatingIfNeeded: value)))
+        func address(_ high: UInt64, _ low: UInt64, _ isV6: Bool) -> IPAddress {
+            isV6 ? .v6(IPv6Address(UInt128(high) << 64 | UInt128(low))) : .v4(IPv4Address(UInt32(truncatingIfNeeded: low)))
         }
-        switch tag >> 56 {
-        case 0: return (address(source, false), address(destination, false))
-        case 1: return (address(source, true), address(destination, true))
-        case 2: return (address(source, false), address(destination, true))
-        default: return (address(source, true), address(destination, false))
-        }
+        let family = tag >> 56
+        return (address(sourceHigh, sourceLow, family == 1 || family == 3), address(destinationHigh, destinationLow, family == 1 || family == 2))
     }
 }
