@@ -36,7 +36,9 @@ public struct CaptureReplayer {
         _ path: String, recordsPaths: Bool = true,
         _ body: (CaptureFrame, PacketHeader?, CaptureClassifier.PathID, CaptureClassifier) -> Void
     ) throws(CaptureError) -> Int {
-        let classifier = CaptureClassifier(topology: topology, capturePoint: capturePoint, recordsPaths: recordsPaths)
+        let classifier = CaptureClassifier(
+            topology: topology, capturePoint: capturePoint, recordsPaths: recordsPaths,
+            compiledRoutes: recordsPaths ? nil : CompiledRoutes(topology))
         return try CaptureReader(path: path).forEach { frame in
             let (header, id) = Self.classify(decoder.decode(frame.bytes, linkType: frame.linkType), with: classifier)
             body(frame, header, id, classifier)

@@ -224,10 +224,11 @@ public struct ParallelReplayer {
         write: (String) -> Void, progress: (_ frames: Int, _ bytes: Int) -> Void = { _, _ in }
     ) throws(CaptureError) -> Int {
         let workerCount = max(1, jobs - 1)
+        let compiled = format == nil ? CompiledRoutes(topology) : nil
         let workers = Workers(
             decoder: decoder, (0..<workerCount).map { _ in
                 // Counting alone needs reasons, not hops.
-                CaptureClassifier(topology: topology, capturePoint: capturePoint, recordsPaths: format != nil)
+                CaptureClassifier(topology: topology, capturePoint: capturePoint, recordsPaths: format != nil, compiledRoutes: compiled)
             },
             formatters: (0..<workerCount).map { _ in format?() })
         let pipeline = Pipeline(workers, writesLines: format != nil)

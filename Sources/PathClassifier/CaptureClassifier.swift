@@ -50,8 +50,10 @@ public final class CaptureClassifier {
     /// packet gets the same reason, by the same walk, and a path is just its reason.
     public let recordsPaths: Bool
 
-    public init(topology: Topology, capturePoint: InterfaceIndex? = nil, recordsPaths: Bool = true) {
-        self.classifier = Classifier(topology: topology)
+    /// - Parameter compiledRoutes: compiled route tables for walks that record no path (shared
+    ///   by the workers of a replay); without them those walks use ``RouteSelection`` too.
+    public init(topology: Topology, capturePoint: InterfaceIndex? = nil, recordsPaths: Bool = true, compiledRoutes: CompiledRoutes? = nil) {
+        self.classifier = Classifier(topology: topology, compiledRoutes: compiledRoutes)
         self.capturePoint = capturePoint
         self.recordsPaths = recordsPaths
     }

@@ -9,13 +9,17 @@ import VPCTopology
 public struct Classifier: Sendable {
     public let topology: Topology
     let rules: RuleEvaluation
+    /// Compiled route tables for walks that do not record their path; `nil`: every walk uses
+    /// ``RouteSelection``, which also explains the choice.
+    let compiledRoutes: CompiledRoutes?
 
     /// The deepest chain of NAT hand-offs followed before a packet is called a loop.
     static let maximumForwardingDepth = 8
 
-    public init(topology: Topology) {
+    public init(topology: Topology, compiledRoutes: CompiledRoutes? = nil) {
         self.topology = topology
         self.rules = RuleEvaluation(topology: topology)
+        self.compiledRoutes = compiledRoutes
     }
 
     /// Classifies a packet sent from the interface that owns its source address.
@@ -110,6 +114,15 @@ public struct Classifier: Sendable {
             return .insufficientData
         }
         let table = topology[tableIndex]
+        // A walk that records no path needs the winning route only: the compiled table gives it
+        // (checked against RouteSelection on random tables, and on every capture against the
+        // recording walk). A family with unresolved prefix lists is not compiled.
+        if !walk.recordsPath, let compiled = compiledRoutes?[tableIndex].lookup(packet.destination) {
+            guard let routeIndex = compiled else { return .noRoute }
+            let route = table.routes[routeIndex]
+            if route.state == .blackhole { return .blackholeRoute }
+            return dispatch(&walk, target: route.target, from: subnetIndex)
+        }
         let selection = RouteSelection.select(packet.destination, in: table, topology: topology)
         if let unresolved = selection.unresolvedPrefixLists.first {
             walk.hop(

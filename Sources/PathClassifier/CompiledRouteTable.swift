@@ -2,7 +2,8 @@ import PathCore
 import VPCTopology
 
 /// A route table compiled for fast lookups: AWS route priority is folded in at build time, so the
-/// lookup is a plain longest-prefix match (``Poptrie``) returning the winning route.
+/// lookup is a plain longest-prefix match returning the winning route (``DIR16Table`` for IPv4,
+/// ``Poptrie`` for IPv6: the faster structures for route-table sizes, docs/performance.md).
 ///
 /// Folding (R1.1–R1.7, R1.11): every CIDR route and every entry of every prefix-list route becomes a
 /// candidate prefix; among candidates with the identical prefix, a static CIDR route wins over a
@@ -10,7 +11,7 @@ import VPCTopology
 /// wins; blackhole routes stay (they shadow); `filtered` routes are left out. ``RouteSelection`` is the
 /// readable oracle it is tested against.
 public struct CompiledRouteTable: Sendable {
-    @usableFromInline let v4: Poptrie<IPv4Address>?
+    @usableFromInline let v4: DIR16Table?
     @usableFromInline let v6: Poptrie<IPv6Address>?
 
     /// Compiles `table`. A family whose prefix lists lack entries is not compiled (``lookup(_:)``
@@ -43,13 +44,13 @@ public struct CompiledRouteTable: Sendable {
         }
         // Values are route index + 1; 0 is a miss.
         let fits = table.routes.count < Int(UInt16.max)
-        v4 = unresolved.contains(.ipv4) || !fits ? nil : Poptrie(best4.map { ($0.key, UInt16($0.value.route + 1)) })
+        v4 = unresolved.contains(.ipv4) || !fits ? nil : DIR16Table(best4.map { ($0.key, UInt16($0.value.route + 1)) })
         v6 = unresolved.contains(.ipv6) || !fits ? nil : Poptrie(best6.map { ($0.key, UInt16($0.value.route + 1)) })
     }
 
     /// The position of the winning route for `destination`: `.some(nil)` when no route matches, `nil`
     /// when the family could not be compiled.
-    /// - Complexity: O(w / 6) memory reads.
+    /// - Complexity: up to three memory reads for IPv4, O(w / 6) for IPv6.
     @inlinable
     public func lookup(_ destination: IPAddress) -> Int?? {
         let value: UInt16
@@ -63,4 +64,18 @@ public struct CompiledRouteTable: Sendable {
         }
         return .some(value == 0 ? nil : Int(value) - 1)
     }
+}
+
+/// Every route table of a topology compiled, by route-table index: built once per replay and
+/// shared, read-only, by its workers.
+public struct CompiledRoutes: Sendable {
+    @usableFromInline let tables: [CompiledRouteTable]
+
+    public init(_ topology: Topology) {
+        tables = topology.routeTables.map { CompiledRouteTable($0, topology: topology) }
+    }
+
+    /// The compiled form of a route table.
+    @inlinable
+    public subscript(_ table: RouteTableIndex) -> CompiledRouteTable { tables[table.rawValue] }
 }

@@ -92,7 +92,7 @@ extension PacketPath.Bench {
             } else if v4.count >= DIR24Threshold.prefixes {
                 result = try measureDIR24(v4, keys: decode(data, as: UInt32.self).map { IPv4Address($0) })
             } else {
-                result = measure(v4, keys: decode(data, as: UInt32.self).map { IPv4Address($0) })
+                result = measureDIR16(v4, keys: decode(data, as: UInt32.self).map { IPv4Address($0) })
             }
             switch format {
             case .json:
@@ -121,7 +121,8 @@ extension PacketPath.Bench {
             return out
         }
 
-        /// Large IPv4 tables use DIR-24-8, small ones the Poptrie (docs/performance.md: chosen by measurement).
+        /// Large IPv4 tables use DIR-24-8, smaller ones DIR-16-8-8, IPv6 the Poptrie (docs/performance.md:
+        /// chosen by measurement).
         enum DIR24Threshold { static let prefixes = 16_384 }
 
         func measureDIR24(_ routes: [(prefix: IPv4Prefix, value: UInt16)], keys: [IPv4Address]) throws
@@ -138,6 +139,15 @@ extension PacketPath.Bench {
                 throw ExitStatus.badInput
             }
             return time(keys, build: build, bytes: table.structureBytes, single: table.lookup) { table.lookup($0, into: $1) }
+        }
+
+        func measureDIR16(_ routes: [(prefix: IPv4Prefix, value: UInt16)], keys: [IPv4Address])
+            -> (build: Double, bytes: Int, rate: Double, checksum: UInt64)
+        {
+            var table: DIR16Table?
+            let build = ContinuousClock().measure { table = DIR16Table(routes) }
+            let built = table!
+            return time(keys, build: build, bytes: built.structureBytes, single: built.lookup) { built.lookup($0, into: $1) }
         }
 
         func measure<A: IntegerAddress>(_ routes: [(prefix: CIDR<A>, value: UInt16)], keys: [A])

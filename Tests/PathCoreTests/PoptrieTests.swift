@@ -95,8 +95,29 @@ struct PoptrieTests {
     }
 }
 
-@Suite("DIR-24-8 against the linear reference and the Poptrie")
+@Suite("DIR-24-8 and DIR-16-8-8 against the linear reference and the Poptrie")
 struct DIR24Tests {
+    @Test("DIR-16-8-8: 10,000 seeded random IPv4 tables, single and batched lookups")
+    func dir16Random() {
+        var generator = SeededGenerator(state: 16)
+        var mismatches = 0
+        for t in 0..<10_000 {
+            let routes: [(prefix: CIDR<IPv4Address>, value: UInt16)] = PoptrieTests.table(&generator) { IPv4Address($0) }
+            let table = DIR16Table(routes)
+            let probes = PoptrieTests.probes(routes, &generator) { IPv4Address($0) }
+            var batch = [UInt16](repeating: 0, count: probes.count)
+            probes.withUnsafeBufferPointer { keys in batch.withUnsafeMutableBufferPointer { table.lookup(keys, into: $0) } }
+            for (i, address) in probes.enumerated() {
+                let expected = linearLookup(routes, address)
+                if table.lookup(address) != expected || batch[i] != expected {
+                    mismatches += 1
+                    if mismatches <= 5 { Issue.record("table \(t): \(address) → \(table.lookup(address)), expected \(expected)") }
+                }
+            }
+        }
+        #expect(mismatches == 0)
+    }
+
     @Test("random IPv4 tables, including prefixes longer than /24 and duplicates")
     func random() throws {
         var generator = SeededGenerator(state: 24)
@@ -110,12 +131,14 @@ struct DIR24Tests {
             }
             let table = try DIR24Table(routes)
             let trie = Poptrie(routes)
+            let dir16 = DIR16Table(routes)
             var probes = PoptrieTests.probes(routes, &generator) { IPv4Address($0) }
             probes += (0..<256).map { IPv4Address(base | UInt32($0)) }
             for address in probes {
                 let expected = linearLookup(routes, address)
                 #expect(table.lookup(address) == expected, "\(address)")
                 #expect(trie.lookup(address) == expected, "\(address)")
+                #expect(dir16.lookup(address) == expected, "\(address)")
             }
             var batch = [UInt16](repeating: 0, count: probes.count)
             probes.withUnsafeBufferPointer { keys in batch.withUnsafeMutableBufferPointer { table.lookup(keys, into: $0) } }
