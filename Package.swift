@@ -18,6 +18,11 @@ let package = Package(
     products: [
         .executable(name: "packet-path", targets: ["packet-path"]),
         .library(name: "PathClassifier", targets: ["PathClassifier"]),
+        // For Benchmarks/: decoding, capture reading and writing, and whole replays.
+        .library(name: "PacketWire", targets: ["PacketWire"]),
+        .library(name: "PacketSources", targets: ["PacketSources"]),
+        .library(name: "PathReporters", targets: ["PathReporters"]),
+        .library(name: "CaptureReplay", targets: ["CaptureReplay"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),

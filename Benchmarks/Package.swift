@@ -21,6 +21,10 @@ let package = Package(
             dependencies: [
                 .product(name: "Benchmark", package: "benchmark"),
                 .product(name: "PathClassifier", package: "packet-path"),
+                .product(name: "PacketWire", package: "packet-path"),
+                .product(name: "PacketSources", package: "packet-path"),
+                .product(name: "PathReporters", package: "packet-path"),
+                .product(name: "CaptureReplay", package: "packet-path"),
             ],
             path: "Benchmarks/PathBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]

@@ -1,9 +1,15 @@
 import Benchmark
+import CaptureReplay
+import Foundation
+import PacketSources
+import PacketWire
 import PathClassifier
 import PathCore
+import PathReporters
 import VPCTopology
 
-/// LPM build and lookup (Poptrie and DIR-24-8) and the reference classifier, on deterministic data.
+/// LPM build and lookup (Poptrie, DIR-24-8, DIR-16-8-8), decoding, classification (reference walk,
+/// counting walk, established connection) and an end-to-end counting replay, on deterministic data.
 /// Wall clock is informative only on these shared machines; `mallocCountTotal` is the stable metric.
 let benchmarks: @Sendable () -> Void = {
     Benchmark.defaultConfiguration = .init(
@@ -44,6 +50,25 @@ let benchmarks: @Sendable () -> Void = {
             blackHole(sum)
         }
     }
+    // A route-table-sized table: 2,000 of those prefixes.
+    let small = Array(routes.prefix(2_000))
+    let smallTrie = Poptrie(small)
+    let dir16 = DIR16Table(small)
+    let smallKeys = small.prefix(1_000).map { $0.prefix.network }
+    Benchmark("LPM lookup: Poptrie, 2k IPv4 prefixes, 1k keys inside them") { benchmark in
+        for _ in benchmark.scaledIterations {
+            var sum = 0
+            for key in smallKeys { sum &+= Int(smallTrie.lookup(key)) }
+            blackHole(sum)
+        }
+    }
+    Benchmark("LPM lookup: DIR-16-8-8, 2k IPv4 prefixes, 1k keys inside them") { benchmark in
+        for _ in benchmark.scaledIterations {
+            var sum = 0
+            for key in smallKeys { sum &+= Int(dir16.lookup(key)) }
+            blackHole(sum)
+        }
+    }
 
     // The reference classifier on a small VPC: one packet to the internet, one to S3 through a route.
     var topology = Topology(account: "1", region: "us-east-1")
@@ -69,5 +94,49 @@ let benchmarks: @Sendable () -> Void = {
 
     Benchmark("Classify: reference walk, internet-bound packet") { benchmark in
         for _ in benchmark.scaledIterations { blackHole(classifier.classify(packet)) }
+    }
+    let counting = Classifier(topology: topology, compiledRoutes: CompiledRoutes(topology))
+    Benchmark("Classify: counting walk (no hop text, compiled routes), internet-bound packet") { benchmark in
+        for _ in benchmark.scaledIterations { blackHole(counting.classify(packet, from: InterfaceIndex(0), recordsPath: false).reason) }
+    }
+    let connections = CaptureClassifier(topology: topology, recordsPaths: false)
+    _ = connections.classifyPath(packet)
+    Benchmark("Classify: a further packet of an open connection (one flow-table probe)") { benchmark in
+        for _ in benchmark.scaledIterations { blackHole(connections.classifyPath(packet)) }
+    }
+
+    // Decoding and a whole replay of a generated capture: 1,000 connections, 20 frames each, interleaved.
+    let builder = FrameBuilder(linkType: .ethernet)
+    var frames: [[UInt8]] = []
+    for round in 0..<20 {
+        for connection in 0..<1_000 {
+            var p = FrameBuilder.Packet(
+                source: .v4(IPv4Address(10, 0, 1, 10)), destination: .v4(IPv4Address(52, 216, UInt8(connection >> 8), UInt8(connection & 0xFF))),
+                protocolNumber: .tcp)
+            p.sourcePort = UInt16(40_000 + connection)
+            p.destinationPort = 443
+            p.tcpFlags = round == 0 ? 0x02 : 0x10
+            if round % 2 == 1 { (p.source, p.destination, p.sourcePort, p.destinationPort) = (p.destination, p.source, p.destinationPort, p.sourcePort) }
+            frames.append(builder.frame(p, sourceMAC: [2, 0, 0, 0, 0, 1], destinationMAC: [2, 0, 0, 0, 0, 2]))
+        }
+    }
+    let decoder = FrameDecoder()
+    Benchmark("Decode: Ethernet/IPv4/TCP frame") { benchmark in
+        for _ in benchmark.scaledIterations {
+            frames[0].withUnsafeBytes { blackHole(decoder.decode($0, linkType: .ethernet)) }
+        }
+    }
+    let capture = FileManager.default.temporaryDirectory.appendingPathComponent("packet-path-bench-\(getpid()).pcap").path
+    let writer = try! CaptureWriter(path: capture, linkType: .ethernet)
+    for (index, frame) in frames.enumerated() { writer.write(frame, seconds: 1_767_225_600, nanoseconds: UInt32(index) * 1_000) }
+    try! writer.commit()
+    Benchmark("Replay: 20,000-frame capture, 1,000 connections, counting (summary)", configuration: .init(scalingFactor: .one)) { benchmark in
+        for _ in benchmark.scaledIterations {
+            let summary = Summary()
+            try! CaptureReplayer(topology: topology).replayPaths(capture, recordsPaths: false) { frame, header, id, _ in
+                summary.add(id.reason, header: header, length: frame.originalLength)
+            }
+            blackHole(summary.packets)
+        }
     }
 }
