@@ -24,23 +24,42 @@ public final class CaptureClassifier {
     /// Classifications by ``PathID/index``.
     public private(set) var paths: [Classification] = []
     private var pathIDs: [Classification: PathID] = [:]
-    /// Incremented whenever the tables start again and earlier ``PathID``s lose their meaning.
-    public private(set) var generation = 0
+    /// The path table's generation, behind a `let` pointer: read on every frame, so no dynamic
+    /// exclusivity check. It changes when the path table starts again (past ``pathLimit`` paths)
+    /// and earlier ``PathID``s lose their meaning.
+    private let pathGeneration: UnsafeMutablePointer<UInt32> = {
+        let pointer = UnsafeMutablePointer<UInt32>.allocate(capacity: 1)
+        pointer.initialize(to: 0)
+        return pointer
+    }()
+
+    /// Incremented whenever the path table starts again and earlier ``PathID``s lose their meaning.
+    public var generation: Int { Int(pathGeneration.pointee) }
+
+    deinit { pathGeneration.deallocate() }
 
     /// A connection direction seen: the opener's direction holds its path, a reply's direction
     /// the reply's path. A reply walk is deterministic, so the next reply of the connection takes
-    /// the same result without walking again.
+    /// the same result without walking again. The walk's kind and, for a reply, the opener's reason
+    /// are kept too: when the path table has started again since, the direction is walked anew
+    /// with the state it had, never forgotten.
     struct Direction {
         var path: PathID
-        var isReply: Bool
+        var generation: UInt32
+        var kind: WalkKind
+        /// The opener's reason, for replies.
+        var forward: Reason?
+        var isReply: Bool { forward != nil }
     }
-    private let connections = FlowTable<PacketKey, Direction>(limit: connectionLimit)
+    private let connections: GenerationalFlowTable<PacketKey, Direction>
     /// First fragments' paths, by addresses, protocol and identification.
-    private let firstFragments = FlowTable<PacketKey, PathID>(limit: connectionLimit)
-    /// The most connections (and, separately, first fragments) remembered.
-    public static let connectionLimit = 1 << 20
-    /// The most distinct paths remembered.
-    public static let pathLimit = 1 << 16
+    private let firstFragments: FlowTable<PacketKey, PathID>
+    /// Connection directions per generation of the connection table (two generations: a
+    /// direction is forgotten only after this many newer ones while it was not seen), and first
+    /// fragments remembered.
+    public let connectionLimit: Int
+    /// The most distinct paths remembered before the path table starts again.
+    public let pathLimit: Int
 
     /// The interface the capture was taken on, when known (`--capture-point`): frames through it
     /// that are neither from nor to its own addresses meet its source/destination check (R13.2).
@@ -50,9 +69,19 @@ public final class CaptureClassifier {
     /// packet gets the same reason, by the same walk, and a path is just its reason.
     public let recordsPaths: Bool
 
-    /// - Parameter compiledRoutes: compiled route tables for walks that record no path (shared
-    ///   by the workers of a replay); without them those walks use ``RouteSelection`` too.
-    public init(topology: Topology, capturePoint: InterfaceIndex? = nil, recordsPaths: Bool = true, compiledRoutes: CompiledRoutes? = nil) {
+    /// - Parameters:
+    ///   - compiledRoutes: compiled route tables for walks that record no path (shared by the
+    ///     workers of a replay); without them those walks use ``RouteSelection`` too.
+    ///   - connectionLimit, pathLimit: the bounds on state (defaults: 65,536 each); tests lower them.
+    public init(
+        topology: Topology, capturePoint: InterfaceIndex? = nil, recordsPaths: Bool = true, compiledRoutes: CompiledRoutes? = nil,
+        connectionLimit: Int = 1 << 15, pathLimit: Int = 1 << 14
+    ) {
+        self.connectionLimit = connectionLimit
+        self.pathLimit = pathLimit
+        connections = GenerationalFlowTable(generationLimit: connectionLimit)
+        firstFragments = FlowTable(limit: connectionLimit)
+        walks = FlowTable(limit: pathLimit)
         self.classifier = Classifier(topology: topology, compiledRoutes: compiledRoutes)
         self.capturePoint = capturePoint
         self.recordsPaths = recordsPaths
@@ -115,39 +144,80 @@ public final class CaptureClassifier {
         let tags = Self.connectionTag(packet)
         let key = PacketKey(packet.source, packet.destination, tag: tags.forward)
         // More packets of an open flow in the same direction, or further replies: one probe.
-        if let known = connections.find(key) { return connections[slot: known].path }
+        if let known = connections[key] {
+            if known.generation == pathGeneration.pointee { return known.path }
+            // The path table started again: the same walk, with the state this direction had.
+            if let id = walkPath(packet, known.kind, forward: known.forward) {
+                connections.insert(key, Direction(path: id, generation: pathGeneration.pointee, kind: known.kind, forward: known.forward))
+                return id
+            }
+        }
         return classifyNewDirection(packet, key: key, reverse: key.swapped(tag: tags.reverse))
+    }
+
+    /// Which walk a connection direction takes.
+    enum WalkKind: UInt64 {
+        case fromSource, inbound, transit, outside, replyFromSource, replyToDestination
     }
 
     /// The first packet of a connection direction: a reply to an opened flow, or a new flow.
     func classifyNewDirection(_ packet: PacketHeader, key: PacketKey, reverse: PacketKey) -> PathID {
         let topology = classifier.topology
+        let kind: WalkKind
+        var forward: Reason?
         if let opener = connections[reverse], !opener.isReply {
             // R9.2, R10.3, R11.5: a reply walks its own direction, passing SGs by state.
-            let forward = path(opener.path)
-            let id: PathID
-            if let owner = topology.addressOwners[packet.source]?.first {
-                // The reply is walked on its own; a delivered reply is reported as its flow's path
-                // (an interface endpoint's answer is still the interface-endpoint flow).
-                id = walk(packet, .replyFromSource, forward: forward.reason) {
-                    var result = classifier.classify(packet, from: owner, isReply: true, recordsPath: recordsPaths)
-                    if result.verdict != .dropped { result.reason = forward.reason }
-                    return result
-                }
-            } else if let owner = topology.addressOwners[packet.destination]?.first {
-                id = walk(packet, .replyToDestination, forward: forward.reason) {
-                    classifier.classifyReply(packet, to: owner, forward: forward, recordsPath: recordsPaths)
-                }
+            forward = opener.path.reason
+            if topology.addressOwners[packet.source] != nil {
+                kind = .replyFromSource
+            } else if topology.addressOwners[packet.destination] != nil {
+                kind = .replyToDestination
             } else {
-                id = opener.path
+                // Neither end is ours (transit, outside): the reply takes its opener's path.
+                let id = opener.generation == pathGeneration.pointee ? opener.path : (walkPath(packet, opener.kind, forward: nil) ?? outsidePath(packet))
+                connections.insert(key, Direction(path: id, generation: pathGeneration.pointee, kind: opener.kind, forward: opener.path.reason))
+                return id
             }
-            connections.insert(key, Direction(path: id, isReply: true))
-            return id
+        } else if let point = capturePoint, !topology[point].owns(packet.source), !topology[point].owns(packet.destination) {
+            kind = .transit
+        } else if topology.addressOwners[packet.source] != nil {
+            kind = .fromSource
+        } else if topology.addressOwners[packet.destination] != nil {
+            kind = .inbound
+        } else {
+            kind = .outside
         }
-        let id: PathID
-        if let point = capturePoint, !topology[point].owns(packet.source), !topology[point].owns(packet.destination) {
+        let id = walkPath(packet, kind, forward: forward) ?? outsidePath(packet)
+        if forward != nil || id.reason.verdict != .dropped {
+            connections.insert(key, Direction(path: id, generation: pathGeneration.pointee, kind: kind, forward: forward))
+        }
+        return id
+    }
+
+    /// The path of `packet` by the walk of `kind` (for replies, after an opener with reason
+    /// `forward`); `nil` when that walk no longer applies (the owner of an address is gone).
+    func walkPath(_ packet: PacketHeader, _ kind: WalkKind, forward: Reason?) -> PathID? {
+        let topology = classifier.topology
+        switch kind {
+        case .replyFromSource:
+            guard let owner = topology.addressOwners[packet.source]?.first, let forward else { return nil }
+            // The reply is walked on its own; a delivered reply is reported as its flow's path
+            // (an interface endpoint's answer is still the interface-endpoint flow).
+            return walk(packet, kind, forward: forward) {
+                var result = classifier.classify(packet, from: owner, isReply: true, recordsPath: recordsPaths)
+                if result.verdict != .dropped { result.reason = forward }
+                return result
+            }
+        case .replyToDestination:
+            guard let owner = topology.addressOwners[packet.destination]?.first, let forward else { return nil }
+            // The reply walk reads the opener's reason only.
+            return walk(packet, kind, forward: forward) {
+                classifier.classifyReply(packet, to: owner, forward: Classification(reason: forward, hops: [], notes: []), recordsPath: recordsPaths)
+            }
+        case .transit:
+            guard let point = capturePoint else { return nil }
             // Transit traffic at the capture point: an appliance forwards it only with the check off.
-            id = walk(packet, .transit) {
+            return walk(packet, kind) {
                 guard topology[point].sourceDestCheck else { return classifier.classify(packet, from: point, recordsPath: recordsPaths) }
                 return Classification(
                     reason: .sourceDestCheck,
@@ -156,26 +226,26 @@ public final class CaptureClassifier {
                                passed: false)],
                     notes: [])
             }
-        } else if let owner = topology.addressOwners[packet.source]?.first {
-            id = walk(packet, .fromSource) { classifier.classify(packet, from: owner, recordsPath: recordsPaths) }
-        } else if let owner = topology.addressOwners[packet.destination]?.first {
-            id = walk(packet, .inbound) { classifier.classifyInbound(packet, to: owner, recordsPath: recordsPaths) }
-        } else {
-            id = walk(packet, .outside) {
-                Classification(
-                    reason: .notInTopology,
-                    hops: [Hop(kind: .source, resource: ResourceLabel(id: packet.source.description),
-                               detail: "neither \(packet.source) nor \(packet.destination) belongs to an interface of the topology", passed: false)],
-                    notes: [])
-            }
+        case .fromSource:
+            guard let owner = topology.addressOwners[packet.source]?.first else { return nil }
+            return walk(packet, kind) { classifier.classify(packet, from: owner, recordsPath: recordsPaths) }
+        case .inbound:
+            guard let owner = topology.addressOwners[packet.destination]?.first else { return nil }
+            return walk(packet, kind) { classifier.classifyInbound(packet, to: owner, recordsPath: recordsPaths) }
+        case .outside:
+            return outsidePath(packet)
         }
-        if id.reason.verdict != .dropped { connections.insert(key, Direction(path: id, isReply: false)) }
-        return id
     }
 
-    /// Which walk a new connection direction takes.
-    enum WalkKind: UInt64 {
-        case fromSource, inbound, transit, outside, replyFromSource, replyToDestination
+    /// The path of a packet neither of whose addresses belongs to the topology.
+    func outsidePath(_ packet: PacketHeader) -> PathID {
+        walk(packet, .outside) {
+            Classification(
+                reason: .notInTopology,
+                hops: [Hop(kind: .source, resource: ResourceLabel(id: packet.source.description),
+                           detail: "neither \(packet.source) nor \(packet.destination) belongs to an interface of the topology", passed: false)],
+                notes: [])
+        }
     }
 
     /// Walks already taken, by everything a walk reads: addresses, protocol, destination port, ICMP
@@ -183,7 +253,7 @@ public final class CaptureClassifier {
     /// source port (security-group and network-ACL rules match destination ports, R9.1, R10.1, and no
     /// hop names it; a test checks this), so connections differing only in their ephemeral port
     /// share one walk.
-    private let walks = FlowTable<PacketKey, PathID>(limit: pathLimit)
+    private let walks: FlowTable<PacketKey, PathID>
 
     /// The path of `packet`'s walk of this kind, walking (with `body`) only the first time.
     private func walk(_ packet: PacketHeader, _ kind: WalkKind, forward: Reason? = nil, _ body: () -> Classification) -> PathID {
@@ -205,9 +275,9 @@ public final class CaptureClassifier {
         if let known = annotations[key] { return known }
         var classification = path(id)
         classification.notes.append(note)
-        let generationBefore = generation
+        let generationBefore = pathGeneration.pointee
         let annotatedID = intern(classification)
-        if generation == generationBefore { annotations[key] = annotatedID }
+        if pathGeneration.pointee == generationBefore { annotations[key] = annotatedID }
         return annotatedID
     }
 
@@ -222,14 +292,14 @@ public final class CaptureClassifier {
     public func intern(_ classification: Classification) -> PathID {
         let classification = recordsPaths ? classification : Classification(reason: classification.reason, hops: [], notes: [])
         if let id = pathIDs[classification] { return id }
-        if paths.count >= Self.pathLimit {
+        if paths.count >= pathLimit {
             paths.removeAll(keepingCapacity: true)
             pathIDs.removeAll(keepingCapacity: true)
-            connections.removeAll()
+            // Connections stay: their directions are walked anew, with their state, when next seen.
             firstFragments.removeAll()
             annotations.removeAll(keepingCapacity: true)
             walks.removeAll()
-            generation += 1
+            pathGeneration.pointee &+= 1
         }
         let id = PathID(index: UInt32(paths.count), reason: classification.reason)
         paths.append(classification)

@@ -26,7 +26,7 @@ public final class Summary {
     }
     private let conversations = FlowTable<PacketKey, Conversation>(limit: conversationLimit)
     /// Conversations tracked at most (the first ones seen), so memory stays flat on huge captures.
-    static let conversationLimit = 100_000
+    static let conversationLimit = 1 << 14
 
     public init() {
         counters = .allocate(capacity: 2 + 2 * Self.reasonCount)

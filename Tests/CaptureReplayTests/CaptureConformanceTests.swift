@@ -1,7 +1,9 @@
 import CaptureReplay
 import Foundation
 import PacketSources
+import PacketWire
 import PathClassifier
+import PathCore
 import PathReporters
 import Testing
 import VPCTopology
@@ -66,6 +68,57 @@ struct CaptureConformanceTests {
             frames += counted.count
         }
         #expect(frames > 200)
+    }
+
+    @Test("bounded state: with tiny path and connection tables every frame gets the reason and path it gets with ample ones")
+    func boundedStateKeepsVerdicts() throws {
+        var captures = try ["seed-after.eth.pcap", "seed-after.sll2.pcapng", "seed-after.vxlan-mirror.pcap"].map {
+            (try Fixture.path($0), try Fixture.topology(Fixture.seedAfterSnapshot))
+        }
+        if !Corpus.skipNote("bounded state against the shared captures") {
+            for (capture, labels) in try Corpus.labelledCaptures(in: "pcaps/scenarios") {
+                captures.append((capture.path, try Fixture.topology(Corpus.root.appendingPathComponent("snapshots/\(labels.scenario)").path)))
+            }
+        }
+        // And a capture of interleaved connections: every SYN first, then every answer, then data,
+        // so state must outlive many path-table turnovers (the fixtures hold one flow at a time).
+        let interleaved = FileManager.default.temporaryDirectory.appendingPathComponent("interleaved-\(getpid()).pcap").path
+        defer { try? FileManager.default.removeItem(atPath: interleaved) }
+        let builder = FrameBuilder(linkType: .ethernet)
+        let writer = try CaptureWriter(path: interleaved, linkType: .ethernet)
+        let alpha5 = IPAddress("10.0.7.10")!
+        let servers = (0..<40).map { i in IPAddress(i % 2 == 0 ? "52.216.9.\(i + 1)" : "151.101.9.\(i + 1)")! }
+        for (round, flags) in [(0, UInt8(0x02)), (1, 0x12), (2, 0x10), (3, 0x18), (4, 0x10)] {
+            for (i, server) in servers.enumerated() {
+                var packet = FrameBuilder.Packet(source: alpha5, destination: server, protocolNumber: .tcp)
+                (packet.sourcePort, packet.destinationPort, packet.tcpFlags) = (UInt16(40_000 + i), 443, flags)
+                if round % 2 == 1 { (packet.source, packet.destination, packet.sourcePort, packet.destinationPort) = (server, alpha5, 443, UInt16(40_000 + i)) }
+                writer.write(builder.frame(packet, sourceMAC: [2, 0, 0, 0, 0, 1], destinationMAC: [2, 0, 0, 0, 0, 2]), seconds: 1, nanoseconds: 0)
+            }
+        }
+        try writer.commit()
+        captures.append((interleaved, try Fixture.topology(Fixture.seedAfterSnapshot)))
+        let decoder = FrameDecoder()
+        var turnovers = 0
+        for (capture, topology) in captures {
+            for recordsPaths in [true, false] {
+                let ample = CaptureClassifier(topology: topology, recordsPaths: recordsPaths)
+                // Two paths per path table: it starts again every few frames. And 100 connection
+                // directions a generation: the interleaved capture's 80 live directions plus the
+                // copies of those found in the older generation exceed it, so the connection table
+                // turns over while every connection is still in use. Both must keep every verdict.
+                let tiny = CaptureClassifier(topology: topology, recordsPaths: recordsPaths, connectionLimit: 100, pathLimit: 2)
+                try CaptureReader(path: capture).forEach { frame in
+                    let content = decoder.decode(frame.bytes, linkType: frame.linkType)
+                    let expected = CaptureReplayer.classify(content, with: ample).1
+                    let got = CaptureReplayer.classify(content, with: tiny).1
+                    #expect(got.reason == expected.reason, "\(capture) frame \(frame.number)")
+                    #expect(tiny.path(got) == ample.path(expected), "\(capture) frame \(frame.number)")
+                }
+                turnovers += tiny.generation
+            }
+        }
+        #expect(turnovers > 10)
     }
 
     @Test("no walk reads the source port: every frame walks alike with another ephemeral port (walks are shared on that)")
