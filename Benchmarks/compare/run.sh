@@ -1,7 +1,8 @@
 #!/bin/sh
 # Benchmarks/compare: packet-path against plain C and libpcap peers, in one run on the same data,
 # with ratios (docs/performance.md). Installs its own Debian and PyPI packages. Data is generated
-# deterministically into Benchmarks/compare/.data (git-ignored); PACKETPATH_BENCH_SCALE=0.1 makes it small.
+# deterministically into Benchmarks/compare/.data (git-ignored); PACKETPATH_BENCH_SCALE=0.1 makes it small;
+# PACKETPATH_BENCH_ONLY=lpm or =replay runs one of the two tables.
 set -eu
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
@@ -29,6 +30,7 @@ field() { python3 -c "import json,sys; print(json.loads(sys.argv[1])[sys.argv[2]
 ratio() { python3 -c "import sys; a,b=float(sys.argv[1]),float(sys.argv[2]); print(f'{a/b:.2f}x' if b else '-')" "$1" "$2"; }
 mlps() { python3 -c "import sys; print(f'{float(sys.argv[1])/1e6:.1f}')" "$1"; }
 
+if [ "${PACKETPATH_BENCH_ONLY:-lpm}" != replay ]; then
 echo "## LPM, million lookups per second (median), single core"
 echo
 echo "| table | keys | packet-path | C DIR-24-8 | DPDK rte_lpm / rte_lpm6 | DPDK rte_fib / rte_fib6 (bulk) | pytricia | packet-path / C | packet-path / rte_lpm | packet-path / rte_fib | checksums agree | packet-path build s | structure MiB |"
@@ -59,7 +61,9 @@ for table in internet-v4 aws-v4 internet-v6; do
     done
 done
 
+fi
 echo
+if [ "${PACKETPATH_BENCH_ONLY:-replay}" != lpm ]; then
 echo "## Replay, frames per second"
 echo
 echo "Captures from gen_capture.py (the bundled seed scenario's traffic, ~1,000 connections open at once,"
@@ -98,3 +102,4 @@ for trace in full hdr; do
 done
 echo
 echo "($(nproc) cores; $(date -u +%Y-%m-%d))"
+fi
