@@ -45,6 +45,23 @@ public struct CaptureReplayer {
         }
     }
 
+    /// Counts every frame into `summary`, the line-rate way: walks without hop text, compiled
+    /// route tables, and each connection's conversation number remembered with the connection, so
+    /// a frame costs one probe.
+    /// - Returns: the number of frames.
+    @discardableResult
+    public func count(_ path: String, into summary: Summary, _ progress: (CaptureFrame) -> Void = { _ in }) throws(CaptureError) -> Int {
+        let classifier = CaptureClassifier(
+            topology: topology, capturePoint: capturePoint, recordsPaths: false, compiledRoutes: CompiledRoutes(topology))
+        return try CaptureReader(path: path).forEach { frame in
+            let (_, id, conversation) = Self.classify(decoder.decode(frame.bytes, linkType: frame.linkType), with: classifier) {
+                summary.conversation(of: $0)
+            }
+            summary.add(id.reason, conversation: conversation, length: frame.originalLength)
+            progress(frame)
+        }
+    }
+
     /// The record reporters print for a frame: its number, header, classification, length and time.
     public static func record(_ frame: CaptureFrame, header: PacketHeader?, classification: Classification) -> PacketRecord {
         PacketRecord(
@@ -69,22 +86,32 @@ public struct CaptureReplayer {
     /// The header and interned path of a decoded frame.
     @inlinable
     public static func classify(_ content: FrameContent, with classifier: CaptureClassifier) -> (PacketHeader?, CaptureClassifier.PathID) {
+        let (header, id, _) = classify(content, with: classifier) { _ in -1 }
+        return (header, id)
+    }
+
+    /// The header, interned path and connection label of a decoded frame (see
+    /// ``CaptureClassifier/classifyFrame(_:fragment:label:)``); -1 for frames that are not IP.
+    @inlinable
+    public static func classify(
+        _ content: FrameContent, with classifier: CaptureClassifier, label: (PacketHeader) -> Int32
+    ) -> (PacketHeader?, CaptureClassifier.PathID, Int32) {
         switch content {
         case .packet(let packet):
             let header = packet.header
-            let id = classifier.classifyPath(header, fragment: packet.fragment.map { ($0.identification, $0.isFirst) })
-            guard let network = packet.vxlanNetwork else { return (header, id) }
-            return (header, classifier.annotated(id, note: "decapsulated from a VPC Traffic Mirroring session (VXLAN network \(network))"))
+            let (id, labelled) = classifier.classifyFrame(header, fragment: packet.fragment.map { ($0.identification, $0.isFirst) }, label: label)
+            guard let network = packet.vxlanNetwork else { return (header, id, labelled) }
+            return (header, classifier.annotated(id, note: "decapsulated from a VPC Traffic Mirroring session (VXLAN network \(network))"), labelled)
         case .linkLocal(let what):
             return (nil, classifier.intern(Classification(
                 reason: .linkLayer,
                 hops: [Hop(kind: .source, resource: ResourceLabel(id: "link"), detail: "\(what): stays on the link, never routed (R1.14)")],
-                notes: [])))
+                notes: [])), -1)
         case .malformed(let error):
             return (nil, classifier.intern(Classification(
                 reason: .malformedFrame,
                 hops: [Hop(kind: .source, resource: ResourceLabel(id: error.code.rawValue), detail: error.description, passed: false)],
-                notes: [])))
+                notes: [])), -1)
         }
     }
 }

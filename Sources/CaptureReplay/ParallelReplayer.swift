@@ -159,8 +159,10 @@ public struct ParallelReplayer {
                     for n in 0..<route.counts[list] { classify(Int(route.indices[list * route.chunk + n])) }
                 }
                 func classify(_ i: Int) {
-                    let (header, id) = CaptureReplayer.classify(batch.results[i].content, with: classifier)
-                    summary.add(id.reason, header: header, length: batch.frames[i].length)
+                    let (header, id, conversation) = CaptureReplayer.classify(batch.results[i].content, with: classifier) {
+                        summary.conversation(of: $0)
+                    }
+                    summary.add(id.reason, conversation: conversation, length: batch.frames[i].length)
                     if let format {
                         batch.results[i].line = format(ParallelReplayer.record(batch.frames[i], header: header, classification: classifier.path(id)))
                     }

@@ -49,6 +49,8 @@ public final class CaptureClassifier {
         var kind: WalkKind
         /// The opener's reason, for replies.
         var forward: Reason?
+        /// The caller's label of the direction (``classifyFrame(_:fragment:label:)``), -1 if none.
+        var label: Int32
         var isReply: Bool { forward != nil }
     }
     private let connections: GenerationalFlowTable<PacketKey, Direction>
@@ -96,8 +98,19 @@ public final class CaptureClassifier {
     /// Classifies the next packet of the capture and returns its interned path.
     @inlinable
     public func classifyPath(_ packet: PacketHeader, fragment: (identification: UInt32, isFirst: Bool)? = nil) -> PathID {
-        guard let fragment else { return classifyUnfragmented(packet) }
-        return classifyFragment(packet, identification: fragment.identification, isFirst: fragment.isFirst)
+        classifyFrame(packet, fragment: fragment) { _ in -1 }.path
+    }
+
+    /// Classifies the next packet of the capture and returns its interned path and the label the
+    /// caller gave its connection direction. `label` is asked once per new direction (and for
+    /// packets whose direction is not kept: dropped ones, fragments) and remembered with the
+    /// direction, so a caller can count per conversation without a lookup of its own per frame.
+    @inlinable
+    public func classifyFrame(
+        _ packet: PacketHeader, fragment: (identification: UInt32, isFirst: Bool)? = nil, label: (PacketHeader) -> Int32
+    ) -> (path: PathID, label: Int32) {
+        guard let fragment else { return classifyUnfragmented(packet, label: label) }
+        return (classifyFragment(packet, identification: fragment.identification, isFirst: fragment.isFirst), label(packet))
     }
 
     /// The classification of a path.
@@ -115,7 +128,7 @@ public final class CaptureClassifier {
                            detail: "a later fragment (id \(identification)) whose first fragment is not in the capture", passed: false)],
                 notes: []))
         }
-        let result = classifyUnfragmented(packet)
+        let result = classifyUnfragmented(packet) { _ in -1 }.path
         firstFragments.insert(key, result)
         return result
     }
@@ -140,19 +153,23 @@ public final class CaptureClassifier {
     }
 
     @usableFromInline
-    func classifyUnfragmented(_ packet: PacketHeader) -> PathID {
+    func classifyUnfragmented(_ packet: PacketHeader, label: (PacketHeader) -> Int32) -> (path: PathID, label: Int32) {
         let tags = Self.connectionTag(packet)
         let key = PacketKey(packet.source, packet.destination, tag: tags.forward)
         // More packets of an open flow in the same direction, or further replies: one probe.
         if let known = connections[key] {
-            if known.generation == pathGeneration.pointee { return known.path }
+            if known.generation == pathGeneration.pointee { return (known.path, known.label) }
             // The path table started again: the same walk, with the state this direction had.
             if let id = walkPath(packet, known.kind, forward: known.forward) {
-                connections.insert(key, Direction(path: id, generation: pathGeneration.pointee, kind: known.kind, forward: known.forward))
-                return id
+                var updated = known
+                updated.path = id
+                updated.generation = pathGeneration.pointee
+                connections.insert(key, updated)
+                return (id, known.label)
             }
         }
-        return classifyNewDirection(packet, key: key, reverse: key.swapped(tag: tags.reverse))
+        let labelled = label(packet)
+        return (classifyNewDirection(packet, key: key, reverse: key.swapped(tag: tags.reverse), label: labelled), labelled)
     }
 
     /// Which walk a connection direction takes.
@@ -161,7 +178,7 @@ public final class CaptureClassifier {
     }
 
     /// The first packet of a connection direction: a reply to an opened flow, or a new flow.
-    func classifyNewDirection(_ packet: PacketHeader, key: PacketKey, reverse: PacketKey) -> PathID {
+    func classifyNewDirection(_ packet: PacketHeader, key: PacketKey, reverse: PacketKey, label: Int32) -> PathID {
         let topology = classifier.topology
         let kind: WalkKind
         var forward: Reason?
@@ -175,7 +192,7 @@ public final class CaptureClassifier {
             } else {
                 // Neither end is ours (transit, outside): the reply takes its opener's path.
                 let id = opener.generation == pathGeneration.pointee ? opener.path : (walkPath(packet, opener.kind, forward: nil) ?? outsidePath(packet))
-                connections.insert(key, Direction(path: id, generation: pathGeneration.pointee, kind: opener.kind, forward: opener.path.reason))
+                connections.insert(key, Direction(path: id, generation: pathGeneration.pointee, kind: opener.kind, forward: opener.path.reason, label: label))
                 return id
             }
         } else if let point = capturePoint, !topology[point].owns(packet.source), !topology[point].owns(packet.destination) {
@@ -189,7 +206,7 @@ public final class CaptureClassifier {
         }
         let id = walkPath(packet, kind, forward: forward) ?? outsidePath(packet)
         if forward != nil || id.reason.verdict != .dropped {
-            connections.insert(key, Direction(path: id, generation: pathGeneration.pointee, kind: kind, forward: forward))
+            connections.insert(key, Direction(path: id, generation: pathGeneration.pointee, kind: kind, forward: forward, label: label))
         }
         return id
     }

@@ -5,7 +5,10 @@ import PathCore
 /// busiest conversations; every packet is counted exactly once.
 ///
 /// Counting costs no allocation, no `Hasher` and no exclusivity check: reasons are counted by
-/// ``Reason/ordinal`` in counters behind a `let` pointer, conversations in a ``FlowTable``.
+/// ``Reason/ordinal`` in counters behind a `let` pointer; conversations are numbered once (a
+/// ``FlowTable`` probe, ``conversation(of:)``) and counted by number, so a replay that remembers
+/// each connection's number (``CaptureClassifier/classifyFrame(_:fragment:label:)``) counts a frame
+/// without a lookup.
 public final class Summary {
     private static let reasonCount = Reason.allCases.count
     /// Packets, bytes, packets per reason, bytes per reason.
@@ -18,22 +21,47 @@ public final class Summary {
     /// Bytes counted (captures: the frames' original lengths).
     public var bytes: Int { counters[1] }
 
-    /// A conversation: two addresses (in order) and a protocol, with the reason of its first packet.
-    struct Conversation {
+    /// Conversations, numbered in the order first seen: two addresses (in order) and a protocol;
+    /// per number its key, packets, bytes and the reason of its first packet.
+    private let conversationNumbers = FlowTable<PacketKey, Int32>(limit: conversationLimit)
+    private struct Conversation {
+        var key: PacketKey
         var packets: Int
         var bytes: Int
-        var reason: Reason
+        var reason: Reason?
     }
-    private let conversations = FlowTable<PacketKey, Conversation>(limit: conversationLimit)
+    private let conversations: UnsafeMutablePointer<Conversation>
     /// Conversations tracked at most (the first ones seen), so memory stays flat on huge captures.
     static let conversationLimit = 1 << 14
 
     public init() {
         counters = .allocate(capacity: 2 + 2 * Self.reasonCount)
         counters.initialize(repeating: 0, count: 2 + 2 * Self.reasonCount)
+        conversations = .allocate(capacity: Self.conversationLimit)
     }
 
-    deinit { counters.deallocate() }
+    deinit {
+        counters.deallocate()
+        conversations.deinitialize(count: conversationNumbers.count)
+        conversations.deallocate()
+    }
+
+    /// The number of a packet's conversation, given when first seen; -1 past the limit.
+    public func conversation(of header: PacketHeader) -> Int32 {
+        let key = header.source < header.destination
+            ? PacketKey(header.source, header.destination, tag: UInt64(header.protocolNumber.rawValue))
+            : PacketKey(header.destination, header.source, tag: UInt64(header.protocolNumber.rawValue))
+        return conversation(key)
+    }
+
+    private func conversation(_ key: PacketKey) -> Int32 {
+        if let slot = conversationNumbers.find(key) { return conversationNumbers[slot: slot] }
+        let number = conversationNumbers.count
+        guard number < Self.conversationLimit else { return -1 }
+        (conversations + number).initialize(to: Conversation(key: key, packets: 0, bytes: 0, reason: nil))
+        conversationNumbers.insert(key, Int32(number))
+        return Int32(number)
+    }
 
     /// Packets per verdict (verdicts with none left out).
     public var byVerdict: [Verdict: Int] {
@@ -57,33 +85,36 @@ public final class Summary {
 
     /// Counts one packet with this reason.
     public func add(_ reason: Reason, header: PacketHeader? = nil, length: Int = 0) {
+        add(reason, conversation: header.map(conversation(of:)) ?? -1, length: length)
+    }
+
+    /// Counts one packet with this reason in conversation `number` (from ``conversation(of:)``;
+    /// -1 for none).
+    @inline(__always)
+    public func add(_ reason: Reason, conversation number: Int32, length: Int) {
         counters[0] += 1
         counters[1] += length
         reasonPackets[reason.ordinal] += 1
         reasonBytes[reason.ordinal] += length
-        guard let header else { return }
-        let key = header.source < header.destination
-            ? PacketKey(header.source, header.destination, tag: UInt64(header.protocolNumber.rawValue))
-            : PacketKey(header.destination, header.source, tag: UInt64(header.protocolNumber.rawValue))
-        if let slot = conversations.find(key) {
-            conversations[slot: slot].packets += 1
-            conversations[slot: slot].bytes += length
-        } else if conversations.count < Self.conversationLimit {
-            conversations.insert(key, Conversation(packets: 1, bytes: length, reason: reason))
-        }
+        guard number >= 0 else { return }
+        let entry = conversations + Int(number)
+        if entry.pointee.reason == nil { entry.pointee.reason = reason }
+        entry.pointee.packets += 1
+        entry.pointee.bytes += length
     }
 
     /// Adds another summary's counts (a worker's, over packets this one has not counted). A
     /// conversation both saw keeps this one's first reason.
     public func merge(_ other: Summary) {
         for index in 0..<2 + 2 * Self.reasonCount { counters[index] += other.counters[index] }
-        other.conversations.forEach { key, value in
-            if let slot = conversations.find(key) {
-                conversations[slot: slot].packets += value.packets
-                conversations[slot: slot].bytes += value.bytes
-            } else if conversations.count < Self.conversationLimit {
-                conversations.insert(key, value)
-            }
+        for index in 0..<other.conversationNumbers.count {
+            let theirs = other.conversations[index]
+            let number = conversation(theirs.key)
+            guard number >= 0 else { continue }
+            let entry = conversations + Int(number)
+            if entry.pointee.reason == nil { entry.pointee.reason = theirs.reason }
+            entry.pointee.packets += theirs.packets
+            entry.pointee.bytes += theirs.bytes
         }
     }
 
@@ -106,12 +137,13 @@ public final class Summary {
         for reason in reasons {
             lines.append("  \(reason.verdict.rawValue.rightPadded(to: 9)) \(reason.rawValue.rightPadded(to: 32)) \(count(reasonPackets[reason.ordinal], reasonBytes[reason.ordinal]))")
         }
-        if top > 0 && conversations.count > 0 {
+        if top > 0 && conversationNumbers.count > 0 {
             lines.append("top conversations:")
             var all: [(a: IPAddress, b: IPAddress, protocolNumber: UInt8, value: Conversation)] = []
-            conversations.forEach { key, value in
-                let (a, b) = key.addresses
-                all.append((a, b, UInt8(truncatingIfNeeded: key.tag), value))
+            for index in 0..<conversationNumbers.count where conversations[index].packets > 0 {
+                let value = conversations[index]
+                let (a, b) = value.key.addresses
+                all.append((a, b, UInt8(truncatingIfNeeded: value.key.tag), value))
             }
             // A total order, so the report is the same on every run (table order is not).
             let busiest = all.sorted { x, y in
@@ -123,7 +155,7 @@ public final class Summary {
             }
             for c in busiest.prefix(top) {
                 lines.append(
-                    "  \("\(c.a) ↔ \(c.b) \(IPProtocolNumber(rawValue: c.protocolNumber))".rightPadded(to: 48)) \(count(c.value.packets, c.value.bytes))  \(c.value.reason.verdict.rawValue)/\(c.value.reason.rawValue)")
+                    "  \("\(c.a) ↔ \(c.b) \(IPProtocolNumber(rawValue: c.protocolNumber))".rightPadded(to: 48)) \(count(c.value.packets, c.value.bytes))  \(c.value.reason?.verdict.rawValue ?? "")/\(c.value.reason?.rawValue ?? "")")
             }
         }
         return lines.joined(separator: "\n")

@@ -175,13 +175,19 @@ extension PacketPath {
                 let summaryOnly = format == .summary
                 let countOnly = summaryOnly && splitter == nil && annotator == nil
                 let several = captures.count > 1
+                if countOnly {
+                    do {
+                        try replayer.count(capture, into: summary) { progress.tick(bytes: $0.capturedLength + 16) }
+                    } catch {
+                        // Every complete frame before the damage was counted.
+                        printError("\(error)")
+                        failed = true
+                    }
+                    progress.finish()
+                    continue
+                }
                 do {
-                    try replayer.replayPaths(capture, recordsPaths: !countOnly) { frame, header, id, classifier in
-                        if countOnly {
-                            summary.add(id.reason, header: header, length: frame.originalLength)
-                            progress.tick(bytes: frame.capturedLength + 16)
-                            return
-                        }
+                    try replayer.replayPaths(capture) { frame, header, id, classifier in
                         let classification = classifier.path(id)
                         if summaryOnly {
                             summary.add(classification, header: header, length: frame.originalLength)
