@@ -222,13 +222,4 @@ public final class GenerationalFlowTable<Key: FlowTableKey, Value> {
         }
         current.insert(key, value)
     }
-
-    /// Forgets every entry of both generations.
-    public func removeAll() {
-        first.removeAll()
-        second.removeAll()
-    }
-
-    /// Entries held, in both generations (a kept key counts twice until the older copy goes).
-    public var count: Int { first.count + second.count }
 }

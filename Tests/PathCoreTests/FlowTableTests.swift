@@ -46,6 +46,22 @@ struct FlowTableTests {
         #expect(table.count == 0 && table[CollidingKey(value: 9)] == nil)
     }
 
+    @Test("two generations: entries in use survive any number of turnovers; one unseen for a generation goes")
+    func generations() {
+        let table = GenerationalFlowTable<CollidingKey, Int>(generationLimit: 10)
+        let kept = CollidingKey(value: 1_000)
+        table.insert(kept, 7)
+        for value in 0..<100 {
+            table.insert(CollidingKey(value: UInt64(value)), value)
+            #expect(table[kept] == 7)  // looked up every insert: always found
+        }
+        let idle = CollidingKey(value: 2_000)
+        table.insert(idle, 9)
+        for value in 100..<125 { table.insert(CollidingKey(value: UInt64(value)), value) }
+        #expect(table[idle] == nil)  // 25 newer entries, more than a generation, while unseen
+        #expect(table[CollidingKey(value: 124)] == 124)
+    }
+
     @Test("entries that own memory are released: strings survive growth and clearing")
     func ownedValues() {
         let table = FlowTable<CollidingKey, String>(limit: 1000)
