@@ -29,16 +29,17 @@ public struct CaptureReplayer {
 
     /// Calls `body` with every frame, its header (if IP), its interned path and the classifier
     /// that holds the path: the line-rate form, nothing copied or allocated per frame.
-    /// - Parameter recordsPaths: `false` when only reasons are needed (paths then hold no hops).
+    /// - Parameter detail: what of each path to record (`.decisive` for lines that name only the
+    ///   deciding resource; `.reason` for counting, with compiled route tables).
     /// - Returns: the number of frames.
     @discardableResult
     public func replayPaths(
-        _ path: String, recordsPaths: Bool = true,
+        _ path: String, detail: PathDetail = .full,
         _ body: (CaptureFrame, PacketHeader?, CaptureClassifier.PathID, CaptureClassifier) -> Void
     ) throws(CaptureError) -> Int {
         let classifier = CaptureClassifier(
-            topology: topology, capturePoint: capturePoint, recordsPaths: recordsPaths,
-            compiledRoutes: recordsPaths ? nil : CompiledRoutes(topology))
+            topology: topology, capturePoint: capturePoint, detail: detail,
+            compiledRoutes: detail == .reason ? CompiledRoutes(topology) : nil)
         return try CaptureReader(path: path).forEach { frame in
             let (header, id) = Self.classify(decoder.decode(frame.bytes, linkType: frame.linkType), with: classifier)
             body(frame, header, id, classifier)
@@ -52,7 +53,7 @@ public struct CaptureReplayer {
     @discardableResult
     public func count(_ path: String, into summary: Summary, _ progress: (CaptureFrame) -> Void = { _ in }) throws(CaptureError) -> Int {
         let classifier = CaptureClassifier(
-            topology: topology, capturePoint: capturePoint, recordsPaths: false, compiledRoutes: CompiledRoutes(topology))
+            topology: topology, capturePoint: capturePoint, detail: .reason, compiledRoutes: CompiledRoutes(topology))
         return try CaptureReader(path: path).forEach { frame in
             let (_, id, conversation) = Self.classify(decoder.decode(frame.bytes, linkType: frame.linkType), with: classifier) {
                 summary.conversation(of: $0)

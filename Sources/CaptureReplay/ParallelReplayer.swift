@@ -218,19 +218,19 @@ public struct ParallelReplayer {
 
     /// Replays `path`, adding every frame to `summary`; when `format` is given, calls `write` with
     /// every frame's line in input order (built on the workers, each with its own formatter from
-    /// `format`). `progress` receives each batch's frames and bytes read.
+    /// `format`, which reads `detail` of each path). `progress` receives each batch's frames and
+    /// bytes read.
     /// - Returns: the number of frames.
     @discardableResult
     public func replay(
-        _ path: String, into summary: Summary, format: (() -> (PacketRecord) -> String)?,
+        _ path: String, into summary: Summary, format: (() -> (PacketRecord) -> String)?, detail: PathDetail = .full,
         write: (String) -> Void, progress: (_ frames: Int, _ bytes: Int) -> Void = { _, _ in }
     ) throws(CaptureError) -> Int {
         let workerCount = max(1, jobs - 1)
         let compiled = format == nil ? CompiledRoutes(topology) : nil
         let workers = Workers(
             decoder: decoder, (0..<workerCount).map { _ in
-                // Counting alone needs reasons, not hops.
-                CaptureClassifier(topology: topology, capturePoint: capturePoint, recordsPaths: format != nil, compiledRoutes: compiled)
+                CaptureClassifier(topology: topology, capturePoint: capturePoint, detail: format == nil ? .reason : detail, compiledRoutes: compiled)
             },
             formatters: (0..<workerCount).map { _ in format?() })
         let pipeline = Pipeline(workers, writesLines: format != nil)

@@ -67,16 +67,16 @@ public final class CaptureClassifier {
     /// that are neither from nor to its own addresses meet its source/destination check (R13.2).
     public let capturePoint: InterfaceIndex?
 
-    /// Whether paths carry their hops and notes. Without them (a counting replay) every
-    /// packet gets the same reason, by the same walk, and a path is just its reason.
-    public let recordsPaths: Bool
+    /// What of each path is recorded: every choice gives every packet the same reason by the same
+    /// walk; `.reason` paths are the reason alone, `.decisive` ones the last two hops without texts.
+    public let detail: PathDetail
 
     /// - Parameters:
     ///   - compiledRoutes: compiled route tables for walks that record no path (shared by the
     ///     workers of a replay); without them those walks use ``RouteSelection`` too.
     ///   - connectionLimit, pathLimit: the bounds on state (defaults: 65,536 each); tests lower them.
     public init(
-        topology: Topology, capturePoint: InterfaceIndex? = nil, recordsPaths: Bool = true, compiledRoutes: CompiledRoutes? = nil,
+        topology: Topology, capturePoint: InterfaceIndex? = nil, detail: PathDetail = .full, compiledRoutes: CompiledRoutes? = nil,
         connectionLimit: Int = 1 << 15, pathLimit: Int = 1 << 14
     ) {
         self.connectionLimit = connectionLimit
@@ -86,7 +86,7 @@ public final class CaptureClassifier {
         walks = FlowTable(limit: pathLimit)
         self.classifier = Classifier(topology: topology, compiledRoutes: compiledRoutes)
         self.capturePoint = capturePoint
-        self.recordsPaths = recordsPaths
+        self.detail = detail
     }
 
     /// Classifies the next packet of the capture.
@@ -221,7 +221,7 @@ public final class CaptureClassifier {
             // The reply is walked on its own; a delivered reply is reported as its flow's path
             // (an interface endpoint's answer is still the interface-endpoint flow).
             return walk(packet, kind, forward: forward) {
-                var result = classifier.classify(packet, from: owner, isReply: true, recordsPath: recordsPaths)
+                var result = classifier.classify(packet, from: owner, isReply: true, detail: detail)
                 if result.verdict != .dropped { result.reason = forward }
                 return result
             }
@@ -229,13 +229,13 @@ public final class CaptureClassifier {
             guard let owner = topology.addressOwners[packet.destination]?.first, let forward else { return nil }
             // The reply walk reads the opener's reason only.
             return walk(packet, kind, forward: forward) {
-                classifier.classifyReply(packet, to: owner, forward: Classification(reason: forward, hops: [], notes: []), recordsPath: recordsPaths)
+                classifier.classifyReply(packet, to: owner, forward: Classification(reason: forward, hops: [], notes: []), detail: detail)
             }
         case .transit:
             guard let point = capturePoint else { return nil }
             // Transit traffic at the capture point: an appliance forwards it only with the check off.
             return walk(packet, kind) {
-                guard topology[point].sourceDestCheck else { return classifier.classify(packet, from: point, recordsPath: recordsPaths) }
+                guard topology[point].sourceDestCheck else { return classifier.classify(packet, from: point, detail: detail) }
                 return Classification(
                     reason: .sourceDestCheck,
                     hops: [Hop(kind: .source, resource: topology[point].label,
@@ -245,10 +245,10 @@ public final class CaptureClassifier {
             }
         case .fromSource:
             guard let owner = topology.addressOwners[packet.source]?.first else { return nil }
-            return walk(packet, kind) { classifier.classify(packet, from: owner, recordsPath: recordsPaths) }
+            return walk(packet, kind) { classifier.classify(packet, from: owner, detail: detail) }
         case .inbound:
             guard let owner = topology.addressOwners[packet.destination]?.first else { return nil }
-            return walk(packet, kind) { classifier.classifyInbound(packet, to: owner, recordsPath: recordsPaths) }
+            return walk(packet, kind) { classifier.classifyInbound(packet, to: owner, detail: detail) }
         case .outside:
             return outsidePath(packet)
         }
@@ -306,8 +306,13 @@ public final class CaptureClassifier {
 
     /// The ID of a classification, adding it to the path table if new. Past ``pathLimit`` paths
     /// every table starts again (a new ``generation``).
-    public func intern(_ classification: Classification) -> PathID {
-        let classification = recordsPaths ? classification : Classification(reason: classification.reason, hops: [], notes: [])
+    public func intern(_ original: Classification) -> PathID {
+        let classification: Classification
+        switch detail {
+        case .full: classification = original
+        case .decisive: classification = Classification(reason: original.reason, hops: Array(original.hops.suffix(2)), notes: [])
+        case .reason: classification = Classification(reason: original.reason, hops: [], notes: [])
+        }
         if let id = pathIDs[classification] { return id }
         if paths.count >= pathLimit {
             paths.removeAll(keepingCapacity: true)

@@ -5,9 +5,9 @@ import VPCTopology
 extension Classifier {
     /// A new connection from the internet to `destination`, seen at the interface after the internet
     /// gateway translated the public address to the private one (R7.2, R7.4, R11.4).
-    /// - Parameter recordsPath: `false` decides the same reason without building hops or notes.
-    public func classifyInbound(_ packet: PacketHeader, to destination: InterfaceIndex, recordsPath: Bool = true) -> Classification {
-        var walk = Walk(packet: packet, isReply: false, origin: destination, recordsPath: recordsPath)
+    /// - Parameter detail: what of the path to record; every choice decides the same reason.
+    public func classifyInbound(_ packet: PacketHeader, to destination: InterfaceIndex, detail: PathDetail = .full) -> Classification {
+        var walk = Walk(packet: packet, isReply: false, origin: destination, detail: detail)
         let interface = topology[destination]
         let vpcIndex = topology.vpc(of: destination)
         walk.hop(.source, ResourceLabel(id: packet.source.description), "from outside the topology to \(interface.label)")
@@ -58,11 +58,11 @@ extension Classifier {
     /// A reply arriving at `destination` from outside the topology, to a connection whose first
     /// packet left with `forward`: the same path back, with the destination subnet's network ACL
     /// checked again (stateless, R10.3) and security groups passed by state (R9.2).
-    /// - Parameter recordsPath: `false` decides the same reason without building hops or notes.
+    /// - Parameter detail: what of the path to record; every choice decides the same reason.
     public func classifyReply(
-        _ packet: PacketHeader, to destination: InterfaceIndex, forward: Classification, recordsPath: Bool = true
+        _ packet: PacketHeader, to destination: InterfaceIndex, forward: Classification, detail: PathDetail = .full
     ) -> Classification {
-        var walk = Walk(packet: packet, isReply: true, origin: destination, recordsPath: recordsPath)
+        var walk = Walk(packet: packet, isReply: true, origin: destination, detail: detail)
         let interface = topology[destination]
         walk.hop(.source, ResourceLabel(id: packet.source.description), "reply to a connection \(interface.label) opened (\(forward.reason.rawValue))")
         // No ACL between interfaces of one subnet (R10.4), and none can block the Resolver or IMDS (R9.7).

@@ -97,7 +97,7 @@ extension Classifier {
             return .gatewayEndpointProtocol
         }
         walk.hop(.gatewayEndpoint, record.label, "to \(record.serviceName) over the AWS network (R4.2)")
-        if walk.recordsPath, let service = AWSService(serviceName: record.serviceName) {
+        if walk.detail != .reason, let service = AWSService(serviceName: record.serviceName) {
             walk.hop(.awsService, ResourceLabel(id: record.serviceName, name: service.description), "private endpoint of the service")
         }
         walk.note("endpoint policies are not evaluated: they authorize requests, they do not route (R4.9)")
@@ -175,7 +175,7 @@ extension Classifier {
     /// Adds the AWS service a public destination belongs to, if known (R4.11, R14.3).
     func labelAWSDestination(_ walk: inout Walk) {
         let destination = walk.packet.destination
-        guard walk.recordsPath, let service = AddressLabels(topology: topology).service(of: destination) else { return }
+        guard walk.detail != .reason, let service = AddressLabels(topology: topology).service(of: destination) else { return }
         walk.hop(.awsService, ResourceLabel(id: destination.description, name: service.name), service.source)
         walk.note(
             "\(destination) is a public \(service.name) address: the traffic stays on the AWS network but takes the internet gateway path (R4.11)")

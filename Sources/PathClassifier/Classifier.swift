@@ -48,9 +48,9 @@ public struct Classifier: Sendable {
     }
 
     /// Classifies a packet leaving `source` (R11.1).
-    /// - Parameter recordsPath: `false` decides the same reason without building hops or notes.
-    public func classify(_ packet: PacketHeader, from source: InterfaceIndex, isReply: Bool = false, recordsPath: Bool = true) -> Classification {
-        var walk = Walk(packet: packet, isReply: isReply, origin: source, recordsPath: recordsPath)
+    /// - Parameter detail: what of the path to record; every choice decides the same reason.
+    public func classify(_ packet: PacketHeader, from source: InterfaceIndex, isReply: Bool = false, detail: PathDetail = .full) -> Classification {
+        var walk = Walk(packet: packet, isReply: isReply, origin: source, detail: detail)
         let reason = egress(&walk)
         return Classification(reason: reason, hops: walk.hops, notes: walk.notes)
     }
@@ -114,10 +114,10 @@ public struct Classifier: Sendable {
             return .insufficientData
         }
         let table = topology[tableIndex]
-        // A walk that records no path needs the winning route only: the compiled table gives it
+        // A walk that records no hop needs the winning route only: the compiled table gives it
         // (checked against RouteSelection on random tables, and on every capture against the
         // recording walk). A family with unresolved prefix lists is not compiled.
-        if !walk.recordsPath, let compiled = compiledRoutes?[tableIndex].lookup(packet.destination) {
+        if walk.detail == .reason, let compiled = compiledRoutes?[tableIndex].lookup(packet.destination) {
             guard let routeIndex = compiled else { return .noRoute }
             let route = table.routes[routeIndex]
             if route.state == .blackhole { return .blackholeRoute }

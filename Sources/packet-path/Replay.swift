@@ -163,7 +163,10 @@ extension PacketPath {
                     }
                     do {
                         let parallel = ParallelReplayer(topology: topology, jobs: jobs, decapsulatesVXLAN: !noVXLAN, capturePoint: point)
-                        try parallel.replay(capture, into: summary, format: formatter, write: write, progress: progress.add)
+                        // JSONL prints every hop; text and CSV lines name only the deciding resource.
+                        try parallel.replay(
+                            capture, into: summary, format: formatter, detail: format == .jsonl ? .full : .decisive, write: write,
+                            progress: progress.add)
                     } catch {
                         printError("\(error)")
                         failed = true
@@ -187,7 +190,8 @@ extension PacketPath {
                     continue
                 }
                 do {
-                    try replayer.replayPaths(capture) { frame, header, id, classifier in
+                    // JSONL prints every hop; text and CSV lines, --split and --annotate only the deciding resource.
+                    try replayer.replayPaths(capture, detail: format == .jsonl ? .full : .decisive) { frame, header, id, classifier in
                         let classification = classifier.path(id)
                         if summaryOnly {
                             summary.add(classification, header: header, length: frame.originalLength)

@@ -40,16 +40,23 @@ struct CaptureConformanceTests {
         #expect(checked > 2000)
     }
 
-    @Test("a counting replay (paths without hops) gives every frame the reason the recording replay gives")
+    @Test("counting and decisive replays give every frame the reason and deciding resource of the full replay")
     func countingWalkDecidesAlike() throws {
-        func reasons(_ capture: String, _ topology: Topology, recordsPaths: Bool) throws -> [Reason] {
-            var reasons: [Reason] = []
-            try CaptureReplayer(topology: topology).replayPaths(capture, recordsPaths: recordsPaths) { _, _, id, classifier in
-                reasons.append(id.reason)
-                #expect(classifier.path(id).reason == id.reason)
-                #expect(classifier.path(id).hops.isEmpty != recordsPaths)
+        func outcomes(_ capture: String, _ topology: Topology, detail: PathDetail) throws -> [String] {
+            var outcomes: [String] = []
+            try CaptureReplayer(topology: topology).replayPaths(capture, detail: detail) { _, _, id, classifier in
+                let path = classifier.path(id)
+                #expect(path.reason == id.reason)
+                switch detail {
+                case .reason:
+                    #expect(path.hops.isEmpty)
+                    outcomes.append(id.reason.rawValue)
+                case .decisive, .full:
+                    #expect(detail == .full || (path.hops.count <= 2 && path.notes.isEmpty))
+                    outcomes.append("\(id.reason.rawValue) \(path.decisiveHop?.resource.description ?? "-")")
+                }
             }
-            return reasons
+            return outcomes
         }
         var captures = try ["seed-after.eth.pcap", "seed-after.sll2.pcapng", "seed-after.vxlan-mirror.pcap"].map {
             (try Fixture.path($0), try Fixture.topology(Fixture.seedAfterSnapshot))
@@ -63,9 +70,10 @@ struct CaptureConformanceTests {
         }
         var frames = 0
         for (capture, topology) in captures {
-            let counted = try reasons(capture, topology, recordsPaths: false)
-            #expect(counted == (try reasons(capture, topology, recordsPaths: true)), "\(capture)")
-            frames += counted.count
+            let full = try outcomes(capture, topology, detail: .full)
+            #expect(try outcomes(capture, topology, detail: .decisive) == full, "\(capture)")
+            #expect(try outcomes(capture, topology, detail: .reason) == full.map { String($0.prefix { $0 != " " }) }, "\(capture)")
+            frames += full.count
         }
         #expect(frames > 200)
     }
@@ -101,13 +109,13 @@ struct CaptureConformanceTests {
         let decoder = FrameDecoder()
         var turnovers = 0
         for (capture, topology) in captures {
-            for recordsPaths in [true, false] {
-                let ample = CaptureClassifier(topology: topology, recordsPaths: recordsPaths)
+            for detail in [PathDetail.full, .decisive, .reason] {
+                let ample = CaptureClassifier(topology: topology, detail: detail)
                 // Two paths per path table: it starts again every few frames. And 100 connection
                 // directions a generation: the interleaved capture's 80 live directions plus the
                 // copies of those found in the older generation exceed it, so the connection table
                 // turns over while every connection is still in use. Both must keep every verdict.
-                let tiny = CaptureClassifier(topology: topology, recordsPaths: recordsPaths, connectionLimit: 100, pathLimit: 2)
+                let tiny = CaptureClassifier(topology: topology, detail: detail, connectionLimit: 100, pathLimit: 2)
                 try CaptureReader(path: capture).forEach { frame in
                     let content = decoder.decode(frame.bytes, linkType: frame.linkType)
                     let expected = CaptureReplayer.classify(content, with: ample).1

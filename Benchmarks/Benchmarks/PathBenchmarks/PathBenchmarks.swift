@@ -97,9 +97,9 @@ let benchmarks: @Sendable () -> Void = {
     }
     let counting = Classifier(topology: topology, compiledRoutes: CompiledRoutes(topology))
     Benchmark("Classify: counting walk (no hop text, compiled routes), internet-bound packet") { benchmark in
-        for _ in benchmark.scaledIterations { blackHole(counting.classify(packet, from: InterfaceIndex(0), recordsPath: false).reason) }
+        for _ in benchmark.scaledIterations { blackHole(counting.classify(packet, from: InterfaceIndex(0), detail: .reason).reason) }
     }
-    let connections = CaptureClassifier(topology: topology, recordsPaths: false)
+    let connections = CaptureClassifier(topology: topology, detail: .reason)
     _ = connections.classifyPath(packet)
     Benchmark("Classify: a further packet of an open connection (one flow-table probe)") { benchmark in
         for _ in benchmark.scaledIterations { blackHole(connections.classifyPath(packet)) }
