@@ -67,21 +67,7 @@ public struct CaptureReplayer {
     public static func record(_ frame: CaptureFrame, header: PacketHeader?, classification: Classification) -> PacketRecord {
         PacketRecord(
             frame: frame.number, header: header, classification: classification, length: frame.originalLength,
-            time: timeText(seconds: frame.seconds, nanoseconds: frame.nanoseconds))
-    }
-
-    /// `seconds.nanoseconds`, nine digits after the point.
-    static func timeText(seconds: Int64, nanoseconds: UInt32) -> String {
-        let fraction = String(unsafeUninitializedCapacity: 10) { buffer in
-            buffer[0] = UInt8(ascii: ".")
-            var rest = nanoseconds
-            for index in stride(from: 9, through: 1, by: -1) {
-                buffer[index] = UInt8(48 + rest % 10)
-                rest /= 10
-            }
-            return 10
-        }
-        return String(seconds) + fraction
+            time: CaptureTime(seconds: frame.seconds, nanoseconds: frame.nanoseconds))
     }
 
     /// The header and interned path of a decoded frame.

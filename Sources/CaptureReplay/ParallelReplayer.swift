@@ -47,7 +47,6 @@ public struct ParallelReplayer {
     /// What the workers make of a frame.
     struct Result {
         var content: FrameContent
-        var worker: Int
         var line: String?
     }
 
@@ -73,7 +72,10 @@ public struct ParallelReplayer {
         }
     }
 
-    /// The workers' routing lists as they share them: each part writes only its own lists.
+    /// Frame indices by decoding part and worker: `indices[(part * jobs + worker) * chunk ...]`,
+    /// `counts[part * jobs + worker]` of them. Parts are consecutive ranges, so a worker reading
+    /// its lists part by part meets its frames in capture order without scanning the others'.
+    /// Shared by the workers: each part writes only its own lists.
     struct Routing: @unchecked Sendable {
         let indices: UnsafeMutablePointer<Int32>
         let counts: UnsafeMutablePointer<Int>
@@ -95,12 +97,8 @@ public struct ParallelReplayer {
         /// One formatter per worker: formatters may keep caches (``JSONLinesWriter``).
         let formatters: [((PacketRecord) -> String)?]
 
-        /// Frame indices by decoding part and worker: `routing[(part * jobs + worker) * chunk ...]`,
-        /// `routed[part * jobs + worker]` of them. Parts are consecutive ranges, so a worker reading
-        /// its lists part by part meets its frames in capture order without scanning the others'.
-        let routing: UnsafeMutablePointer<Int32>
-        let routed: UnsafeMutablePointer<Int>
-        let chunk: Int
+        /// Which frames of a batch each worker classifies.
+        let route: Routing
 
         init(decoder: FrameDecoder, _ classifiers: [CaptureClassifier], formatters: [((PacketRecord) -> String)?]) {
             self.decoder = decoder
@@ -108,14 +106,13 @@ public struct ParallelReplayer {
             self.summaries = classifiers.map { _ in Summary() }
             self.formatters = formatters
             let jobs = classifiers.count
-            chunk = (ParallelReplayer.batchSize + jobs - 1) / jobs
-            routing = .allocate(capacity: jobs * jobs * chunk)
-            routed = .allocate(capacity: jobs * jobs)
+            let chunk = (ParallelReplayer.batchSize + jobs - 1) / jobs
+            route = Routing(indices: .allocate(capacity: jobs * jobs * chunk), counts: .allocate(capacity: jobs * jobs), chunk: chunk)
         }
 
         deinit {
-            routing.deallocate()
-            routed.deallocate()
+            route.indices.deallocate()
+            route.counts.deallocate()
         }
 
         /// Decodes, classifies, counts and formats a batch on every worker.
@@ -131,7 +128,7 @@ public struct ParallelReplayer {
         private func process(_ batch: Shared) {
             let jobs = classifiers.count
             let count = batch.frames.count
-            let route = Routing(indices: routing, counts: routed, chunk: chunk)
+            let route = self.route
             DispatchQueue.concurrentPerform(iterations: jobs) { part in
                 for worker in 0..<jobs { route.counts[part * jobs + worker] = 0 }
                 for i in min(count, part * route.chunk)..<min(count, (part + 1) * route.chunk) {
@@ -144,7 +141,7 @@ public struct ParallelReplayer {
                         let (low, high) = h.source < h.destination ? (h.source, h.destination) : (h.destination, h.source)
                         worker = Int(PacketKey(low, high, tag: 0).mixedHash % UInt64(jobs))
                     }
-                    (batch.results + i).initialize(to: Result(content: content, worker: worker))
+                    (batch.results + i).initialize(to: Result(content: content))
                     let list = part * jobs + worker
                     route.indices[list * route.chunk + route.counts[list]] = Int32(i)
                     route.counts[list] += 1
@@ -270,6 +267,6 @@ public struct ParallelReplayer {
     static func record(_ frame: FrameInfo, header: PacketHeader?, classification: Classification) -> PacketRecord {
         PacketRecord(
             frame: frame.number, header: header, classification: classification, length: frame.length,
-            time: CaptureReplayer.timeText(seconds: frame.seconds, nanoseconds: frame.nanoseconds))
+            time: CaptureTime(seconds: frame.seconds, nanoseconds: frame.nanoseconds))
     }
 }

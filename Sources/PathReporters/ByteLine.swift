@@ -23,7 +23,7 @@ struct ByteLine {
 
     /// `text` as a JSON string literal (RFC 8259 escapes only where needed).
     mutating func add(jsonString text: String) {
-        if text.utf8.contains(where: { $0 == 0x22 || $0 == 0x5C || $0 < 0x20 }) {
+        if JSONText.needsEscaping(text) {
             add(JSONText.string(text))
         } else {
             bytes.append(0x22)

@@ -37,7 +37,7 @@ public enum JSONLinesReporter {
         key(",\"verdict\":", c.verdict.rawValue)
         key(",\"reason\":", c.reason.rawValue)
         if let capture = record.capture { key(",\"capture\":", capture) }
-        if let time = record.time { key(",\"time\":", time) }
+        if let time = record.time { key(",\"time\":", time.description) }
         if let length = record.length { key(",\"length\":", length) }
         key(",\"flow\":", record.flow)
         out.add(",\"path\":" as StaticString)

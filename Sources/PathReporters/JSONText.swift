@@ -1,9 +1,14 @@
 /// Minimal JSON text building without Foundation: strings escaped per RFC 8259.
 enum JSONText {
+    /// Whether `text` holds a quote, a backslash or a control character (one byte scan).
+    static func needsEscaping(_ text: String) -> Bool {
+        text.utf8.contains(where: { $0 == 0x22 || $0 == 0x5C || $0 < 0x20 })
+    }
+
     /// `text` as a JSON string literal.
     static func string(_ text: String) -> String {
         // Most strings (addresses, IDs, codes) need no escape: one byte scan, one concatenation.
-        if !text.utf8.contains(where: { $0 == 0x22 || $0 == 0x5C || $0 < 0x20 }) { return "\"" + text + "\"" }
+        if !needsEscaping(text) { return "\"" + text + "\"" }
         var out = "\""
         out.reserveCapacity(text.utf8.count + 2)
         for scalar in text.unicodeScalars {
@@ -24,9 +29,6 @@ enum JSONText {
 
     /// A JSON string, or `null`.
     static func optional(_ text: String?) -> String { text.map(string) ?? "null" }
-
-    /// A JSON number, or `null`.
-    static func optional<T: BinaryInteger>(_ number: T?) -> String { number.map { String($0) } ?? "null" }
 
     /// An object from ordered key/value pairs whose values are already JSON.
     static func object(_ pairs: [(String, String)]) -> String {

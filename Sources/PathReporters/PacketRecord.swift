@@ -12,14 +12,14 @@ public struct PacketRecord: Sendable {
     public var flow: String?
     /// Bytes on the wire, for captured frames.
     public var length: Int?
-    /// The capture timestamp as `seconds.nanoseconds`, for captured frames.
-    public var time: String?
+    /// The capture timestamp, for captured frames (formatted only by the outputs that print it).
+    public var time: CaptureTime?
     /// The capture file, when a run replays several.
     public var capture: String?
 
     public init(
         frame: Int, header: PacketHeader?, classification: Classification, flow: String? = nil, length: Int? = nil,
-        time: String? = nil
+        time: CaptureTime? = nil
     ) {
         self.frame = frame
         self.header = header
@@ -27,5 +27,30 @@ public struct PacketRecord: Sendable {
         self.flow = flow
         self.length = length
         self.time = time
+    }
+}
+
+/// A capture timestamp, printed as `seconds.nanoseconds` with nine digits after the point. Kept as
+/// integers so that outputs that do not print it (CSV, text) build no string per frame.
+public struct CaptureTime: Sendable, Hashable, CustomStringConvertible {
+    public var seconds: Int64
+    public var nanoseconds: UInt32
+
+    public init(seconds: Int64, nanoseconds: UInt32) {
+        self.seconds = seconds
+        self.nanoseconds = nanoseconds
+    }
+
+    public var description: String {
+        let fraction = String(unsafeUninitializedCapacity: 10) { buffer in
+            buffer[0] = UInt8(ascii: ".")
+            var rest = nanoseconds
+            for index in stride(from: 9, through: 1, by: -1) {
+                buffer[index] = UInt8(48 + rest % 10)
+                rest /= 10
+            }
+            return 10
+        }
+        return String(seconds) + fraction
     }
 }

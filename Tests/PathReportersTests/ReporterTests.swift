@@ -121,9 +121,10 @@ struct JSONLinesWriterTests {
         let writer = JSONLinesWriter()
         for reason in [Reason.noRoute, .local, .noRoute] {
             var record = ReporterTests.record(reason: reason)
-            record.time = "1.000000001"
+            record.time = CaptureTime(seconds: 1, nanoseconds: 1)
             record.length = 60
             record.capture = "a.pcap"
+            #expect(JSONLinesReporter.line(record).contains("\"time\":\"1.000000001\""))
             #expect(writer.line(record) == JSONLinesReporter.line(record))
             record.header = nil
             #expect(writer.line(record) == JSONLinesReporter.line(record))
