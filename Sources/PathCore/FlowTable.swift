@@ -16,16 +16,16 @@ public func mixHash(_ a: UInt64, _ b: UInt64) -> UInt64 {
     return product.high ^ product.low
 }
 
-/// An open-addressing hash table with linear probing, for the tables a replay consults on every
-/// frame (connections, fragments, conversations). Nothing is allocated per lookup or insert, and
-/// an entry's key, value and occupancy share one slot, so a probe touches one cache line.
+/// The slots of a ``FlowTable``: open addressing with linear probing, and beside the entries one
+/// control byte per slot, 0 for a free slot, else the top seven bits of the key's hash with the
+/// high bit set (as SwissTable's). A probe reads control bytes (64 KiB for 65,536 slots, which
+/// stay cached) and touches an entry only when its fingerprint matches, so a key that is absent,
+/// the common case when a connection starts, costs no entry's cache line.
 ///
-/// Memory stays flat: the table holds at most `limit` entries; inserting past it empties the
-/// table first (the owner decides what forgetting means: a later packet is classified anew).
-///
-/// The slots live behind one pointer held in a `let`, so reading and writing them costs no
-/// dynamic exclusivity check (a class's `var` would cost one per access, a third of a replay's time).
-public final class FlowTable<Key: FlowTableKey, Value> {
+/// Plain storage behind pointers: whoever holds it (``FlowTable``, ``GenerationalFlowTable``)
+/// keeps it behind a `let` pointer, so no access pays a dynamic exclusivity check or a retain.
+@usableFromInline
+struct FlowSlots<Key: FlowTableKey, Value> {
     @usableFromInline
     struct Entry {
         @usableFromInline var key: Key
@@ -38,64 +38,137 @@ public final class FlowTable<Key: FlowTableKey, Value> {
         }
     }
 
+    /// Occupied slots hold an initialized entry.
+    @usableFromInline var entries: UnsafeMutablePointer<Entry>
+    @usableFromInline var control: UnsafeMutablePointer<UInt8>
+    /// A power of two.
+    @usableFromInline var capacity: Int
+    @usableFromInline var count: Int
+
     @usableFromInline
-    struct Slots {
-        /// Occupied slots hold an initialized entry.
-        @usableFromInline var entries: UnsafeMutablePointer<Entry>
-        @usableFromInline var used: UnsafeMutablePointer<Bool>
-        /// A power of two.
-        @usableFromInline var capacity: Int
-        @usableFromInline var count: Int
+    init(capacity: Int) {
+        entries = .allocate(capacity: capacity)
+        control = .allocate(capacity: capacity)
+        control.initialize(repeating: 0, count: capacity)
+        self.capacity = capacity
+        count = 0
+    }
 
-        @usableFromInline
-        init(capacity: Int) {
-            entries = .allocate(capacity: capacity)
-            used = .allocate(capacity: capacity)
-            used.initialize(repeating: false, count: capacity)
-            self.capacity = capacity
-            count = 0
-        }
+    /// The first slot to probe for a hash, and the control byte of an occupied slot with it.
+    @inlinable @inline(__always)
+    func start(_ hash: UInt64) -> (slot: Int, fingerprint: UInt8) {
+        (Int(truncatingIfNeeded: hash) & (capacity &- 1), UInt8(truncatingIfNeeded: hash >> 57) | 0x80)
+    }
 
-        /// Deinitializes every entry; with `free`, gives the memory back too.
-        @usableFromInline
-        func clear(free: Bool) {
-            if _isPOD(Entry.self) {
-                // Plain data needs no deinitialization: forget the occupancy only.
-                if !free { used.update(repeating: false, count: capacity) }
-            } else {
-                for slot in 0..<capacity where used[slot] {
-                    (entries + slot).deinitialize(count: 1)
-                    used[slot] = false
-                }
-            }
-            if free {
-                entries.deallocate()
-                used.deallocate()
-            }
-        }
-
-        /// The first free slot of `key`'s probe sequence.
-        @inlinable
-        func freeSlot(_ key: Key) -> Int {
-            let mask = capacity &- 1
-            var slot = Int(truncatingIfNeeded: key.mixedHash) & mask
-            while used[slot] { slot = (slot &+ 1) & mask }
-            return slot
+    /// The slot holding `key`, if any.
+    @inlinable
+    func find(_ key: Key) -> Int? {
+        let mask = capacity &- 1
+        var (slot, fingerprint) = start(key.mixedHash)
+        while true {
+            let byte = control[slot]
+            if byte == 0 { return nil }
+            if byte == fingerprint, entries[slot].key == key { return slot }
+            slot = (slot &+ 1) & mask
         }
     }
 
-    @usableFromInline let slots: UnsafeMutablePointer<Slots>
+    /// Sets the value of `key`, emptying the slots first when they hold `limit` entries; returns the slot.
+    @inlinable
+    mutating func insert(_ key: Key, _ value: Value, limit: Int) -> Int {
+        let hash = key.mixedHash
+        var (slot, fingerprint) = start(hash)
+        while true {
+            let byte = control[slot]
+            if byte == 0 { break }
+            if byte == fingerprint, entries[slot].key == key {
+                entries[slot].value = value
+                return slot
+            }
+            slot = (slot &+ 1) & (capacity &- 1)
+        }
+        if count >= limit {
+            removeAll()
+        } else if (count + 1) * 2 <= capacity {
+            return add(key, value, slot: slot, fingerprint: fingerprint)
+        } else {
+            grow()
+        }
+        return add(key, value, slot: freeSlot(hash), fingerprint: fingerprint)
+    }
+
+    /// Fills a free slot.
+    @inlinable @inline(__always)
+    mutating func add(_ key: Key, _ value: Value, slot: Int, fingerprint: UInt8) -> Int {
+        (entries + slot).initialize(to: Entry(key: key, value: value))
+        control[slot] = fingerprint
+        count += 1
+        return slot
+    }
+
+    /// The first free slot of a hash's probe sequence.
+    @inlinable
+    func freeSlot(_ hash: UInt64) -> Int {
+        let mask = capacity &- 1
+        var slot = start(hash).slot
+        while control[slot] != 0 { slot = (slot &+ 1) & mask }
+        return slot
+    }
+
+    /// Forgets every entry; the slots stay allocated.
+    @inlinable
+    mutating func removeAll() {
+        if !_isPOD(Entry.self) {
+            for slot in 0..<capacity where control[slot] != 0 { (entries + slot).deinitialize(count: 1) }
+        }
+        control.update(repeating: 0, count: capacity)
+        count = 0
+    }
+
+    /// Doubles the slots, moving every entry.
+    @usableFromInline
+    mutating func grow() {
+        let old = self
+        var new = FlowSlots(capacity: old.capacity * 2)
+        for slot in 0..<old.capacity where old.control[slot] != 0 {
+            let hash = old.entries[slot].key.mixedHash
+            let target = new.freeSlot(hash)
+            (new.entries + target).moveInitialize(from: old.entries + slot, count: 1)
+            new.control[target] = old.control[slot]
+        }
+        new.count = old.count
+        old.entries.deallocate()
+        old.control.deallocate()
+        self = new
+    }
+
+    /// Deinitializes every entry and gives the memory back.
+    @usableFromInline
+    mutating func free() {
+        removeAll()
+        entries.deallocate()
+        control.deallocate()
+    }
+}
+
+/// A hash table for the tables a replay consults on every frame (connections, fragments,
+/// conversations): open addressing over ``FlowSlots``, nothing allocated per lookup or insert.
+///
+/// Memory stays flat: the table holds at most `limit` entries; inserting past it empties the
+/// table first (the owner decides what forgetting means: a later packet is classified anew).
+public final class FlowTable<Key: FlowTableKey, Value> {
+    @usableFromInline let slots: UnsafeMutablePointer<FlowSlots<Key, Value>>
     /// Entries held at most.
     public let limit: Int
 
     public init(limit: Int) {
         self.limit = max(1, limit)
         slots = .allocate(capacity: 1)
-        slots.initialize(to: Slots(capacity: 64))
+        slots.initialize(to: FlowSlots(capacity: 64))
     }
 
     deinit {
-        slots.pointee.clear(free: true)
+        slots.pointee.free()
         slots.deallocate()
     }
 
@@ -105,16 +178,7 @@ public final class FlowTable<Key: FlowTableKey, Value> {
 
     /// The slot holding `key`, if any.
     @inlinable
-    public func find(_ key: Key) -> Int? {
-        let table = slots.pointee
-        let mask = table.capacity &- 1
-        var slot = Int(truncatingIfNeeded: key.mixedHash) & mask
-        while table.used[slot] {
-            if table.entries[slot].key == key { return slot }
-            slot = (slot &+ 1) & mask
-        }
-        return nil
-    }
+    public func find(_ key: Key) -> Int? { slots.pointee.find(key) }
 
     /// The value in a slot `find` returned.
     @inlinable
@@ -131,40 +195,9 @@ public final class FlowTable<Key: FlowTableKey, Value> {
 
     /// Sets the value of `key`, emptying the table first when it is full; returns the slot.
     @inlinable @discardableResult
-    public func insert(_ key: Key, _ value: Value) -> Int {
-        if let slot = find(key) {
-            slots.pointee.entries[slot].value = value
-            return slot
-        }
-        if count >= limit { removeAll() }
-        if (count + 1) * 2 > slots.pointee.capacity { grow() }
-        let slot = slots.pointee.freeSlot(key)
-        (slots.pointee.entries + slot).initialize(to: Entry(key: key, value: value))
-        slots.pointee.used[slot] = true
-        slots.pointee.count += 1
-        return slot
-    }
+    public func insert(_ key: Key, _ value: Value) -> Int { slots.pointee.insert(key, value, limit: limit) }
 
     /// Forgets every entry (the slots stay allocated).
     @inlinable
-    public func removeAll() {
-        slots.pointee.clear(free: false)
-        slots.pointee.count = 0
-    }
-
-    /// Doubles the slots, moving every entry.
-    @usableFromInline
-    func grow() {
-        let old = slots.pointee
-        var new = Slots(capacity: old.capacity * 2)
-        for slot in 0..<old.capacity where old.used[slot] {
-            let target = new.freeSlot(old.entries[slot].key)
-            (new.entries + target).moveInitialize(from: old.entries + slot, count: 1)
-            new.used[target] = true
-        }
-        new.count = old.count
-        old.entries.deallocate()
-        old.used.deallocate()
-        slots.pointee = new
-    }
+    public func removeAll() { slots.pointee.removeAll() }
 }

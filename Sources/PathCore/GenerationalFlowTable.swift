@@ -4,34 +4,31 @@
 /// copied into the current one, so an entry is forgotten only after a whole generation of other
 /// inserts without being looked up.
 public final class GenerationalFlowTable<Key: FlowTableKey, Value> {
-    @usableFromInline let first: FlowTable<Key, Value>
-    @usableFromInline let second: FlowTable<Key, Value>
-    /// Whether `second` is the current generation (behind a pointer: no exclusivity check per frame).
-    @usableFromInline let secondIsCurrent: UnsafeMutablePointer<Bool>
+    /// The current generation's slots, then the previous one's: swapping generations swaps the two
+    /// values, so every access is a fixed pointer, with no branch and no retain.
+    @usableFromInline let generations: UnsafeMutablePointer<FlowSlots<Key, Value>>
     /// Entries per generation at most.
     public let generationLimit: Int
 
     public init(generationLimit: Int) {
         self.generationLimit = max(1, generationLimit)
-        first = FlowTable(limit: self.generationLimit)
-        second = FlowTable(limit: self.generationLimit)
-        secondIsCurrent = .allocate(capacity: 1)
-        secondIsCurrent.initialize(to: false)
+        generations = .allocate(capacity: 2)
+        (generations + 0).initialize(to: FlowSlots(capacity: 64))
+        (generations + 1).initialize(to: FlowSlots(capacity: 64))
     }
 
-    deinit { secondIsCurrent.deallocate() }
-
-    @inlinable var current: FlowTable<Key, Value> { secondIsCurrent.pointee ? second : first }
-    @inlinable var previous: FlowTable<Key, Value> { secondIsCurrent.pointee ? first : second }
+    deinit {
+        generations[0].free()
+        generations[1].free()
+        generations.deallocate()
+    }
 
     /// The value of `key`, from either generation (a hit in the previous one is kept).
     @inlinable
     public subscript(key: Key) -> Value? {
-        let now = current
-        if let slot = now.find(key) { return now[slot: slot] }
-        let old = previous
-        guard let slot = old.find(key) else { return nil }
-        let value = old[slot: slot]
+        if let slot = generations[0].find(key) { return generations[0].entries[slot].value }
+        guard let slot = generations[1].find(key) else { return nil }
+        let value = generations[1].entries[slot].value
         insert(key, value)
         return value
     }
@@ -39,10 +36,10 @@ public final class GenerationalFlowTable<Key: FlowTableKey, Value> {
     /// Sets the value of `key` in the current generation, starting a new one when it is full.
     @inlinable
     public func insert(_ key: Key, _ value: Value) {
-        if current.count >= generationLimit {
-            previous.removeAll()
-            secondIsCurrent.pointee.toggle()
+        if generations[0].count >= generationLimit {
+            generations[1].removeAll()
+            swap(&generations[0], &generations[1])
         }
-        current.insert(key, value)
+        _ = generations[0].insert(key, value, limit: generationLimit)
     }
 }
