@@ -8,9 +8,10 @@ import VPCTopology
 
 /// Replays a capture on several cores while keeping every frame's output in input order.
 ///
-/// The calling thread only reads: it copies each frame's bytes into a batch. The workers decode a
-/// batch in parallel (by ranges), then classify it in parallel: each frame goes to the worker of
-/// its host pair (the two addresses, in order-independent form), so both directions of every
+/// The calling thread reads and decodes: each frame becomes a fixed-size record of a batch (its
+/// number, time, length and ``FrameContent``), so no frame bytes are copied or kept. The workers
+/// route a batch by ranges, then classify it in parallel: each frame goes to the worker of its
+/// host pair (the two addresses, in order-independent form), so both directions of every
 /// connection, and every fragment of a datagram, meet the same ``CaptureClassifier`` in capture
 /// order and per-connection state is exactly that of a single-threaded replay. Workers count into
 /// their own ``Summary`` and format their frames; meanwhile the calling thread reads the next
@@ -32,47 +33,36 @@ public struct ParallelReplayer {
         self.capturePoint = capturePoint
     }
 
-    /// What the reader records of a frame: plain values, cheap to append.
+    /// What the reader records of a frame: its place, time and length, and what it holds.
     struct FrameInfo {
         var number: Int
         var seconds: Int64
         var nanoseconds: UInt32
         var length: Int
-        var linkType: LinkType
-        /// The captured bytes: `bytes[offset..<offset + captured]` of the batch.
-        var offset: Int
-        var captured: Int
-    }
-
-    /// What the workers make of a frame.
-    struct Result {
         var content: FrameContent
-        var line: String?
     }
 
-    /// A batch: the reader's frames and bytes, and the workers' results (each worker writes only
-    /// its own frames' results). Batches are recycled, so their buffers are allocated once: a fresh
-    /// multi-megabyte buffer per batch cost a page fault per 4 KiB read.
+    /// A batch: the reader's frames and the workers' lines (each worker writes only its own
+    /// frames' lines). Batches are recycled, so their buffers are allocated once.
     final class Batch: @unchecked Sendable {
         var frames: [FrameInfo] = []
-        var bytes: [UInt8] = []
-        let results = UnsafeMutablePointer<Result>.allocate(capacity: ParallelReplayer.batchSize)
-        /// Results initialized.
-        var resultCount = 0
+        let lines = UnsafeMutablePointer<String?>.allocate(capacity: ParallelReplayer.batchSize)
+        /// Lines initialized.
+        var lineCount = 0
 
-        /// Forgets the results (their lines are written); the buffers keep their capacity.
-        func clearResults() {
-            results.deinitialize(count: resultCount)
-            resultCount = 0
+        /// Forgets the lines (they are written); the buffers keep their capacity.
+        func clearLines() {
+            lines.deinitialize(count: lineCount)
+            lineCount = 0
         }
 
         deinit {
-            clearResults()
-            results.deallocate()
+            clearLines()
+            lines.deallocate()
         }
     }
 
-    /// Frame indices by decoding part and worker: `indices[(part * jobs + worker) * chunk ...]`,
+    /// Frame indices by routing part and worker: `indices[(part * jobs + worker) * chunk ...]`,
     /// `counts[part * jobs + worker]` of them. Parts are consecutive ranges, so a worker reading
     /// its lists part by part meets its frames in capture order without scanning the others'.
     /// Shared by the workers: each part writes only its own lists.
@@ -82,16 +72,14 @@ public struct ParallelReplayer {
         let chunk: Int
     }
 
-    /// A batch's memory as the workers share it: each worker writes only its own results.
+    /// A batch's memory as the workers share it: each worker writes only its own lines.
     struct Shared: @unchecked Sendable {
         let frames: UnsafeBufferPointer<FrameInfo>
-        let bytes: UnsafeRawBufferPointer
-        let results: UnsafeMutablePointer<Result>
+        let lines: UnsafeMutablePointer<String?>
     }
 
-    /// The workers' decoder, classifiers, summaries and formatters.
+    /// The workers' classifiers, summaries and formatters.
     final class Workers: @unchecked Sendable {
-        let decoder: FrameDecoder
         let classifiers: [CaptureClassifier]
         let summaries: [Summary]
         /// One formatter per worker: formatters may keep caches (``JSONLinesWriter``).
@@ -100,8 +88,7 @@ public struct ParallelReplayer {
         /// Which frames of a batch each worker classifies.
         let route: Routing
 
-        init(decoder: FrameDecoder, _ classifiers: [CaptureClassifier], formatters: [((PacketRecord) -> String)?]) {
-            self.decoder = decoder
+        init(_ classifiers: [CaptureClassifier], formatters: [((PacketRecord) -> String)?]) {
             self.classifiers = classifiers
             self.summaries = classifiers.map { _ in Summary() }
             self.formatters = formatters
@@ -115,14 +102,11 @@ public struct ParallelReplayer {
             route.counts.deallocate()
         }
 
-        /// Decodes, classifies, counts and formats a batch on every worker.
+        /// Classifies, counts and formats a batch on every worker.
         func process(_ batch: Batch) {
-            batch.frames.withUnsafeBufferPointer { frames in
-                batch.bytes.withUnsafeBytes { bytes in
-                    process(Shared(frames: frames, bytes: bytes, results: batch.results))
-                }
-            }
-            batch.resultCount = batch.frames.count
+            batch.lines.initialize(repeating: nil, count: batch.frames.count)
+            batch.lineCount = batch.frames.count
+            batch.frames.withUnsafeBufferPointer { frames in process(Shared(frames: frames, lines: batch.lines)) }
         }
 
         private func process(_ batch: Shared) {
@@ -132,16 +116,13 @@ public struct ParallelReplayer {
             DispatchQueue.concurrentPerform(iterations: jobs) { part in
                 for worker in 0..<jobs { route.counts[part * jobs + worker] = 0 }
                 for i in min(count, part * route.chunk)..<min(count, (part + 1) * route.chunk) {
-                    let frame = batch.frames[i]
-                    let content = decoder.decode(UnsafeRawBufferPointer(rebasing: batch.bytes[frame.offset..<frame.offset + frame.captured]), linkType: frame.linkType)
                     var worker = 0
-                    if case .packet(let packet) = content {
+                    if case .packet(let packet) = batch.frames[i].content {
                         // Order-independent host pair: both directions and all fragments land together.
                         let h = packet.header
                         let (low, high) = h.source < h.destination ? (h.source, h.destination) : (h.destination, h.source)
                         worker = Int(PacketKey(low, high, tag: 0).mixedHash % UInt64(jobs))
                     }
-                    (batch.results + i).initialize(to: Result(content: content))
                     let list = part * jobs + worker
                     route.indices[list * route.chunk + route.counts[list]] = Int32(i)
                     route.counts[list] += 1
@@ -156,12 +137,12 @@ public struct ParallelReplayer {
                     for n in 0..<route.counts[list] { classify(Int(route.indices[list * route.chunk + n])) }
                 }
                 func classify(_ i: Int) {
-                    let (header, id, conversation) = CaptureReplayer.classify(batch.results[i].content, with: classifier) {
+                    let (header, id, conversation) = CaptureReplayer.classify(batch.frames[i].content, with: classifier) {
                         summary.conversation(of: $0)
                     }
                     summary.add(id.reason, conversation: conversation, length: batch.frames[i].length)
                     if let format {
-                        batch.results[i].line = format(ParallelReplayer.record(batch.frames[i], header: header, classification: classifier.path(id)))
+                        batch.lines[i] = format(ParallelReplayer.record(batch.frames[i], header: header, classification: classifier.path(id)))
                     }
                 }
             }
@@ -187,23 +168,21 @@ public struct ParallelReplayer {
             guard let batch = inFlight else { return }
             done.wait()
             if writesLines {
-                for i in 0..<batch.resultCount { if let line = batch.results[i].line { write(line) } }
+                for i in 0..<batch.lineCount { if let line = batch.lines[i] { write(line) } }
             }
-            batch.clearResults()
+            batch.clearLines()
             spare = batch
             inFlight = nil
         }
 
         /// Hands the frames read so far to the workers once the previous batch is written; the
-        /// reader gets the spare batch's emptied buffers in exchange.
-        func launch(_ frames: inout [FrameInfo], _ bytes: inout [UInt8], write: (String) -> Void) {
+        /// reader gets the spare batch's emptied buffer in exchange.
+        func launch(_ frames: inout [FrameInfo], write: (String) -> Void) {
             finishInFlight(write: write)
             let batch = spare ?? Batch()
             spare = nil
             swap(&batch.frames, &frames)
-            swap(&batch.bytes, &bytes)
             frames.removeAll(keepingCapacity: true)
-            bytes.removeAll(keepingCapacity: true)
             done.enter()
             DispatchQueue.global().async { [workers, done] in
                 workers.process(batch)
@@ -226,30 +205,31 @@ public struct ParallelReplayer {
         let workerCount = max(1, jobs - 1)
         let compiled = format == nil ? CompiledRoutes(topology) : nil
         let workers = Workers(
-            decoder: decoder, (0..<workerCount).map { _ in
+            (0..<workerCount).map { _ in
                 CaptureClassifier(topology: topology, capturePoint: capturePoint, detail: format == nil ? .reason : detail, compiledRoutes: compiled)
             },
             formatters: (0..<workerCount).map { _ in format?() })
         let pipeline = Pipeline(workers, writesLines: format != nil)
         // The reader's state lives in locals touched only by the non-escaping closure below, so
         // the compiler checks their exclusive access statically, not once per frame.
+        let decoder = self.decoder
         var frames: [FrameInfo] = []
-        var bytes: [UInt8] = []
         var fileBytes = 0
         frames.reserveCapacity(Self.batchSize)
         var failure: CaptureError?
         let count: Int
         do {
             count = try CaptureReader(path: path).forEach { frame in
+                // Decoding here, not on the workers, costs the reader about what copying the
+                // frame's bytes did, and a batch is then small fixed-size records (docs/decisions.md).
                 frames.append(FrameInfo(
                     number: frame.number, seconds: frame.seconds, nanoseconds: frame.nanoseconds, length: frame.originalLength,
-                    linkType: frame.linkType, offset: bytes.count, captured: frame.bytes.count))
-                bytes.append(contentsOf: frame.bytes)
+                    content: decoder.decode(frame.bytes, linkType: frame.linkType)))
                 fileBytes += frame.capturedLength + 16
                 if frames.count == Self.batchSize {
                     progress(frames.count, fileBytes)
                     fileBytes = 0
-                    pipeline.launch(&frames, &bytes, write: write)
+                    pipeline.launch(&frames, write: write)
                 }
             }
         } catch {
@@ -257,7 +237,7 @@ public struct ParallelReplayer {
             count = 0
         }
         progress(frames.count, fileBytes)
-        pipeline.launch(&frames, &bytes, write: write)
+        pipeline.launch(&frames, write: write)
         pipeline.finishInFlight(write: write)
         for worker in workers.summaries { summary.merge(worker) }
         if let failure { throw failure }
