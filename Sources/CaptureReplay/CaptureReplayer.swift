@@ -79,7 +79,8 @@ public struct CaptureReplayer {
 
     /// The header, interned path and connection label of a decoded frame (see
     /// ``CaptureClassifier/classifyFrame(_:fragment:label:)``); -1 for frames that are not IP.
-    @inlinable
+    /// Always inlined: called once per frame, with a closure that would otherwise be retained per call.
+    @inlinable @inline(__always)
     public static func classify(
         _ content: FrameContent, with classifier: CaptureClassifier, label: (PacketHeader) -> Int32
     ) -> (PacketHeader?, CaptureClassifier.PathID, Int32) {

@@ -24,6 +24,8 @@ public final class CaptureClassifier {
     /// Classifications by ``PathID/index``.
     public private(set) var paths: [Classification] = []
     private var pathIDs: [Classification: PathID] = [:]
+    /// With ``PathDetail/reason``, the index of each reason's path, by ``Reason/ordinal``.
+    private var reasonPathIndex = [UInt32?](repeating: nil, count: Reason.allCases.count)
     /// The path table's generation, behind a `let` pointer: read on every frame, so no dynamic
     /// exclusivity check. It changes when the path table starts again (past ``pathLimit`` paths)
     /// and earlier ``PathID``s lose their meaning.
@@ -313,6 +315,8 @@ public final class CaptureClassifier {
         case .decisive: classification = Classification(reason: original.reason, hops: Array(original.hops.suffix(2)), notes: [])
         case .reason: classification = Classification(reason: original.reason, hops: [], notes: [])
         }
+        // A `.reason` path is its reason alone: found by ordinal, without hashing a classification.
+        if detail == .reason, let index = reasonPathIndex[classification.reason.ordinal] { return PathID(index: index, reason: classification.reason) }
         if let id = pathIDs[classification] { return id }
         if paths.count >= pathLimit {
             paths.removeAll(keepingCapacity: true)
@@ -321,11 +325,13 @@ public final class CaptureClassifier {
             firstFragments.removeAll()
             annotations.removeAll(keepingCapacity: true)
             walks.removeAll()
+            reasonPathIndex = Array(repeating: nil, count: Reason.allCases.count)
             pathGeneration.pointee &+= 1
         }
         let id = PathID(index: UInt32(paths.count), reason: classification.reason)
         paths.append(classification)
         pathIDs[classification] = id
+        if detail == .reason { reasonPathIndex[classification.reason.ordinal] = id.index }
         return id
     }
 }
