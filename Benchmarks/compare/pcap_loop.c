@@ -1,5 +1,7 @@
 /* The bare libpcap loop packet-path's replay is compared with: pcap_next_ex and the 5-tuple of
- * Ethernet/IPv4/IPv6 frames, nothing else. Prints {"frames","framesPerSecond"} (median of REPEAT). */
+ * Ethernet/IPv4/IPv6 frames, nothing else. Prints {"frames","framesPerSecond"} (median of REPEAT).
+ * With BUFFER > 0 the file is opened with fopen, given a stdio buffer of BUFFER bytes (setvbuf)
+ * and handed to pcap_fopen_offline, as packet-path reads it; otherwise pcap_open_offline. */
 #include <pcap/pcap.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -10,15 +12,25 @@ static double now(void) { struct timespec t; clock_gettime(CLOCK_MONOTONIC, &t);
 static int cmp_double(const void *a, const void *b) { double x = *(const double *)a, y = *(const double *)b; return (x > y) - (x < y); }
 
 int main(int argc, char **argv) {
-    if (argc < 2) { fprintf(stderr, "usage: %s CAPTURE [REPEAT]\n", argv[0]); return 64; }
+    if (argc < 2) { fprintf(stderr, "usage: %s CAPTURE [REPEAT [BUFFER]]\n", argv[0]); return 64; }
     int repeat = argc > 2 ? atoi(argv[2]) : 5;
+    long buffer_size = argc > 3 ? atol(argv[3]) : 0;
+    char *buffer = buffer_size > 0 ? malloc((size_t)buffer_size) : NULL;
     double rates[32];
     long frames = 0;
     uint64_t hash = 0;
     if (repeat > 32) repeat = 32;
     for (int r = 0; r < repeat; r++) {
         char err[PCAP_ERRBUF_SIZE];
-        pcap_t *p = pcap_open_offline(argv[1], err);
+        pcap_t *p;
+        if (buffer) {
+            FILE *f = fopen(argv[1], "rb");
+            if (!f) { perror(argv[1]); return 66; }
+            setvbuf(f, buffer, _IOFBF, (size_t)buffer_size);
+            p = pcap_fopen_offline(f, err);
+        } else {
+            p = pcap_open_offline(argv[1], err);
+        }
         if (!p) { fprintf(stderr, "%s\n", err); return 66; }
         struct pcap_pkthdr *h;
         const u_char *d;
