@@ -24,6 +24,11 @@ final class LibpcapHandle {
         if path != "-", let file = fopen(path, "rb") {
             let buffer = UnsafeMutableRawPointer.allocate(byteCount: Self.bufferSize, alignment: 64)
             setvbuf(file, buffer.assumingMemoryBound(to: CChar.self), _IOFBF, Self.bufferSize)
+            #if canImport(Glibc)
+            // Only the thread reading this handle touches the file: glibc need not lock it on
+            // every `fread` (it does once a process has several threads, as with `--jobs`).
+            _ = __fsetlocking(file, Int32(FSETLOCKING_BYCALLER))
+            #endif
             guard let handle = pcap_fopen_offline_with_tstamp_precision(file, precision, &errbuf) else {
                 fclose(file)
                 buffer.deallocate()

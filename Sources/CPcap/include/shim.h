@@ -3,4 +3,7 @@
 // libpcap for packet-path: only Sources/PacketSources/LibpcapCalls.swift imports this module.
 #include <pcap/pcap.h>
 #include <stdio.h>
+#if defined(__GLIBC__)
+#include <stdio_ext.h>  // __fsetlocking: the reading thread is a file's only user
+#endif
 #endif
