@@ -111,22 +111,13 @@ public struct ParallelReplayer {
 
         private func process(_ batch: Shared) {
             let jobs = classifiers.count
-            let count = batch.frames.count
             let route = self.route
-            DispatchQueue.concurrentPerform(iterations: jobs) { part in
-                for worker in 0..<jobs { route.counts[part * jobs + worker] = 0 }
-                for i in min(count, part * route.chunk)..<min(count, (part + 1) * route.chunk) {
-                    var worker = 0
-                    if case .packet(let packet) = batch.frames[i].content {
-                        // Order-independent host pair: both directions and all fragments land together.
-                        let h = packet.header
-                        let (low, high) = h.source < h.destination ? (h.source, h.destination) : (h.destination, h.source)
-                        worker = Int(PacketKey(low, high, tag: 0).mixedHash % UInt64(jobs))
-                    }
-                    let list = part * jobs + worker
-                    route.indices[list * route.chunk + route.counts[list]] = Int32(i)
-                    route.counts[list] += 1
-                }
+            if jobs == 1 {
+                // One worker takes every frame, in order: nothing to route.
+                route.counts[0] = batch.frames.count
+                for i in 0..<batch.frames.count { route.indices[i] = Int32(i) }
+            } else {
+                self.route(batch)
             }
             DispatchQueue.concurrentPerform(iterations: jobs) { worker in
                 let classifier = classifiers[worker]
@@ -144,6 +135,29 @@ public struct ParallelReplayer {
                     if let format {
                         batch.lines[i] = format(ParallelReplayer.record(batch.frames[i], header: header, classification: classifier.path(id)))
                     }
+                }
+            }
+        }
+
+        /// Fills ``route``: the workers split the batch into consecutive parts and list each part's
+        /// frames by the worker of their host pair.
+        private func route(_ batch: Shared) {
+            let jobs = classifiers.count
+            let count = batch.frames.count
+            let route = self.route
+            DispatchQueue.concurrentPerform(iterations: jobs) { part in
+                for worker in 0..<jobs { route.counts[part * jobs + worker] = 0 }
+                for i in min(count, part * route.chunk)..<min(count, (part + 1) * route.chunk) {
+                    var worker = 0
+                    if case .packet(let packet) = batch.frames[i].content {
+                        // Order-independent host pair: both directions and all fragments land together.
+                        let h = packet.header
+                        let (low, high) = h.source < h.destination ? (h.source, h.destination) : (h.destination, h.source)
+                        worker = Int(PacketKey(low, high, tag: 0).mixedHash % UInt64(jobs))
+                    }
+                    let list = part * jobs + worker
+                    route.indices[list * route.chunk + route.counts[list]] = Int32(i)
+                    route.counts[list] += 1
                 }
             }
         }
