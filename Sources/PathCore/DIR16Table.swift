@@ -59,9 +59,10 @@ public struct DIR16Table: Sendable {
             let start = third | (network & 0xFF)
             for i in start..<start + (1 << (32 - length)) { level3[i] = v }
         }
+        // The branch-free batch lookup reads index 0 of a level it does not need: never empty.
         self.level1 = level1
-        self.level2 = level2
-        self.level3 = level3
+        self.level2 = level2.isEmpty ? [0] : level2
+        self.level3 = level3.isEmpty ? [0] : level3
     }
 
     /// The value of the longest prefix containing `address`, or 0.
@@ -75,17 +76,34 @@ public struct DIR16Table: Sendable {
         }
     }
 
-    /// Looks up every key of `keys` into `out`.
+    /// Looks up every key of `keys` into `out`, branch-free (``lookupWithoutBranches``).
     @inlinable
     public func lookup(_ keys: UnsafeBufferPointer<IPv4Address>, into out: UnsafeMutableBufferPointer<UInt16>) {
         precondition(out.count >= keys.count, "out must hold one result per key")
         level1.withUnsafeBufferPointer { l1 in
             level2.withUnsafeBufferPointer { l2 in
                 level3.withUnsafeBufferPointer { l3 in
-                    for i in keys.indices { out[i] = Self.lookup(keys[i].rawValue, l1, l2, l3) }
+                    for i in keys.indices { out[i] = Self.lookupWithoutBranches(keys[i].rawValue, l1, l2, l3) }
                 }
             }
         }
+    }
+
+    /// The lookup with three reads always and no branch: a level that is not needed is read at
+    /// index 0 and its result masked away. When consecutive keys stop at different levels (Zipf
+    /// keys in an AWS-style table: /16s, /24s and longer), the branches of ``lookup(_:_:_:_:)``
+    /// mispredict; these reads hit the cache and independent keys overlap them.
+    @inlinable @inline(__always)
+    static func lookupWithoutBranches(
+        _ key: UInt32, _ l1: UnsafeBufferPointer<UInt32>, _ l2: UnsafeBufferPointer<UInt32>, _ l3: UnsafeBufferPointer<UInt32>
+    ) -> UInt16 {
+        let e1 = l1[Int(key >> 16)]
+        let m1 = UInt32(bitPattern: Int32(bitPattern: e1) >> 31)  // all ones when e1 names a chunk
+        let r2 = l2[Int(((e1 & ~chunkFlag) << 8 | key >> 8 & 0xFF) & m1)]
+        let e2 = r2 & m1 | e1 & ~m1
+        let m2 = UInt32(bitPattern: Int32(bitPattern: e2) >> 31)
+        let r3 = l3[Int(((e2 & ~chunkFlag) << 8 | key & 0xFF) & m2)]
+        return UInt16(truncatingIfNeeded: r3 & m2 | e2 & ~m2)
     }
 
     @inlinable @inline(__always)
