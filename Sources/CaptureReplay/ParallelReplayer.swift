@@ -15,7 +15,7 @@ import VPCTopology
 /// connection, and every fragment of a datagram, meet the same ``CaptureClassifier`` in capture
 /// order and per-connection state is exactly that of a single-threaded replay. Workers count into
 /// their own ``Summary`` and format their frames; meanwhile the calling thread reads the next
-/// batch (two batches in flight), then writes the finished batch's lines in order.
+/// batch (up to ``Pipeline/depth`` batches in flight), then writes finished batches' lines in order.
 ///
 /// `jobs` counts the reading thread: `jobs - 1` workers (at least one) classify.
 public struct ParallelReplayer {
@@ -163,13 +163,17 @@ public struct ParallelReplayer {
         }
     }
 
-    /// The batches in flight: at most one is being processed while the reader fills the next.
+    /// The batches in flight, oldest first: processed one after another, in order, on a serial
+    /// queue, while the reader fills the next. With several in flight, a batch that takes the
+    /// workers longer does not stop the reader, nor a slow read the workers.
     final class Pipeline {
         let workers: Workers
-        let done = DispatchGroup()
-        var inFlight: Batch?
-        /// The batch whose lines were written last, ready for reuse.
-        var spare: Batch?
+        /// Batches queued or being processed at most.
+        static let depth = 3
+        let queue = DispatchQueue(label: "packet-path.replay.workers")
+        var inFlight: [(batch: Batch, done: DispatchSemaphore)] = []
+        /// Batches whose lines were written, ready for reuse.
+        var spares: [Batch] = []
         let writesLines: Bool
 
         init(_ workers: Workers, writesLines: Bool) {
@@ -177,32 +181,36 @@ public struct ParallelReplayer {
             self.writesLines = writesLines
         }
 
-        /// Waits for the batch in flight, writes its lines and keeps it for reuse.
-        func finishInFlight(write: (String) -> Void) {
-            guard let batch = inFlight else { return }
+        /// Waits for the oldest batch in flight, writes its lines and keeps it for reuse.
+        func finishOldest(write: (String) -> Void) {
+            guard !inFlight.isEmpty else { return }
+            let (batch, done) = inFlight.removeFirst()
             done.wait()
             if writesLines {
                 for i in 0..<batch.lineCount { if let line = batch.lines[i] { write(line) } }
             }
             batch.clearLines()
-            spare = batch
-            inFlight = nil
+            spares.append(batch)
         }
 
-        /// Hands the frames read so far to the workers once the previous batch is written; the
-        /// reader gets the spare batch's emptied buffer in exchange.
+        /// Waits for every batch in flight, writing their lines in order.
+        func finishAll(write: (String) -> Void) {
+            while !inFlight.isEmpty { finishOldest(write: write) }
+        }
+
+        /// Queues the frames read so far for the workers (first finishing the oldest batch when
+        /// ``depth`` are in flight); the reader gets a spare batch's emptied buffer in exchange.
         func launch(_ frames: inout [FrameInfo], write: (String) -> Void) {
-            finishInFlight(write: write)
-            let batch = spare ?? Batch()
-            spare = nil
+            if inFlight.count >= Self.depth { finishOldest(write: write) }
+            let batch = spares.popLast() ?? Batch()
             swap(&batch.frames, &frames)
             frames.removeAll(keepingCapacity: true)
-            done.enter()
-            DispatchQueue.global().async { [workers, done] in
+            let done = DispatchSemaphore(value: 0)
+            queue.async { [workers] in
                 workers.process(batch)
-                done.leave()
+                done.signal()
             }
-            inFlight = batch
+            inFlight.append((batch, done))
         }
     }
 
@@ -252,7 +260,7 @@ public struct ParallelReplayer {
         }
         progress(frames.count, fileBytes)
         pipeline.launch(&frames, write: write)
-        pipeline.finishInFlight(write: write)
+        pipeline.finishAll(write: write)
         for worker in workers.summaries { summary.merge(worker) }
         if let failure { throw failure }
         return count
