@@ -208,8 +208,10 @@ extension PacketPath {
                             writeError = error as? CaptureError
                                 ?? CaptureError(file: split ?? "", offset: nil, framesRead: 0, message: "\(error)")
                         }
-                        let via = c.decisiveHop.map { " via \($0.resource.id)" } ?? ""
-                        annotator?.write(frame, comment: "packet-path: \(c.verdict.rawValue) \(c.reason.rawValue)\(via)")
+                        if let annotator {  // the comment is built only when written
+                            let via = c.decisiveHop.map { " via \($0.resource.id)" } ?? ""
+                            annotator.write(frame, comment: "packet-path: \(c.verdict.rawValue) \(c.reason.rawValue)\(via)")
+                        }
                     }
                 } catch {
                     // Every complete frame before the damage was classified and reported above.
