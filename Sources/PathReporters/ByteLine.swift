@@ -1,9 +1,18 @@
 /// One output line built as UTF-8 bytes and turned into a `String` once: per-frame lines are
 /// built from a dozen pieces, and appending each to a `String` cost more than the classification.
 struct ByteLine {
-    private(set) var bytes: [UInt8] = []
+    var bytes: [UInt8] = []
 
     init(capacity: Int) { bytes.reserveCapacity(capacity) }
+
+    /// A line appended to `bytes` (which keeps what it holds): `build` gets the buffer itself,
+    /// so writing a line into an output buffer allocates nothing.
+    static func append(to bytes: inout [UInt8], _ build: (inout ByteLine) -> Void) {
+        var line = ByteLine(capacity: 0)
+        swap(&line.bytes, &bytes)
+        build(&line)
+        swap(&line.bytes, &bytes)
+    }
 
     mutating func add(_ text: String) { bytes.append(contentsOf: text.utf8) }
 

@@ -75,11 +75,24 @@ public enum CSVReporter {
     public static let headerWithCapture = header + ",capture"
 
     public static func line(_ record: PacketRecord) -> String {
+        var out = ByteLine(capacity: 160)
+        add(record, to: &out)
+        return out.string
+    }
+
+    /// Appends the record's line and a line feed to `bytes` (an output buffer), allocating nothing.
+    public static func append(_ record: PacketRecord, to bytes: inout [UInt8]) {
+        ByteLine.append(to: &bytes) { out in
+            add(record, to: &out)
+            out.bytes.append(0x0A)
+        }
+    }
+
+    static func add(_ record: PacketRecord, to out: inout ByteLine) {
         // Built as bytes (``ByteLine``): a field array joined cost a third of a CSV replay. Numbers,
         // addresses, protocol names and codes never need quoting; names and IDs are escaped.
         let h = record.header
         let c = record.classification
-        var out = ByteLine(capacity: 160)
         let comma: StaticString = ","
         out.add(decimal: record.frame)
         out.add(comma)
@@ -108,7 +121,6 @@ public enum CSVReporter {
             out.add(comma)
             out.add(escape(capture))
         }
-        return out.string
     }
 
     /// RFC 4180 quoting when a field holds a comma, quote or line break.

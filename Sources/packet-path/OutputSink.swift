@@ -35,6 +35,12 @@ final class OutputSink {
         if buffer.count >= 1 << 16 { flush() }
     }
 
+    /// Appends what `line` writes (a line with its line feed) to the buffer, without a `String`.
+    func write(bytes line: (inout [UInt8]) -> Void) {
+        line(&buffer)
+        if buffer.count >= 1 << 16 { flush() }
+    }
+
     private func flush() {
         handle.write(Data(buffer))
         buffer.removeAll(keepingCapacity: true)

@@ -80,7 +80,7 @@ extension PacketPath {
                 switch format {
                 case .text: sink.write(TextReporter.line(record))
                 case .jsonl: sink.write(jsonLines.line(record))
-                case .csv: sink.write(CSVReporter.line(record))
+                case .csv: sink.write { CSVReporter.append(record, to: &$0) }
                 case .summary: break
                 }
             }
