@@ -97,9 +97,9 @@ public enum CSVReporter {
         out.add(decimal: record.frame)
         out.add(comma)
         if let h {
-            out.add(h.source.description)
+            out.add(h.source)
             out.add(comma)
-            out.add(h.destination.description)
+            out.add(h.destination)
             out.add(comma)
             out.add(h.protocolNumber.description)
             out.add(comma)
@@ -114,20 +114,13 @@ public enum CSVReporter {
         out.add(comma)
         out.add(c.reason.rawValue)
         out.add(comma)
-        out.add(escape(c.decisiveHop?.resource.id ?? ""))
+        out.add(csvField: c.decisiveHop?.resource.id ?? "")
         out.add(comma)
-        out.add(escape(record.flow ?? ""))
+        if let flow = record.flow { out.add(csvField: flow) }
         if let capture = record.capture {
             out.add(comma)
-            out.add(escape(capture))
+            out.add(csvField: capture)
         }
-    }
-
-    /// RFC 4180 quoting when a field holds a comma, quote or line break.
-    static func escape(_ field: String) -> String {
-        // A byte scan: comparing Characters costs a string comparison each.
-        guard field.utf8.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) else { return field }
-        return "\"" + field.replacingAll("\"", with: "\"\"") + "\""
     }
 }
 

@@ -55,6 +55,20 @@ struct ReporterTests {
         #expect(CSVReporter.header.split(separator: ",").count == line.split(separator: ",").count - 1)  // the flow holds a comma
     }
 
+    @Test("CSV numbers and IPv4 addresses written digit by digit, at their extremes; appended lines end with a line feed")
+    func csvDigits() {
+        var record = Self.record(reason: .igwDirect, flow: nil)
+        record.frame = 1_000_000
+        record.header = PacketHeader(
+            source: IPAddress("0.0.0.0")!, destination: IPAddress("255.255.255.255")!, protocolNumber: .udp, sourcePort: 0,
+            destinationPort: 65535)
+        let line = CSVReporter.line(record)
+        #expect(line == "1000000,0.0.0.0,255.255.255.255,udp,0,65535,internet,igw-direct,rtb-1,")
+        var buffer = Array("earlier\n".utf8)
+        CSVReporter.append(record, to: &buffer)
+        #expect(String(decoding: buffer, as: UTF8.self) == "earlier\n" + line + "\n")
+    }
+
     @Test("text lines show IPv6 endpoints in brackets, the verdict, reason and where it ended")
     func textLine() {
         let line = TextReporter.line(Self.record(reason: .noRoute))
