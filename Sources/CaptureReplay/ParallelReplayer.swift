@@ -42,23 +42,59 @@ public struct ParallelReplayer {
         var content: FrameContent
     }
 
-    /// A batch: the reader's frames and the workers' lines (each worker writes only its own
-    /// frames' lines). Batches are recycled, so their buffers are allocated once.
+    /// A formatter: appends a frame's line, with its line feed, to a worker's text.
+    public typealias Format = (PacketRecord, inout [UInt8]) -> Void
+
+    /// A batch: the reader's frames and the workers' lines. Each worker appends its frames'
+    /// lines to its own text and notes, per frame, its worker and where its line ends, so the
+    /// lines are written in frame order without a `String` per line. Batches are recycled, so
+    /// their buffers are allocated once.
     final class Batch: @unchecked Sendable {
         var frames: [FrameInfo] = []
-        let lines = UnsafeMutablePointer<String?>.allocate(capacity: ParallelReplayer.batchSize)
-        /// Lines initialized.
+        /// Per worker, its frames' lines in frame order.
+        let texts: UnsafeMutablePointer<[UInt8]>
+        let workerCount: Int
+        /// Per frame: the worker that formatted it and the end of its line in that worker's text.
+        let owners = UnsafeMutablePointer<Int32>.allocate(capacity: ParallelReplayer.batchSize)
+        let lineEnds = UnsafeMutablePointer<Int>.allocate(capacity: ParallelReplayer.batchSize)
+        /// Frames formatted.
         var lineCount = 0
+
+        init(workers: Int) {
+            workerCount = workers
+            texts = .allocate(capacity: workers)
+            texts.initialize(repeating: [], count: workers)
+        }
 
         /// Forgets the lines (they are written); the buffers keep their capacity.
         func clearLines() {
-            lines.deinitialize(count: lineCount)
+            for worker in 0..<workerCount { texts[worker].removeAll(keepingCapacity: true) }
             lineCount = 0
         }
 
+        /// Calls `write` with the lines in frame order, each run of consecutive frames of one
+        /// worker at once (with one worker, the whole batch).
+        func writeLines(_ write: (UnsafeBufferPointer<UInt8>) -> Void) {
+            var written = [Int](repeating: 0, count: workerCount)
+            var i = 0
+            while i < lineCount {
+                let worker = Int(owners[i])
+                var end = lineEnds[i]
+                i += 1
+                while i < lineCount, Int(owners[i]) == worker {
+                    end = lineEnds[i]
+                    i += 1
+                }
+                texts[worker].withUnsafeBufferPointer { write(UnsafeBufferPointer(rebasing: $0[written[worker]..<end])) }
+                written[worker] = end
+            }
+        }
+
         deinit {
-            clearLines()
-            lines.deallocate()
+            texts.deinitialize(count: workerCount)
+            texts.deallocate()
+            owners.deallocate()
+            lineEnds.deallocate()
         }
     }
 
@@ -72,10 +108,13 @@ public struct ParallelReplayer {
         let chunk: Int
     }
 
-    /// A batch's memory as the workers share it: each worker writes only its own lines.
+    /// A batch's memory as the workers share it: each worker writes only its own text and its
+    /// own frames' owners and line ends.
     struct Shared: @unchecked Sendable {
         let frames: UnsafeBufferPointer<FrameInfo>
-        let lines: UnsafeMutablePointer<String?>
+        let texts: UnsafeMutablePointer<[UInt8]>
+        let owners: UnsafeMutablePointer<Int32>
+        let lineEnds: UnsafeMutablePointer<Int>
     }
 
     /// The workers' classifiers, summaries and formatters.
@@ -83,12 +122,12 @@ public struct ParallelReplayer {
         let classifiers: [CaptureClassifier]
         let summaries: [Summary]
         /// One formatter per worker: formatters may keep caches (``JSONLinesWriter``).
-        let formatters: [((PacketRecord) -> String)?]
+        let formatters: [Format?]
 
         /// Which frames of a batch each worker classifies.
         let route: Routing
 
-        init(_ classifiers: [CaptureClassifier], formatters: [((PacketRecord) -> String)?]) {
+        init(_ classifiers: [CaptureClassifier], formatters: [Format?]) {
             self.classifiers = classifiers
             self.summaries = classifiers.map { _ in Summary() }
             self.formatters = formatters
@@ -104,9 +143,10 @@ public struct ParallelReplayer {
 
         /// Classifies, counts and formats a batch on every worker.
         func process(_ batch: Batch) {
-            batch.lines.initialize(repeating: nil, count: batch.frames.count)
-            batch.lineCount = batch.frames.count
-            batch.frames.withUnsafeBufferPointer { frames in process(Shared(frames: frames, lines: batch.lines)) }
+            batch.lineCount = formatters[0] == nil ? 0 : batch.frames.count
+            batch.frames.withUnsafeBufferPointer { frames in
+                process(Shared(frames: frames, texts: batch.texts, owners: batch.owners, lineEnds: batch.lineEnds))
+            }
         }
 
         private func process(_ batch: Shared) {
@@ -133,7 +173,9 @@ public struct ParallelReplayer {
                     }
                     summary.add(id.reason, conversation: conversation, length: batch.frames[i].length)
                     if let format {
-                        batch.lines[i] = format(ParallelReplayer.record(batch.frames[i], header: header, classification: classifier.path(id)))
+                        format(ParallelReplayer.record(batch.frames[i], header: header, classification: classifier.path(id)), &batch.texts[worker])
+                        batch.owners[i] = Int32(worker)
+                        batch.lineEnds[i] = batch.texts[worker].count
                     }
                 }
             }
@@ -174,35 +216,29 @@ public struct ParallelReplayer {
         var inFlight: [(batch: Batch, done: DispatchSemaphore)] = []
         /// Batches whose lines were written, ready for reuse.
         var spares: [Batch] = []
-        let writesLines: Bool
 
-        init(_ workers: Workers, writesLines: Bool) {
-            self.workers = workers
-            self.writesLines = writesLines
-        }
+        init(_ workers: Workers) { self.workers = workers }
 
         /// Waits for the oldest batch in flight, writes its lines and keeps it for reuse.
-        func finishOldest(write: (String) -> Void) {
+        func finishOldest(write: (UnsafeBufferPointer<UInt8>) -> Void) {
             guard !inFlight.isEmpty else { return }
             let (batch, done) = inFlight.removeFirst()
             done.wait()
-            if writesLines {
-                for i in 0..<batch.lineCount { if let line = batch.lines[i] { write(line) } }
-            }
+            batch.writeLines(write)
             batch.clearLines()
             spares.append(batch)
         }
 
         /// Waits for every batch in flight, writing their lines in order.
-        func finishAll(write: (String) -> Void) {
+        func finishAll(write: (UnsafeBufferPointer<UInt8>) -> Void) {
             while !inFlight.isEmpty { finishOldest(write: write) }
         }
 
         /// Queues the frames read so far for the workers (first finishing the oldest batch when
         /// ``depth`` are in flight); the reader gets a spare batch's emptied buffer in exchange.
-        func launch(_ frames: inout [FrameInfo], write: (String) -> Void) {
+        func launch(_ frames: inout [FrameInfo], write: (UnsafeBufferPointer<UInt8>) -> Void) {
             if inFlight.count >= Self.depth { finishOldest(write: write) }
-            let batch = spares.popLast() ?? Batch()
+            let batch = spares.popLast() ?? Batch(workers: workers.classifiers.count)
             swap(&batch.frames, &frames)
             frames.removeAll(keepingCapacity: true)
             let done = DispatchSemaphore(value: 0)
@@ -215,14 +251,14 @@ public struct ParallelReplayer {
     }
 
     /// Replays `path`, adding every frame to `summary`; when `format` is given, calls `write` with
-    /// every frame's line in input order (built on the workers, each with its own formatter from
-    /// `format`, which reads `detail` of each path). `progress` receives each batch's frames and
-    /// bytes read.
+    /// the frames' lines as UTF-8 bytes in input order, several lines at a time (built on the
+    /// workers, each with its own formatter from `format`, which reads `detail` of each path).
+    /// `progress` receives each batch's frames and bytes read.
     /// - Returns: the number of frames.
     @discardableResult
     public func replay(
-        _ path: String, into summary: Summary, format: (() -> (PacketRecord) -> String)?, detail: PathDetail = .full,
-        write: (String) -> Void, progress: (_ frames: Int, _ bytes: Int) -> Void = { _, _ in }
+        _ path: String, into summary: Summary, format: (() -> Format)?, detail: PathDetail = .full,
+        write: (UnsafeBufferPointer<UInt8>) -> Void, progress: (_ frames: Int, _ bytes: Int) -> Void = { _, _ in }
     ) throws(CaptureError) -> Int {
         let workerCount = max(1, jobs - 1)
         let compiled = format == nil ? CompiledRoutes(topology) : nil
@@ -231,7 +267,7 @@ public struct ParallelReplayer {
                 CaptureClassifier(topology: topology, capturePoint: capturePoint, detail: format == nil ? .reason : detail, compiledRoutes: compiled)
             },
             formatters: (0..<workerCount).map { _ in format?() })
-        let pipeline = Pipeline(workers, writesLines: format != nil)
+        let pipeline = Pipeline(workers)
         // The reader's state lives in locals touched only by the non-escaping closure below, so
         // the compiler checks their exclusive access statically, not once per frame.
         let decoder = self.decoder

@@ -35,6 +35,12 @@ final class OutputSink {
         if buffer.count >= 1 << 16 { flush() }
     }
 
+    /// Appends lines already made as UTF-8 bytes, each with its line feed.
+    func write(bytes lines: UnsafeBufferPointer<UInt8>) {
+        buffer.append(contentsOf: lines)
+        if buffer.count >= 1 << 16 { flush() }
+    }
+
     /// Appends what `line` writes (a line with its line feed) to the buffer, without a `String`.
     func write(bytes line: (inout [UInt8]) -> Void) {
         line(&buffer)

@@ -100,7 +100,7 @@ extension PacketPath {
                 }
             } else {
                 failed = try replayCaptures(
-                    topology: topology, summary: summary, write: { sink.write($0) }, emit: emit)
+                    topology: topology, summary: summary, write: { sink.write(bytes: $0) }, emit: emit)
             }
             if format == .text || format == .summary {
                 if format == .text { sink.write("") }
@@ -112,7 +112,7 @@ extension PacketPath {
 
         /// Replays every capture; returns whether one was damaged (its complete frames are still reported).
         func replayCaptures(
-            topology: Topology, summary: Summary, write: (String) -> Void, emit: (PacketRecord) -> Void
+            topology: Topology, summary: Summary, write: (UnsafeBufferPointer<UInt8>) -> Void, emit: (PacketRecord) -> Void
         ) throws -> Bool {
             var point: InterfaceIndex?
             if let capturePoint {
@@ -150,15 +150,27 @@ extension PacketPath {
                 if jobs > 1 && splitter == nil && annotator == nil {
                     // Several cores: lines are formatted on the workers and written here in frame order.
                     let name: String? = captures.count > 1 ? capture : nil
-                    let formatter: (() -> (PacketRecord) -> String)?
-                    switch format {
-                    case .text: formatter = { { var r = $0; r.capture = name; return TextReporter.line(r) } }
-                    case .jsonl:
-                        formatter = {
-                            let writer = JSONLinesWriter()  // one per worker: it caches renderings
-                            return { var r = $0; r.capture = name; return writer.line(r) }
+                    /// Lines that are made as strings, appended with their line feed.
+                    func appending(_ line: @escaping (PacketRecord) -> String) -> ParallelReplayer.Format {
+                        { record, text in
+                            var record = record
+                            record.capture = name
+                            text.append(contentsOf: line(record).utf8)
+                            text.append(0x0A)
                         }
-                    case .csv: formatter = { { var r = $0; r.capture = name; return CSVReporter.line(r) } }
+                    }
+                    let formatter: (() -> ParallelReplayer.Format)?
+                    switch format {
+                    case .text: formatter = { appending(TextReporter.line) }
+                    case .jsonl: formatter = { appending(JSONLinesWriter().line) }  // one writer per worker: it caches renderings
+                    case .csv:
+                        formatter = {
+                            { record, text in
+                                var record = record
+                                record.capture = name
+                                CSVReporter.append(record, to: &text)
+                            }
+                        }
                     case .summary: formatter = nil
                     }
                     do {
