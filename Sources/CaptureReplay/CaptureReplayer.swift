@@ -29,19 +29,28 @@ public struct CaptureReplayer {
 
     /// Calls `body` with every frame, its header (if IP), its interned path and the classifier
     /// that holds the path: the line-rate form, nothing copied or allocated per frame.
-    /// - Parameter detail: what of each path to record (`.decisive` for lines that name only the
-    ///   deciding resource; `.reason` for counting, with compiled route tables).
+    /// - Parameters:
+    ///   - detail: what of each path to record (`.decisive` for lines that name only the
+    ///     deciding resource; `.reason` for counting, with compiled route tables).
+    ///   - summary: when given, every frame is counted into it before `body` is called, its
+    ///     conversation number kept with its connection (as ``count(_:into:_:)`` does).
     /// - Returns: the number of frames.
     @discardableResult
     public func replayPaths(
-        _ path: String, detail: PathDetail = .full,
+        _ path: String, detail: PathDetail = .full, countingInto summary: Summary? = nil,
         _ body: (CaptureFrame, PacketHeader?, CaptureClassifier.PathID, CaptureClassifier) -> Void
     ) throws(CaptureError) -> Int {
         let classifier = CaptureClassifier(
             topology: topology, capturePoint: capturePoint, detail: detail,
             compiledRoutes: detail == .reason ? CompiledRoutes(topology) : nil)
         return try CaptureReader(path: path).forEach { frame in
-            let (header, id) = Self.classify(decoder.decode(frame.bytes, linkType: frame.linkType), with: classifier)
+            let content = decoder.decode(frame.bytes, linkType: frame.linkType)
+            guard let summary else {
+                let (header, id) = Self.classify(content, with: classifier)
+                return body(frame, header, id, classifier)
+            }
+            let (header, id, conversation) = Self.classify(content, with: classifier) { summary.conversation(of: $0) }
+            summary.add(id.reason, conversation: conversation, length: frame.originalLength)
             body(frame, header, id, classifier)
         }
     }

@@ -75,8 +75,13 @@ extension PacketPath {
             let summary = Summary()
             let jsonLines = JSONLinesWriter()
             if format == .csv { sink.write(captures.count > 1 ? CSVReporter.headerWithCapture : CSVReporter.header) }
+            /// Counts a record and prints its line.
             func emit(_ record: PacketRecord) {
                 summary.add(record.classification, header: record.header, length: record.length ?? 0)
+                printLine(record)
+            }
+            /// Prints a record's line (counted already).
+            func printLine(_ record: PacketRecord) {
                 switch format {
                 case .text: sink.write(TextReporter.line(record))
                 case .jsonl: sink.write(jsonLines.line(record))
@@ -100,7 +105,7 @@ extension PacketPath {
                 }
             } else {
                 failed = try replayCaptures(
-                    topology: topology, summary: summary, write: { sink.write(bytes: $0) }, emit: emit)
+                    topology: topology, summary: summary, write: { sink.write(bytes: $0) }, printLine: printLine)
             }
             if format == .text || format == .summary {
                 if format == .text { sink.write("") }
@@ -112,7 +117,7 @@ extension PacketPath {
 
         /// Replays every capture; returns whether one was damaged (its complete frames are still reported).
         func replayCaptures(
-            topology: Topology, summary: Summary, write: (UnsafeBufferPointer<UInt8>) -> Void, emit: (PacketRecord) -> Void
+            topology: Topology, summary: Summary, write: (UnsafeBufferPointer<UInt8>) -> Void, printLine: (PacketRecord) -> Void
         ) throws -> Bool {
             var point: InterfaceIndex?
             if let capturePoint {
@@ -203,14 +208,15 @@ extension PacketPath {
                 }
                 do {
                     // JSONL prints every hop; text and CSV lines, --split and --annotate only the deciding resource.
-                    try replayer.replayPaths(capture, detail: format == .jsonl ? .full : .decisive) { frame, header, id, classifier in
+                    // Frames are counted as they are classified (conversation numbers kept with
+                    // their connections), so lines are only printed.
+                    try replayer.replayPaths(capture, detail: format == .jsonl ? .full : .decisive, countingInto: summary) {
+                        frame, header, id, classifier in
                         let classification = classifier.path(id)
-                        if summaryOnly {
-                            summary.add(classification, header: header, length: frame.originalLength)
-                        } else {
+                        if !summaryOnly {
                             var record = CaptureReplayer.record(frame, header: header, classification: classification)
                             if several { record.capture = capture }
-                            emit(record)
+                            printLine(record)
                         }
                         progress.tick(bytes: frame.capturedLength + 16)
                         let c = classification
