@@ -7,13 +7,21 @@ struct ByteLine {
 
     init(capacity: Int) { bytes.reserveCapacity(capacity) }
 
-    /// A line appended to `bytes` (which keeps what it holds): `build` gets the buffer itself,
-    /// so writing a line into an output buffer allocates nothing.
-    static func append(to bytes: inout [UInt8], _ build: (inout ByteLine) -> Void) {
+    /// A line appended to `bytes` (which keeps what it holds) with its line feed: `build` gets
+    /// the buffer itself, so writing a line into an output buffer allocates nothing.
+    static func appendLine(to bytes: inout [UInt8], _ build: (inout ByteLine) -> Void) {
         var line = ByteLine(capacity: 0)
         swap(&line.bytes, &bytes)
         build(&line)
+        line.bytes.append(0x0A)
         swap(&line.bytes, &bytes)
+    }
+
+    /// A line built by `build`, as a `String` (no line feed).
+    static func text(_ build: (inout ByteLine) -> Void) -> String {
+        var line = ByteLine(capacity: 160)
+        build(&line)
+        return line.string
     }
 
     mutating func add(_ text: String) { bytes.append(contentsOf: text.utf8) }
@@ -52,6 +60,21 @@ struct ByteLine {
         if value >= 100 { bytes.append(zero &+ UInt8(truncatingIfNeeded: value / 100)) }
         if value >= 10 { bytes.append(zero &+ UInt8(truncatingIfNeeded: value / 10 % 10)) }
         bytes.append(zero &+ UInt8(truncatingIfNeeded: value % 10))
+    }
+
+    /// Pads what was written since `start` with spaces on the left to `width` bytes.
+    mutating func padLeft(from start: Int, to width: Int) {
+        let missing = width - (bytes.count - start)
+        guard missing > 0 else { return }
+        bytes.insert(contentsOf: repeatElement(UInt8(ascii: " "), count: missing), at: start)
+    }
+
+    /// Pads what was written since `start` with spaces on the right to `width` characters, when
+    /// those bytes hold `extraBytes` more bytes than characters.
+    mutating func padRight(from start: Int, to width: Int, extraBytes: Int) {
+        let missing = width - (bytes.count - start - extraBytes)
+        guard missing > 0 else { return }
+        bytes.append(contentsOf: repeatElement(UInt8(ascii: " "), count: missing))
     }
 
     /// An address: IPv4 digit by digit (no `String` made), IPv6 in its RFC 5952 text.

@@ -74,19 +74,10 @@ public enum CSVReporter {
     /// The header row when several captures are replayed: the capture's file name is the last column.
     public static let headerWithCapture = header + ",capture"
 
-    public static func line(_ record: PacketRecord) -> String {
-        var out = ByteLine(capacity: 160)
-        add(record, to: &out)
-        return out.string
-    }
+    public static func line(_ record: PacketRecord) -> String { ByteLine.text { add(record, to: &$0) } }
 
     /// Appends the record's line and a line feed to `bytes` (an output buffer), allocating nothing.
-    public static func append(_ record: PacketRecord, to bytes: inout [UInt8]) {
-        ByteLine.append(to: &bytes) { out in
-            add(record, to: &out)
-            out.bytes.append(0x0A)
-        }
-    }
+    public static func append(_ record: PacketRecord, to bytes: inout [UInt8]) { ByteLine.appendLine(to: &bytes) { add(record, to: &$0) } }
 
     static func add(_ record: PacketRecord, to out: inout ByteLine) {
         // Built as bytes (``ByteLine``): a field array joined cost a third of a CSV replay. Numbers,

@@ -45,12 +45,71 @@ public enum TextReporter {
     }
 
     /// One line per packet: frame, packet, verdict, reason, and where it ended.
-    public static func line(_ record: PacketRecord) -> String {
+    public static func line(_ record: PacketRecord) -> String { ByteLine.text { add(record, to: &$0) } }
+
+    /// Appends the record's ``line(_:)`` and a line feed to `bytes` (an output buffer).
+    public static func append(_ record: PacketRecord, to bytes: inout [UInt8]) { ByteLine.appendLine(to: &bytes) { add(record, to: &$0) } }
+
+    /// The line built as bytes (``ByteLine``): built from interpolated and padded strings, the
+    /// default output format cost several times CSV's.
+    static func add(_ record: PacketRecord, to out: inout ByteLine) {
         let c = record.classification
-        let via = c.decisiveHop.map { " via \($0.resource.description)" } ?? ""
-        let flow = record.flow.map { "  [\($0)]" } ?? ""
-        let packetText = record.header.map(packet) ?? (record.classification.hops.first?.detail ?? "")
-        return "\(String(record.frame).leftPadded(to: 6))  \(packetText.rightPadded(to: 46))  \(c.verdict.rawValue.rightPadded(to: 8))  \(c.reason.rawValue)\(via)\(flow)"
+        let frameStart = out.bytes.count
+        out.add(decimal: record.frame)
+        out.padLeft(from: frameStart, to: 6)
+        out.add("  " as StaticString)
+        if let header = record.header {
+            let start = out.bytes.count
+            addPacket(header, to: &out)
+            // Every byte is one character but the arrow's three (U+2192): pad by characters.
+            out.padRight(from: start, to: 46, extraBytes: 2)
+        } else {
+            out.add((c.hops.first?.detail ?? "").rightPadded(to: 46))
+        }
+        out.add("  " as StaticString)
+        let verdictStart = out.bytes.count
+        out.add(c.verdict.rawValue)
+        out.padRight(from: verdictStart, to: 8, extraBytes: 0)
+        out.add("  " as StaticString)
+        out.add(c.reason.rawValue)
+        if let hop = c.decisiveHop {
+            out.add(" via " as StaticString)
+            out.add(hop.resource.description)
+        }
+        if let flow = record.flow {
+            out.add("  [" as StaticString)
+            out.add(flow)
+            out.add("]" as StaticString)
+        }
+    }
+
+    /// ``packet(_:)`` as bytes: ASCII but for the arrow.
+    static func addPacket(_ header: PacketHeader, to out: inout ByteLine) {
+        func endpoint(_ address: IPAddress, _ port: UInt16?) {
+            guard let port else { return out.add(address) }
+            if case .v6 = address {
+                out.add("[" as StaticString)
+                out.add(address)
+                out.add("]" as StaticString)
+            } else {
+                out.add(address)
+            }
+            out.add(":" as StaticString)
+            out.add(decimal: port)
+        }
+        endpoint(header.source, header.sourcePort)
+        out.add(" → " as StaticString)
+        endpoint(header.destination, header.destinationPort)
+        out.add(" " as StaticString)
+        out.add(header.protocolNumber.description)
+        if let type = header.icmpType {
+            out.add(" type " as StaticString)
+            out.add(decimal: type)
+        }
+        if let code = header.icmpCode, code != 0 {
+            out.add(" code " as StaticString)
+            out.add(decimal: code)
+        }
     }
 }
 

@@ -83,7 +83,7 @@ extension PacketPath {
             /// Prints a record's line (counted already).
             func printLine(_ record: PacketRecord) {
                 switch format {
-                case .text: sink.write(TextReporter.line(record))
+                case .text: sink.write { TextReporter.append(record, to: &$0) }
                 case .jsonl: sink.write(jsonLines.line(record))
                 case .csv: sink.write { CSVReporter.append(record, to: &$0) }
                 case .summary: break
@@ -155,25 +155,24 @@ extension PacketPath {
                 if jobs > 1 && splitter == nil && annotator == nil {
                     // Several cores: lines are formatted on the workers and written here in frame order.
                     let name: String? = captures.count > 1 ? capture : nil
-                    /// Lines that are made as strings, appended with their line feed.
-                    func appending(_ line: @escaping (PacketRecord) -> String) -> ParallelReplayer.Format {
+                    /// A formatter naming the capture in each record (for CSV's capture column).
+                    func naming(_ append: @escaping (PacketRecord, inout [UInt8]) -> Void) -> ParallelReplayer.Format {
                         { record, text in
                             var record = record
                             record.capture = name
-                            text.append(contentsOf: line(record).utf8)
-                            text.append(0x0A)
+                            append(record, &text)
                         }
                     }
                     let formatter: (() -> ParallelReplayer.Format)?
                     switch format {
-                    case .text: formatter = { appending(TextReporter.line) }
-                    case .jsonl: formatter = { appending(JSONLinesWriter().line) }  // one writer per worker: it caches renderings
-                    case .csv:
+                    case .text: formatter = { naming(TextReporter.append) }
+                    case .csv: formatter = { naming(CSVReporter.append) }
+                    case .jsonl:
                         formatter = {
-                            { record, text in
-                                var record = record
-                                record.capture = name
-                                CSVReporter.append(record, to: &text)
+                            let writer = JSONLinesWriter()  // one per worker: it caches renderings
+                            return naming { record, text in
+                                text.append(contentsOf: writer.line(record).utf8)
+                                text.append(0x0A)
                             }
                         }
                     case .summary: formatter = nil

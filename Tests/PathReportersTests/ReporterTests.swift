@@ -69,6 +69,21 @@ struct ReporterTests {
         #expect(String(decoding: buffer, as: UTF8.self) == "earlier\n" + line + "\n")
     }
 
+    @Test("text lines pad by characters (the arrow is one), ICMP type and code, and append with a line feed")
+    func textPadding() {
+        var record = Self.record(reason: .igwDirect, flow: nil)
+        record.frame = 12
+        record.header = PacketHeader(source: IPAddress("10.0.7.10")!, destination: IPAddress("8.8.8.8")!, protocolNumber: .icmp)
+        record.header?.icmpType = 3
+        record.header?.icmpCode = 4
+        let line = TextReporter.line(record)
+        let packet = "10.0.7.10 → 8.8.8.8 icmp type 3 code 4"
+        #expect(line == "    12  " + packet + String(repeating: " ", count: 46 - packet.count) + "  internet  igw-direct via rtb-1")
+        var buffer: [UInt8] = []
+        TextReporter.append(record, to: &buffer)
+        #expect(String(decoding: buffer, as: UTF8.self) == line + "\n")
+    }
+
     @Test("text lines show IPv6 endpoints in brackets, the verdict, reason and where it ended")
     func textLine() {
         let line = TextReporter.line(Self.record(reason: .noRoute))
