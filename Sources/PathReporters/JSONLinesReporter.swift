@@ -12,11 +12,14 @@ public enum JSONLinesReporter {
 
     /// The object with its `path` and `notes` arrays already rendered (``JSONLinesWriter`` reuses them).
     static func line(_ record: PacketRecord, path: String, notes: String) -> String {
-        // Built as bytes (``ByteLine``): joining pairs doubled a replay's time, and String appends
-        // cost more than the classification.
+        ByteLine.text { add(record, path: path, notes: notes, to: &$0) }
+    }
+
+    /// Writes the object into `out`: built as bytes (``ByteLine``), since joining pairs doubled a
+    /// replay's time and `String` appends cost more than the classification.
+    static func add(_ record: PacketRecord, path: String, notes: String, to out: inout ByteLine) {
         let header = record.header
         let c = record.classification
-        var out = ByteLine(capacity: 256 + path.utf8.count + notes.utf8.count)
         func key(_ name: StaticString, _ text: String?) {
             out.add(name)
             if let text { out.add(jsonString: text) } else { out.add("null" as StaticString) }
@@ -26,8 +29,16 @@ public enum JSONLinesReporter {
             if let number { out.add(decimal: number) } else { out.add("null" as StaticString) }
         }
         key("{\"frame\":", record.frame)
-        key(",\"src\":", header?.source.description)
-        key(",\"dst\":", header?.destination.description)
+        // Addresses are ASCII digits, dots, colons and hex letters: nothing to escape.
+        func key(_ name: StaticString, _ address: IPAddress?) {
+            out.add(name)
+            guard let address else { return out.add("null" as StaticString) }
+            out.bytes.append(0x22)
+            out.add(address)
+            out.bytes.append(0x22)
+        }
+        key(",\"src\":", header?.source)
+        key(",\"dst\":", header?.destination)
         key(",\"protocol\":", header?.protocolNumber.description)
         key(",\"srcPort\":", header?.sourcePort)
         key(",\"dstPort\":", header?.destinationPort)
@@ -45,7 +56,6 @@ public enum JSONLinesReporter {
         out.add(",\"notes\":" as StaticString)
         out.add(notes)
         out.add("}" as StaticString)
-        return out.string
     }
 
     /// The `path` array of a classification.
@@ -150,17 +160,22 @@ public final class JSONLinesWriter {
 
     public init() {}
 
-    public func line(_ record: PacketRecord) -> String {
+    public func line(_ record: PacketRecord) -> String { ByteLine.text { add(record, to: &$0) } }
+
+    /// Appends the record's line and a line feed to `bytes` (an output buffer).
+    public func append(_ record: PacketRecord, to bytes: inout [UInt8]) { ByteLine.appendLine(to: &bytes) { add(record, to: &$0) } }
+
+    func add(_ record: PacketRecord, to out: inout ByteLine) {
         let c = record.classification
         let key = Key(
             hops: c.hops.withUnsafeBufferPointer { UInt(bitPattern: $0.baseAddress) },
             notes: c.notes.withUnsafeBufferPointer { UInt(bitPattern: $0.baseAddress) }, reason: c.reason)
         if let hit = rendered[key], hit.classification == c {
-            return JSONLinesReporter.line(record, path: hit.path, notes: hit.notes)
+            return JSONLinesReporter.add(record, path: hit.path, notes: hit.notes, to: &out)
         }
         let path = JSONLinesReporter.path(c), notes = JSONLinesReporter.notes(c)
         if rendered.count >= Self.cacheLimit { rendered.removeAll(keepingCapacity: true) }
         rendered[key] = (c, path, notes)
-        return JSONLinesReporter.line(record, path: path, notes: notes)
+        JSONLinesReporter.add(record, path: path, notes: notes, to: &out)
     }
 }

@@ -84,7 +84,7 @@ extension PacketPath {
             func printLine(_ record: PacketRecord) {
                 switch format {
                 case .text: sink.write { TextReporter.append(record, to: &$0) }
-                case .jsonl: sink.write(jsonLines.line(record))
+                case .jsonl: sink.write { jsonLines.append(record, to: &$0) }
                 case .csv: sink.write { CSVReporter.append(record, to: &$0) }
                 case .summary: break
                 }
@@ -168,13 +168,7 @@ extension PacketPath {
                     case .text: formatter = { naming(TextReporter.append) }
                     case .csv: formatter = { naming(CSVReporter.append) }
                     case .jsonl:
-                        formatter = {
-                            let writer = JSONLinesWriter()  // one per worker: it caches renderings
-                            return naming { record, text in
-                                text.append(contentsOf: writer.line(record).utf8)
-                                text.append(0x0A)
-                            }
-                        }
+                        formatter = { naming(JSONLinesWriter().append) }  // one writer per worker: it caches renderings
                     case .summary: formatter = nil
                     }
                     do {

@@ -155,8 +155,12 @@ struct JSONLinesWriterTests {
             record.capture = "a.pcap"
             #expect(JSONLinesReporter.line(record).contains("\"time\":\"1.000000001\""))
             #expect(writer.line(record) == JSONLinesReporter.line(record))
+            var appended = Array("earlier\n".utf8)
+            writer.append(record, to: &appended)
+            #expect(String(decoding: appended, as: UTF8.self) == "earlier\n" + JSONLinesReporter.line(record) + "\n")
             record.header = nil
             #expect(writer.line(record) == JSONLinesReporter.line(record))
+            #expect(JSONLinesReporter.line(record).contains("\"src\":null,\"dst\":null"))
         }
     }
 }
