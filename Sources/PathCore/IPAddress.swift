@@ -36,6 +36,18 @@ public enum IPAddress: Hashable, Comparable, Sendable, CustomStringConvertible {
         }
     }
 
+    /// The longest text of an address of either family, in bytes.
+    public static let maximumTextLength = IPv6Address.maximumTextLength
+
+    /// Writes the address's text into `buffer` (at least ``maximumTextLength`` bytes) and returns
+    /// its length, without making a `String`.
+    public func writeText(into buffer: UnsafeMutableBufferPointer<UInt8>) -> Int {
+        switch self {
+        case .v4(let a): return a.writeText(into: buffer)
+        case .v6(let a): return a.writeText(into: buffer)
+        }
+    }
+
     public static func < (lhs: IPAddress, rhs: IPAddress) -> Bool {
         switch (lhs, rhs) {
         case (.v4(let a), .v4(let b)): return a < b

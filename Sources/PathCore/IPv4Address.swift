@@ -46,23 +46,27 @@ public struct IPv4Address: Hashable, Comparable, Sendable, CustomStringConvertib
         self.rawValue = value << 8 | current
     }
 
-    /// Dotted-quad text, e.g. `10.0.7.10`.
-    public var description: String {
-        // Digits written into at most 15 bytes: interpolation cost four conversions and appends
-        // per address, and replay prints addresses on every line.
-        String(unsafeUninitializedCapacity: 15) { buffer in
-            var count = 0
-            for shift in stride(from: UInt32(24), through: 0, by: -8) {
-                let octet = rawValue >> shift & 0xFF
-                if octet >= 100 { buffer[count] = UInt8(48 + octet / 100); count += 1 }
-                if octet >= 10 { buffer[count] = UInt8(48 + octet / 10 % 10); count += 1 }
-                buffer[count] = UInt8(48 + octet % 10)
-                count += 1
-                if shift > 0 { buffer[count] = UInt8(ascii: "."); count += 1 }
-            }
-            return count
+    /// The longest dotted-quad text, in bytes.
+    public static let maximumTextLength = 15
+
+    /// Writes the dotted-quad text into `buffer` (at least ``maximumTextLength`` bytes) and returns
+    /// its length: digit by digit, since interpolation cost four conversions and appends per
+    /// address, and replay prints addresses on every line.
+    public func writeText(into buffer: UnsafeMutableBufferPointer<UInt8>) -> Int {
+        var count = 0
+        for shift in stride(from: UInt32(24), through: 0, by: -8) {
+            let octet = rawValue >> shift & 0xFF
+            if octet >= 100 { buffer[count] = UInt8(48 + octet / 100); count += 1 }
+            if octet >= 10 { buffer[count] = UInt8(48 + octet / 10 % 10); count += 1 }
+            buffer[count] = UInt8(48 + octet % 10)
+            count += 1
+            if shift > 0 { buffer[count] = UInt8(ascii: "."); count += 1 }
         }
+        return count
     }
+
+    /// Dotted-quad text, e.g. `10.0.7.10`.
+    public var description: String { String(unsafeUninitializedCapacity: Self.maximumTextLength) { writeText(into: $0) } }
 
     @inlinable
     public static func < (lhs: IPv4Address, rhs: IPv4Address) -> Bool { lhs.rawValue < rhs.rawValue }

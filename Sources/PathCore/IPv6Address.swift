@@ -78,8 +78,12 @@ public struct IPv6Address: Hashable, Comparable, Sendable, CustomStringConvertib
         (0..<8).map { UInt16(truncatingIfNeeded: rawValue >> (112 - 16 * UInt128($0))) }
     }
 
-    /// RFC 5952 canonical text.
-    public var description: String {
+    /// The longest RFC 5952 text, in bytes.
+    public static let maximumTextLength = 39
+
+    /// Writes the RFC 5952 canonical text into `buffer` (at least ``maximumTextLength`` bytes) and
+    /// returns its length: digit by digit, since replay prints an address per line.
+    public func writeText(into buffer: UnsafeMutableBufferPointer<UInt8>) -> Int {
         let groups = self.groups
         // Find the longest run (length >= 2) of zero groups; first one wins ties.
         var bestStart = -1
@@ -94,36 +98,36 @@ public struct IPv6Address: Hashable, Comparable, Sendable, CustomStringConvertib
                 runStart = -1
             }
         }
-        // Written digit by digit into at most 39 bytes: replay prints an address per line.
-        return String(unsafeUninitializedCapacity: 39) { buffer in
-            var count = 0
-            func put(_ byte: UInt8) {
-                buffer[count] = byte
-                count += 1
-            }
-            var i = 0
-            while i < 8 {
-                if i == bestStart {
-                    put(UInt8(ascii: ":"))
-                    if i == 0 { put(UInt8(ascii: ":")) }
-                    i += bestLength
-                    if i == 8 { return count }
-                    continue
-                }
-                let group = groups[i]
-                var started = false
-                for shift in stride(from: 12, through: 0, by: -4) {
-                    let digit = UInt8(truncatingIfNeeded: group >> UInt16(shift)) & 0xF
-                    if digit == 0 && !started && shift > 0 { continue }
-                    started = true
-                    put(digit < 10 ? 48 + digit : 87 + digit)
-                }
-                i += 1
-                if i < 8 { put(UInt8(ascii: ":")) }
-            }
-            return count
+        var count = 0
+        func put(_ byte: UInt8) {
+            buffer[count] = byte
+            count += 1
         }
+        var i = 0
+        while i < 8 {
+            if i == bestStart {
+                put(UInt8(ascii: ":"))
+                if i == 0 { put(UInt8(ascii: ":")) }
+                i += bestLength
+                if i == 8 { return count }
+                continue
+            }
+            let group = groups[i]
+            var started = false
+            for shift in stride(from: 12, through: 0, by: -4) {
+                let digit = UInt8(truncatingIfNeeded: group >> UInt16(shift)) & 0xF
+                if digit == 0 && !started && shift > 0 { continue }
+                started = true
+                put(digit < 10 ? 48 + digit : 87 + digit)
+            }
+            i += 1
+            if i < 8 { put(UInt8(ascii: ":")) }
+        }
+        return count
     }
+
+    /// RFC 5952 canonical text.
+    public var description: String { String(unsafeUninitializedCapacity: Self.maximumTextLength) { writeText(into: $0) } }
 
     @inlinable
     public static func < (lhs: IPv6Address, rhs: IPv6Address) -> Bool { lhs.rawValue < rhs.rawValue }

@@ -53,15 +53,6 @@ struct ByteLine {
         }
     }
 
-    /// A number below 256, for dotted IPv4 addresses.
-    @inline(__always)
-    mutating func add(octet value: UInt32) {
-        let zero = UInt8(ascii: "0")
-        if value >= 100 { bytes.append(zero &+ UInt8(truncatingIfNeeded: value / 100)) }
-        if value >= 10 { bytes.append(zero &+ UInt8(truncatingIfNeeded: value / 10 % 10)) }
-        bytes.append(zero &+ UInt8(truncatingIfNeeded: value % 10))
-    }
-
     /// Pads what was written since `start` with spaces on the left to `width` bytes.
     mutating func padLeft(from start: Int, to width: Int) {
         let missing = width - (bytes.count - start)
@@ -77,16 +68,11 @@ struct ByteLine {
         bytes.append(contentsOf: repeatElement(UInt8(ascii: " "), count: missing))
     }
 
-    /// An address: IPv4 digit by digit (no `String` made), IPv6 in its RFC 5952 text.
+    /// An address's text, written by the address itself (no `String` made).
     mutating func add(_ address: IPAddress) {
-        guard case .v4(let a) = address else { return add(address.description) }
-        add(octet: a.rawValue >> 24)
-        bytes.append(UInt8(ascii: "."))
-        add(octet: a.rawValue >> 16 & 0xFF)
-        bytes.append(UInt8(ascii: "."))
-        add(octet: a.rawValue >> 8 & 0xFF)
-        bytes.append(UInt8(ascii: "."))
-        add(octet: a.rawValue & 0xFF)
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: IPAddress.maximumTextLength) { buffer in
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[..<address.writeText(into: buffer)]))
+        }
     }
 
     /// `field` as an RFC 4180 CSV field: quoted (quotes doubled) when it holds a comma, quote or
