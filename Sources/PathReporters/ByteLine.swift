@@ -35,10 +35,11 @@ struct ByteLine {
         add(digits: UInt64(value.magnitude))
     }
 
-    /// The decimal digits of `value`, made from the last in a buffer on the stack and appended
-    /// at once: a generic digit loop with a reversal cost a twentieth of a CSV replay.
-    mutating func add(digits value: UInt64) {
-        if value < 10 { return bytes.append(UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: value)) }
+    /// The decimal digits of `value`, at least `width` of them (zeros in front), made from the
+    /// last in a buffer on the stack and appended at once: a generic digit loop with a reversal
+    /// cost a twentieth of a CSV replay.
+    mutating func add(digits value: UInt64, width: Int = 1) {
+        if value < 10 && width <= 1 { return bytes.append(UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: value)) }
         var scratch: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes: UInt64.max has 20 digits
         withUnsafeMutableBytes(of: &scratch) { raw in
             let digits = raw.bindMemory(to: UInt8.self)
@@ -48,9 +49,16 @@ struct ByteLine {
                 at -= 1
                 digits[at] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: rest % 10)
                 rest /= 10
-            } while rest > 0
+            } while rest > 0 || digits.count - at < min(width, digits.count)
             bytes.append(contentsOf: UnsafeBufferPointer(rebasing: digits[at...]))
         }
+    }
+
+    /// A capture timestamp as `seconds.nanoseconds`, nine digits after the point.
+    mutating func add(_ time: CaptureTime) {
+        add(decimal: time.seconds)
+        bytes.append(UInt8(ascii: "."))
+        add(digits: UInt64(time.nanoseconds % 1_000_000_000), width: 9)  // a field past a second keeps its last nine digits
     }
 
     /// Pads what was written since `start` with spaces on the left to `width` bytes.

@@ -44,11 +44,15 @@ public enum JSONLinesReporter {
         key(",\"dstPort\":", header?.destinationPort)
         key(",\"icmpType\":", header?.icmpType)
         key(",\"icmpCode\":", header?.icmpCode)
-        // Verdict and reason codes and the timestamp are plain ASCII with nothing to escape.
         key(",\"verdict\":", c.verdict.rawValue)
         key(",\"reason\":", c.reason.rawValue)
         if let capture = record.capture { key(",\"capture\":", capture) }
-        if let time = record.time { key(",\"time\":", time.description) }
+        if let time = record.time {
+            // Digits and a point: nothing to escape.
+            out.add(",\"time\":\"" as StaticString)
+            out.add(time)
+            out.bytes.append(0x22)
+        }
         if let length = record.length { key(",\"length\":", length) }
         key(",\"flow\":", record.flow)
         out.add(",\"path\":" as StaticString)

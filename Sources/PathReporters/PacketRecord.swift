@@ -41,16 +41,5 @@ public struct CaptureTime: Sendable, Hashable, CustomStringConvertible {
         self.nanoseconds = nanoseconds
     }
 
-    public var description: String {
-        let fraction = String(unsafeUninitializedCapacity: 10) { buffer in
-            buffer[0] = UInt8(ascii: ".")
-            var rest = nanoseconds
-            for index in stride(from: 9, through: 1, by: -1) {
-                buffer[index] = UInt8(48 + rest % 10)
-                rest /= 10
-            }
-            return 10
-        }
-        return String(seconds) + fraction
-    }
+    public var description: String { ByteLine.text { $0.add(self) } }
 }
