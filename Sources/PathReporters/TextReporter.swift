@@ -6,17 +6,7 @@ import VPCTopology
 /// summary for `replay`.
 public enum TextReporter {
     /// `10.0.7.10:40000 → 52.216.0.1:443 tcp`, `10.0.7.10 → 8.8.8.8 icmp type 8`.
-    public static func packet(_ header: PacketHeader) -> String {
-        func endpoint(_ address: IPAddress, _ port: UInt16?) -> String {
-            guard let port else { return address.description }
-            if case .v6 = address { return "[\(address)]:\(port)" }
-            return "\(address):\(port)"
-        }
-        var text = "\(endpoint(header.source, header.sourcePort)) → \(endpoint(header.destination, header.destinationPort)) \(header.protocolNumber)"
-        if let type = header.icmpType { text += " type \(type)" }
-        if let code = header.icmpCode, code != 0 { text += " code \(code)" }
-        return text
-    }
+    public static func packet(_ header: PacketHeader) -> String { ByteLine.text { addPacket(header, to: &$0) } }
 
     /// The multi-line explanation of one flow, as a teaching lab shows it.
     public static func trace(_ record: PacketRecord, title: String, dnsAnswer: String?) -> String {
@@ -83,7 +73,7 @@ public enum TextReporter {
         }
     }
 
-    /// ``packet(_:)`` as bytes: ASCII but for the arrow.
+    /// The text of ``packet(_:)``, as bytes: ASCII but for the arrow.
     static func addPacket(_ header: PacketHeader, to out: inout ByteLine) {
         func endpoint(_ address: IPAddress, _ port: UInt16?) {
             guard let port else { return out.add(address) }
