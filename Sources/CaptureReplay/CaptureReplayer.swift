@@ -61,15 +61,7 @@ public struct CaptureReplayer {
     /// - Returns: the number of frames.
     @discardableResult
     public func count(_ path: String, into summary: Summary, _ progress: (CaptureFrame) -> Void = { _ in }) throws(CaptureError) -> Int {
-        let classifier = CaptureClassifier(
-            topology: topology, capturePoint: capturePoint, detail: .reason, compiledRoutes: CompiledRoutes(topology))
-        return try CaptureReader(path: path).forEach { frame in
-            let (_, id, conversation) = Self.classify(decoder.decode(frame.bytes, linkType: frame.linkType), with: classifier) {
-                summary.conversation(of: $0)
-            }
-            summary.add(id.reason, conversation: conversation, length: frame.originalLength)
-            progress(frame)
-        }
+        try replayPaths(path, detail: .reason, countingInto: summary) { frame, _, _, _ in progress(frame) }
     }
 
     /// The record reporters print for a frame: its number, header, classification, length and time.
