@@ -76,7 +76,8 @@ public final class CaptureClassifier {
     /// - Parameters:
     ///   - compiledRoutes: compiled route tables for walks that record no path (shared by the
     ///     workers of a replay); without them those walks use ``RouteSelection`` too.
-    ///   - connectionLimit, pathLimit: the bounds on state (defaults: 65,536 each); tests lower them.
+    ///   - connectionLimit, pathLimit: the bounds on state (defaults: 32,768 connection directions
+    ///     per generation, 16,384 paths); tests lower them.
     public init(
         topology: Topology, capturePoint: InterfaceIndex? = nil, detail: PathDetail = .full, compiledRoutes: CompiledRoutes? = nil,
         connectionLimit: Int = 1 << 15, pathLimit: Int = 1 << 14

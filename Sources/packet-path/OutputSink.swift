@@ -30,18 +30,17 @@ final class OutputSink {
 
     /// Appends `line` and a newline.
     func write(_ line: String) {
-        buffer.append(contentsOf: line.utf8)
-        buffer.append(0x0A)
-        if buffer.count >= 1 << 16 { flush() }
+        write { buffer in
+            buffer.append(contentsOf: line.utf8)
+            buffer.append(0x0A)
+        }
     }
 
     /// Appends lines already made as UTF-8 bytes, each with its line feed.
-    func write(bytes lines: UnsafeBufferPointer<UInt8>) {
-        buffer.append(contentsOf: lines)
-        if buffer.count >= 1 << 16 { flush() }
-    }
+    func write(bytes lines: UnsafeBufferPointer<UInt8>) { write { $0.append(contentsOf: lines) } }
 
-    /// Appends what `line` writes (a line with its line feed) to the buffer, without a `String`.
+    /// Appends what `line` writes (a line with its line feed) to the buffer, without a `String`;
+    /// every write comes here, and the buffer goes out past 64 KiB.
     func write(bytes line: (inout [UInt8]) -> Void) {
         line(&buffer)
         if buffer.count >= 1 << 16 { flush() }
