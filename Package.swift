@@ -42,12 +42,17 @@ let package = Package(
         ),
         // `aws ec2 describe-*` snapshot folders and ip-ranges.json (a pure-Swift JSON parser).
         .target(name: "EC2Snapshot", dependencies: ["PathCore", "VPCTopology"]),
+        // Temporary output files removed on exit and on SIGINT/SIGTERM/SIGHUP: a signal handler is C.
+        .target(name: "COutputCleanup"),
+        // Output files that cannot destroy anything: atomic replace, write-through for devices and
+        // pipes, every write checked (docs/cli.md, "Output files").
+        .target(name: "OutputFiles", dependencies: ["COutputCleanup"]),
         // libpcap, as a system library: only PacketSources imports it.
         .systemLibrary(name: "CPcap", pkgConfig: "libpcap", providers: [.apt(["libpcap-dev"])]),
         // Wire formats: link, IP, transport and VXLAN headers, bounds-checked (no Foundation, no C).
         .target(name: "PacketWire", dependencies: ["PathCore"]),
         // Captures: reading pcap/pcapng through libpcap (LibpcapCalls.swift), writing pcap and pcapng.
-        .target(name: "PacketSources", dependencies: ["CPcap", "PacketWire"]),
+        .target(name: "PacketSources", dependencies: ["CPcap", "PacketWire", "OutputFiles"]),
         // Text, JSONL and CSV renderings of classifications.
         .target(name: "PathReporters", dependencies: ["PathCore", "VPCTopology", "PathClassifier"]),
         // Captures replayed: frames decoded and classified in order, with connection state.
@@ -59,13 +64,14 @@ let package = Package(
             name: "packet-path",
             dependencies: [
                 "PathCore", "VPCTopology", "ScenarioFormat", "EC2Snapshot", "PathClassifier", "PathReporters",
-                "PacketWire", "PacketSources", "CaptureReplay",
+                "PacketWire", "PacketSources", "CaptureReplay", "OutputFiles",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         // Shared by the test targets: where the shared corpus is, and its label files.
         .target(name: "_PacketPathTestSupport", path: "Tests/_PacketPathTestSupport"),
         .testTarget(name: "PathCoreTests", dependencies: ["PathCore", "_PacketPathTestSupport"]),
+        .testTarget(name: "OutputFilesTests", dependencies: ["OutputFiles"]),
         .testTarget(
             name: "ScenarioFormatTests",
             dependencies: ["ScenarioFormat", "PathClassifier", "VPCTopology", "PathCore"],

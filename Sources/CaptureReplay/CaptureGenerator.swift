@@ -26,8 +26,9 @@ public struct CaptureGenerator {
     }
 
     /// Writes every flow's frames; returns the number of frames.
+    /// - Throws: what the writer throws (a failed write ends the capture).
     @discardableResult
-    public func generate(_ flows: [ResolvedFlow], into writer: CaptureWriter) -> Int {
+    public func generate(_ flows: [ResolvedFlow], into writer: PcapFileWriter) throws -> Int {
         let classifier = Classifier(topology: topology)
         for (index, flow) in flows.enumerated() {
             let delivered = classifier.classify(flow.header, from: flow.source).verdict != .dropped
@@ -36,18 +37,18 @@ public struct CaptureGenerator {
             let (sourceMAC, destinationMAC) = (mac(flow.source), local ? mac(peer) : mac(nil))
             var time = Self.epoch + Int64(index)
             var nanoseconds: UInt32 = 0
-            func emit(_ packet: FrameBuilder.Packet, reply: Bool) {
+            func emit(_ packet: FrameBuilder.Packet, reply: Bool) throws {
                 let frame = reply
                     ? builder.frame(packet, sourceMAC: destinationMAC, destinationMAC: sourceMAC)
                     : builder.frame(packet, sourceMAC: sourceMAC, destinationMAC: destinationMAC)
-                writer.write(frame, seconds: time, nanoseconds: nanoseconds)
+                try writer.write(frame, seconds: time, nanoseconds: nanoseconds)
                 nanoseconds += 1_000_000
                 if nanoseconds >= 1_000_000_000 {
                     nanoseconds = 0
                     time += 1
                 }
             }
-            for (packet, reply) in packets(of: flow, delivered: delivered) { emit(packet, reply: reply) }
+            for (packet, reply) in packets(of: flow, delivered: delivered) { try emit(packet, reply: reply) }
         }
         return writer.frames
     }

@@ -21,10 +21,11 @@ public struct CaptureReplayer {
     /// Calls `body` with every frame, its header (if IP) and its classification. Frames before
     /// damage are delivered; the damage is then thrown. Nothing is formatted here: callers that
     /// print per frame build a ``PacketRecord`` with ``record(_:header:classification:)``.
-    /// - Returns: the number of frames.
+    /// - Returns: the frames read (and pcapng blocks skipped).
+    /// - Throws: ``CaptureError`` for damage, or what `body` throws (which ends the replay).
     @discardableResult
-    public func replay(_ path: String, _ body: (CaptureFrame, PacketHeader?, Classification) -> Void) throws(CaptureError) -> Int {
-        try replayPaths(path) { frame, header, id, classifier in body(frame, header, classifier.path(id)) }
+    public func replay(_ path: String, _ body: (CaptureFrame, PacketHeader?, Classification) throws -> Void) throws -> CaptureReader.Result {
+        try replayPaths(path) { frame, header, id, classifier in try body(frame, header, classifier.path(id)) }
     }
 
     /// Calls `body` with every frame, its header (if IP), its interned path and the classifier
@@ -34,12 +35,13 @@ public struct CaptureReplayer {
     ///     deciding resource; `.reason` for counting, with compiled route tables).
     ///   - summary: when given, every frame is counted into it before `body` is called, its
     ///     conversation number kept with its connection (as ``count(_:into:_:)`` does).
-    /// - Returns: the number of frames.
+    /// - Returns: the frames read (and pcapng blocks skipped).
+    /// - Throws: ``CaptureError`` for damage, or what `body` throws (which ends the replay).
     @discardableResult
     public func replayPaths(
         _ path: String, detail: PathDetail = .full, countingInto summary: Summary? = nil,
-        _ body: (CaptureFrame, PacketHeader?, CaptureClassifier.PathID, CaptureClassifier) -> Void
-    ) throws(CaptureError) -> Int {
+        _ body: (CaptureFrame, PacketHeader?, CaptureClassifier.PathID, CaptureClassifier) throws -> Void
+    ) throws -> CaptureReader.Result {
         let classifier = CaptureClassifier(
             topology: topology, capturePoint: capturePoint, detail: detail,
             compiledRoutes: detail == .reason ? CompiledRoutes(topology) : nil)
@@ -47,20 +49,20 @@ public struct CaptureReplayer {
             let content = decoder.decode(frame.bytes, linkType: frame.linkType)
             guard let summary else {
                 let (header, id) = Self.classify(content, with: classifier)
-                return body(frame, header, id, classifier)
+                return try body(frame, header, id, classifier)
             }
             let (header, id, conversation) = Self.classify(content, with: classifier) { summary.conversation(of: $0) }
             summary.add(id.reason, conversation: conversation, length: frame.originalLength)
-            body(frame, header, id, classifier)
+            try body(frame, header, id, classifier)
         }
     }
 
     /// Counts every frame into `summary`, the line-rate way: walks without hop text, compiled
     /// route tables, and each connection's conversation number remembered with the connection, so
     /// a frame costs one probe.
-    /// - Returns: the number of frames.
+    /// - Returns: the frames read (and pcapng blocks skipped).
     @discardableResult
-    public func count(_ path: String, into summary: Summary, _ progress: (CaptureFrame) -> Void = { _ in }) throws(CaptureError) -> Int {
+    public func count(_ path: String, into summary: Summary, _ progress: (CaptureFrame) -> Void = { _ in }) throws -> CaptureReader.Result {
         try replayPaths(path, detail: .reason, countingInto: summary) { frame, _, _, _ in progress(frame) }
     }
 

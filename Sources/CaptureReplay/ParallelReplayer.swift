@@ -74,7 +74,7 @@ public struct ParallelReplayer {
 
         /// Calls `write` with the lines in frame order, each run of consecutive frames of one
         /// worker at once (with one worker, the whole batch).
-        func writeLines(_ write: (UnsafeBufferPointer<UInt8>) -> Void) {
+        func writeLines(_ write: (UnsafeBufferPointer<UInt8>) throws -> Void) rethrows {
             var written = [Int](repeating: 0, count: workerCount)
             var i = 0
             while i < lineCount {
@@ -85,7 +85,7 @@ public struct ParallelReplayer {
                     end = lineEnds[i]
                     i += 1
                 }
-                texts[worker].withUnsafeBufferPointer { write(UnsafeBufferPointer(rebasing: $0[written[worker]..<end])) }
+                try texts[worker].withUnsafeBufferPointer { try write(UnsafeBufferPointer(rebasing: $0[written[worker]..<end])) }
                 written[worker] = end
             }
         }
@@ -220,24 +220,31 @@ public struct ParallelReplayer {
         init(_ workers: Workers) { self.workers = workers }
 
         /// Waits for the oldest batch in flight, writes its lines and keeps it for reuse.
-        func finishOldest(write: (UnsafeBufferPointer<UInt8>) -> Void) {
+        func finishOldest(write: (UnsafeBufferPointer<UInt8>) throws -> Void) throws {
             guard !inFlight.isEmpty else { return }
             let (batch, done) = inFlight.removeFirst()
             done.wait()
-            batch.writeLines(write)
-            batch.clearLines()
-            spares.append(batch)
+            defer {
+                batch.clearLines()
+                spares.append(batch)
+            }
+            try batch.writeLines(write)
         }
 
         /// Waits for every batch in flight, writing their lines in order.
-        func finishAll(write: (UnsafeBufferPointer<UInt8>) -> Void) {
-            while !inFlight.isEmpty { finishOldest(write: write) }
+        func finishAll(write: (UnsafeBufferPointer<UInt8>) throws -> Void) throws {
+            while !inFlight.isEmpty { try finishOldest(write: write) }
+        }
+
+        /// Waits for every batch in flight without writing: the output failed.
+        func drain() {
+            while !inFlight.isEmpty { inFlight.removeFirst().done.wait() }
         }
 
         /// Queues the frames read so far for the workers (first finishing the oldest batch when
         /// ``depth`` are in flight); the reader gets a spare batch's emptied buffer in exchange.
-        func launch(_ frames: inout [FrameInfo], write: (UnsafeBufferPointer<UInt8>) -> Void) {
-            if inFlight.count >= Self.depth { finishOldest(write: write) }
+        func launch(_ frames: inout [FrameInfo], write: (UnsafeBufferPointer<UInt8>) throws -> Void) throws {
+            if inFlight.count >= Self.depth { try finishOldest(write: write) }
             let batch = spares.popLast() ?? Batch(workers: workers.classifiers.count)
             swap(&batch.frames, &frames)
             frames.removeAll(keepingCapacity: true)
@@ -254,12 +261,14 @@ public struct ParallelReplayer {
     /// the frames' lines as UTF-8 bytes in input order, several lines at a time (built on the
     /// workers, each with its own formatter from `format`, which reads `detail` of each path).
     /// `progress` receives each batch's frames and bytes read.
-    /// - Returns: the number of frames.
+    /// - Returns: the frames read (and pcapng blocks skipped).
+    /// - Throws: ``CaptureError`` for damage (after every complete frame before it is written), or
+    ///   what `write` throws, which ends the replay at once.
     @discardableResult
     public func replay(
         _ path: String, into summary: Summary, format: (() -> Format)?, detail: PathDetail = .full,
-        write: (UnsafeBufferPointer<UInt8>) -> Void, progress: (_ frames: Int, _ bytes: Int) -> Void = { _, _ in }
-    ) throws(CaptureError) -> Int {
+        write: (UnsafeBufferPointer<UInt8>) throws -> Void, progress: (_ frames: Int, _ bytes: Int) -> Void = { _, _ in }
+    ) throws -> CaptureReader.Result {
         let workerCount = max(1, jobs - 1)
         let compiled = format == nil ? CompiledRoutes(topology) : nil
         let workers = Workers(
@@ -275,9 +284,9 @@ public struct ParallelReplayer {
         var fileBytes = 0
         frames.reserveCapacity(Self.batchSize)
         var failure: CaptureError?
-        let count: Int
+        var result = CaptureReader.Result(frames: 0)
         do {
-            count = try CaptureReader(path: path).forEach { frame in
+            result = try CaptureReader(path: path).forEach { frame in
                 // Decoding here, not on the workers, costs the reader about what copying the
                 // frame's bytes did, and a batch is then small fixed-size records (docs/decisions.md).
                 frames.append(FrameInfo(
@@ -287,19 +296,26 @@ public struct ParallelReplayer {
                 if frames.count == Self.batchSize {
                     progress(frames.count, fileBytes)
                     fileBytes = 0
-                    pipeline.launch(&frames, write: write)
+                    try pipeline.launch(&frames, write: write)
                 }
             }
+        } catch let damage as CaptureError {
+            failure = damage  // every complete frame before the damage is still reported
         } catch {
-            failure = error  // every complete frame before the damage is still reported
-            count = 0
+            pipeline.drain()
+            throw error
         }
         progress(frames.count, fileBytes)
-        pipeline.launch(&frames, write: write)
-        pipeline.finishAll(write: write)
+        do {
+            try pipeline.launch(&frames, write: write)
+            try pipeline.finishAll(write: write)
+        } catch {
+            pipeline.drain()
+            throw error
+        }
         for worker in workers.summaries { summary.merge(worker) }
         if let failure { throw failure }
-        return count
+        return result
     }
 
     static func record(_ frame: FrameInfo, header: PacketHeader?, classification: Classification) -> PacketRecord {

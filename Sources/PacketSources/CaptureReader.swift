@@ -23,11 +23,39 @@ public final class CaptureReader {
 
     public init(path: String) { self.path = path }
 
+    /// A record's time as seconds and nanoseconds in `0..<10^9`. libpcap hands the file's 32-bit
+    /// fields over as signed values (so `0xFFFFFFFF` seconds is -1) and scales microseconds to
+    /// nanoseconds without checking them, so a damaged field may be negative or a second or more:
+    /// the excess moves into the seconds, as the fields add up.
+    static func time(seconds: Int, nanoseconds: Int) -> (Int64, UInt32) {
+        let billion = 1_000_000_000
+        var carry = nanoseconds / billion
+        var remainder = nanoseconds % billion
+        if remainder < 0 {
+            remainder += billion
+            carry -= 1
+        }
+        return (Int64(seconds) + Int64(carry), UInt32(remainder))
+    }
+
+    /// What reading a capture gave: its frames, and the pcapng blocks skipped because they hold
+    /// no packets (counted by ``PcapngReader`` only: libpcap skips them without a count).
+    public struct Result: Sendable {
+        public var frames: Int
+        /// Skipped blocks by type name (`Name Resolution`, `Interface Statistics`, …).
+        public var skippedBlocks: [String: Int] = [:]
+
+        public init(frames: Int, skippedBlocks: [String: Int] = [:]) {
+            self.frames = frames
+            self.skippedBlocks = skippedBlocks
+        }
+    }
+
     /// Calls `body` for every frame, in file order. Complete frames before damage are delivered, then
     /// the damage is thrown with its byte offset.
-    /// - Returns: the number of frames read.
+    /// - Throws: ``CaptureError`` for damage, or what `body` throws (which ends the reading).
     @discardableResult
-    public func forEach(_ body: (CaptureFrame) -> Void) throws(CaptureError) -> Int {
+    public func forEach(_ body: (CaptureFrame) throws -> Void) throws -> Result {
         let handle = try LibpcapHandle(path: path)
         let linkType = handle.linkType
         // Classic pcap records are 16 bytes plus the captured bytes, so their offsets are counted;
@@ -42,18 +70,22 @@ public final class CaptureReader {
                 number += 1
                 let captured = Int(header.pointee.caplen)
                 if let previous = counted { counted = previous + 16 + captured }
-                body(
+                let (seconds, nanoseconds) = Self.time(seconds: header.pointee.ts.tv_sec, nanoseconds: header.pointee.ts.tv_usec)
+                try body(
                     CaptureFrame(
-                        number: number, seconds: Int64(header.pointee.ts.tv_sec), nanoseconds: UInt32(truncatingIfNeeded: header.pointee.ts.tv_usec),
+                        number: number, seconds: seconds, nanoseconds: nanoseconds,
                         capturedLength: captured, originalLength: Int(header.pointee.len), linkType: linkType,
                         bytes: UnsafeRawBufferPointer(start: data, count: captured)))
             case .end:
-                return number
+                return Result(frames: number)
             case .failure(let message):
                 if message.contains("different from the type of the first interface"), path != "-" {
                     // Several interfaces with different link types: read the pcapng blocks ourselves,
                     // skipping the frames libpcap already delivered.
-                    return try PcapngReader(path: path).forEach(skipping: number, body)
+                    guard let file = fopen(path, "rb") else { throw CaptureError(file: path, offset: 0, framesRead: number, message: "cannot reopen the file") }
+                    defer { fclose(file) }
+                    let (frames, blocks) = try PcapngReader(path: path, file: file).forEach(skipping: number, body)
+                    return Result(frames: frames, skippedBlocks: blocks.skipped)
                 }
                 throw CaptureError(file: path, offset: offset, framesRead: number, message: message)
             }

@@ -1,190 +1,243 @@
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import OutputFiles
 import PacketWire
 
+/// A classic pcap file (nanosecond timestamps, the frames' own link type) written record by
+/// record through an ``OutputFile``: every write is checked, and the file appears only when
+/// ``commit()`` succeeds. The header and records are the layout libpcap reads (`pcap/pcap.h`);
+/// the link type is written as the `LINKTYPE_*` value libpcap maps the frames' `DLT_*` to.
+public final class PcapFileWriter {
+    private let output: OutputFile
+    public let linkType: LinkType
+    public private(set) var frames = 0
+
+    /// - Throws: ``OutputError`` when the file cannot be created or its header written, or when
+    ///   libpcap knows no file value for the link type.
+    public init(path: String, linkType: LinkType) throws {
+        guard let fileValue = LibpcapLinkTypes.fileValue(for: linkType) else {
+            throw OutputError(path: path, operation: .create, code: EINVAL, reason: "libpcap cannot write link type \(linkType) to a pcap file")
+        }
+        output = try OutputFile(path)
+        self.linkType = linkType
+        try output.append { header in
+            header.appendHost32(0xA1B2_3C4D)  // magic_number: nanosecond timestamps, this host's byte order
+            header.appendHost16(2)  // version_major
+            header.appendHost16(4)  // version_minor
+            header.appendHost32(0)  // thiszone
+            header.appendHost32(0)  // sigfigs
+            header.appendHost32(262_144)  // snaplen
+            header.appendHost32(fileValue)  // network (LINKTYPE_*)
+        }
+    }
+
+    /// Appends one record. A timestamp outside what pcap holds (32-bit seconds since 1970) is
+    /// written clamped to that range.
+    public func write(_ frame: CaptureFrame) throws {
+        frames += 1
+        let seconds = UInt32(clamping: max(0, frame.seconds))
+        try output.append { record in
+            record.appendHost32(seconds)  // ts_sec
+            record.appendHost32(min(frame.nanoseconds, 999_999_999))  // ts_usec, in nanoseconds by the magic
+            record.appendHost32(UInt32(frame.capturedLength))  // incl_len
+            record.appendHost32(UInt32(clamping: frame.originalLength))  // orig_len
+            record.append(contentsOf: frame.bytes)
+        }
+    }
+
+    /// Appends one frame of ``linkType`` made of `bytes`, stamped `seconds` and `nanoseconds`.
+    public func write(_ bytes: [UInt8], seconds: Int64, nanoseconds: UInt32) throws {
+        var failure: (any Error)?
+        bytes.withUnsafeBytes { raw in
+            let frame = CaptureFrame(
+                number: frames + 1, seconds: seconds, nanoseconds: nanoseconds, capturedLength: raw.count, originalLength: raw.count,
+                linkType: linkType, bytes: raw)
+            do { try write(frame) } catch { failure = error }
+        }
+        if let failure { throw failure }
+    }
+
+    /// Writes out the last records and syncs the file, without renaming it into place yet.
+    package func finishWriting() throws { try output.finishWriting() }
+
+    /// Writes out the last records and renames the file into place.
+    public func commit() throws { try output.commit() }
+
+    /// Removes the unfinished file.
+    public func abandon() { output.abandon() }
+}
+
 /// Writes frames into one pcap per verdict (`--split DIR`), with the original link type, timestamps
-/// and bytes, through libpcap. Files appear only when ``commit()`` succeeds.
-public final class CaptureSplitter {
+/// and bytes. Files appear only when ``commit()`` succeeds; each follows ``OutputFile``'s rules.
+package final class CaptureSplitter {
     private let directory: String
-    private var dumpers: [String: (dumper: LibpcapDumper, temporary: String, final: String)] = [:]
+    private var writers: [String: PcapFileWriter] = [:]
+    /// Files in the order they were opened, so they are renamed into place in that order.
+    private var order: [String] = []
     private var firstLinkType: [String: LinkType] = [:]
 
-    public init(directory: String) throws(CaptureError) {
-        do {
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        } catch {
-            throw CaptureError(file: directory, offset: nil, framesRead: 0, message: "cannot create the folder")
+    /// Creates `directory` (and its parents) when missing.
+    /// - Throws: ``OutputError`` when it cannot be created or names something else than a folder.
+    package init(directory: String) throws(OutputError) {
+        var status = stat()
+        if stat(directory, &status) == 0 {
+            guard status.st_mode & S_IFMT == S_IFDIR else {
+                throw OutputError(path: directory, operation: .create, code: ENOTDIR, reason: "--split names a folder, and this is not one")
+            }
+        } else {
+            try Self.makeFolders(directory)
         }
         self.directory = directory
     }
 
+    /// `mkdir -p`.
+    private static func makeFolders(_ path: String) throws(OutputError) {
+        var current = path.hasPrefix("/") ? "" : "."
+        for component in path.split(separator: "/") {
+            current += "/\(component)"
+            if mkdir(current, 0o777) != 0 && errno != EEXIST { throw OutputError(path: path, operation: .create, code: errno) }
+        }
+    }
+
     /// Appends `frame` to `<group>.pcap` (or `<group>.<LINKTYPE>.pcap` when a capture mixes link types).
-    public func write(_ frame: CaptureFrame, group: String) throws(CaptureError) {
+    package func write(_ frame: CaptureFrame, group: String) throws {
         // A pcap holds one link type: frames of another type than the group's first go to their own file.
         let first = firstLinkType[group] ?? frame.linkType
         firstLinkType[group] = first
         let key = first == frame.linkType ? group : "\(group).\(frame.linkType.description)"
-        if dumpers[key] == nil {
-            let final = (directory as NSString).appendingPathComponent("\(key).pcap")
-            let temporary = (directory as NSString).appendingPathComponent(".\(key).pcap.\(getpid()).tmp")
-            dumpers[key] = (try LibpcapDumper(path: temporary, linkType: frame.linkType, snapshotLength: 262_144), temporary, final)
+        if writers[key] == nil {
+            writers[key] = try PcapFileWriter(path: "\(directory)/\(key).pcap", linkType: frame.linkType)
+            order.append(key)
         }
-        dumpers[key]!.dumper.write(frame)
+        try writers[key]!.write(frame)
     }
 
-    /// Closes and renames every file into place.
-    public func commit() throws {
-        let files = dumpers.values.map { ($0.temporary, $0.final) }
-        dumpers.removeAll()  // closes the dumpers (deinit)
-        for (temporary, final) in files {
-            if FileManager.default.fileExists(atPath: final) { try FileManager.default.removeItem(atPath: final) }
-            try FileManager.default.moveItem(atPath: temporary, toPath: final)
+    /// Writes out and syncs every file, renaming none: see ``OutputFile/finishWriting()``.
+    package func finishWriting() throws {
+        do {
+            for key in order { try writers[key]?.finishWriting() }
+        } catch {
+            abandon()
+            throw error
         }
     }
 
-    /// Removes the temporary files after a failure.
-    public func abandon() {
-        let files = dumpers.values.map(\.temporary)
-        dumpers.removeAll()
-        for file in files { try? FileManager.default.removeItem(atPath: file) }
+    /// Writes out every file, then renames them all into place: a failure while writing (a full
+    /// disk) leaves every target as it was.
+    package func commit() throws {
+        defer { abandon() }
+        try finishWriting()
+        for key in order { try writers[key]?.commit() }
+    }
+
+    /// Removes the files not yet in place.
+    package func abandon() {
+        for writer in writers.values { writer.abandon() }
+        writers.removeAll()
     }
 }
 
 /// Writes every frame to a pcapng file with a comment (`opt_comment`) per frame (`--annotate`), so
 /// Wireshark shows the verdict and `frame.comment contains "dropped"` filters on it. Pure Swift:
 /// libpcap writes classic pcap only. The file appears only when ``commit()`` succeeds.
-public final class PcapngAnnotator {
-    private let handle: FileHandle
-    private let temporary: String
-    private let final: String
+package final class PcapngAnnotator {
+    private let output: OutputFile
     private var interfaces: [LinkType: UInt32] = [:]
-    private var buffer: [UInt8] = []
 
-    public init(path: String) throws(CaptureError) {
-        final = path
-        let url = URL(fileURLWithPath: path)
-        temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(getpid()).tmp").path
-        guard FileManager.default.createFile(atPath: temporary, contents: nil), let handle = FileHandle(forWritingAtPath: temporary) else {
-            throw CaptureError(file: path, offset: nil, framesRead: 0, message: "cannot create the file")
+    package init(path: String) throws(OutputError) {
+        output = try OutputFile(path)
+        try output.append { block in
+            block.append32(0x0A0D_0D0A)  // block type: Section Header Block
+            block.append32(28)  // block total length
+            block.append32(0x1A2B_3C4D)  // byte-order magic
+            block.append16(1)  // major version
+            block.append16(0)  // minor version
+            block.append64(UInt64.max)  // section length: not specified
+            block.append32(28)  // block total length
         }
-        self.handle = handle
-        // Section Header Block: type, length, byte-order magic, version 1.0, section length unknown.
-        var block: [UInt8] = []
-        block.append32(0x0A0D_0D0A)  // block type
-        block.append32(28)  // block total length
-        block.append32(0x1A2B_3C4D)  // byte-order magic
-        block.append16(1)  // major version
-        block.append16(0)  // minor version
-        block.append64(UInt64.max)  // section length: not specified
-        block.append32(28)  // block total length
-        buffer += block
     }
 
-    /// Appends `frame` with `comment`.
-    public func write(_ frame: CaptureFrame, comment: String) {
-        let interface: UInt32
-        if let existing = interfaces[frame.linkType] {
-            interface = existing
-        } else {
-            interface = UInt32(interfaces.count)
-            interfaces[frame.linkType] = interface
-            // Interface Description Block with if_tsresol = 9 (nanoseconds).
-            var block: [UInt8] = []
-            block.append32(1)  // block type
-            block.append32(32)  // block total length
-            block.append16(UInt16(truncatingIfNeeded: frame.linkType.linkTypeOnDisk))  // link type
-            block.append16(0)  // reserved
-            block.append32(0)  // snaplen: no limit
-            block.append16(9)  // option if_tsresol
-            block.append16(1)  // option length
-            block += [9, 0, 0, 0]  // 10^-9, padded
-            block.append32(0)  // opt_endofopt
-            block.append32(32)  // block total length
-            buffer += block
+    /// The pcapng timestamp of a frame: nanoseconds since 1970 in 64 bits, or `nil` for a time
+    /// before 1970 or after 2554, which pcapng cannot hold.
+    static func units(_ frame: CaptureFrame) -> UInt64? {
+        guard frame.seconds >= 0, frame.nanoseconds < 1_000_000_000 else { return nil }
+        let (scaled, overflow) = UInt64(frame.seconds).multipliedReportingOverflow(by: 1_000_000_000)
+        let (units, carry) = scaled.addingReportingOverflow(UInt64(frame.nanoseconds))
+        return overflow || carry ? nil : units
+    }
+
+    /// Appends `frame` with `comment`. A timestamp pcapng cannot hold is written as 0 and the
+    /// comment says so.
+    package func write(_ frame: CaptureFrame, comment: String) throws {
+        let interface = try interface(for: frame.linkType)
+        var text = comment
+        let units = Self.units(frame) ?? 0
+        if Self.units(frame) == nil {
+            text += " (capture time \(frame.seconds) s + \(frame.nanoseconds) ns cannot be held by pcapng; written as 1970-01-01)"
         }
-        let units = UInt64(frame.seconds) &* 1_000_000_000 &+ UInt64(frame.nanoseconds)
-        let comment = Array(comment.utf8.prefix(65_000))
+        let comment = Array(text.utf8.prefix(65_000))
         let dataPadded = (frame.capturedLength + 3) / 4 * 4
         let commentPadded = (comment.count + 3) / 4 * 4
         let length = 32 + dataPadded + 4 + commentPadded + 4
-        buffer.append32(6)  // Enhanced Packet Block
-        buffer.append32(UInt32(length))  // block total length
-        buffer.append32(interface)  // interface id
-        buffer.append32(UInt32(truncatingIfNeeded: units >> 32))  // timestamp (high)
-        buffer.append32(UInt32(truncatingIfNeeded: units))  // timestamp (low)
-        buffer.append32(UInt32(frame.capturedLength))  // captured packet length
-        buffer.append32(UInt32(frame.originalLength))  // original packet length
-        buffer += frame.bytes
-        buffer += [UInt8](repeating: 0, count: dataPadded - frame.capturedLength)
-        buffer.append16(1)  // opt_comment
-        buffer.append16(UInt16(comment.count))  // option length
-        buffer += comment
-        buffer += [UInt8](repeating: 0, count: commentPadded - comment.count)
-        buffer.append32(0)  // opt_endofopt
-        buffer.append32(UInt32(length))  // block total length
-        if buffer.count >= 1 << 16 { flush() }
-    }
-
-    private func flush() {
-        handle.write(Data(buffer))
-        buffer.removeAll(keepingCapacity: true)
-    }
-
-    public func commit() throws {
-        flush()
-        try handle.close()
-        if FileManager.default.fileExists(atPath: final) { try FileManager.default.removeItem(atPath: final) }
-        try FileManager.default.moveItem(atPath: temporary, toPath: final)
-    }
-
-    public func abandon() {
-        try? handle.close()
-        try? FileManager.default.removeItem(atPath: temporary)
-    }
-}
-
-extension [UInt8] {
-    /// Little-endian fields, as this writer's Section Header Block declares.
-    mutating func append16(_ value: UInt16) { append(contentsOf: [UInt8(value & 0xFF), UInt8(value >> 8)]) }
-    mutating func append32(_ value: UInt32) { for shift in stride(from: 0, to: 32, by: 8) { append(UInt8(truncatingIfNeeded: value >> UInt32(shift))) } }
-    mutating func append64(_ value: UInt64) { for shift in stride(from: 0, to: 64, by: 8) { append(UInt8(truncatingIfNeeded: value >> UInt64(shift))) } }
-}
-
-/// A pcap file written frame by frame through libpcap, with nanosecond timestamps; the file appears
-/// only when ``commit()`` succeeds.
-public final class CaptureWriter {
-    private var dumper: LibpcapDumper?
-    private let temporary: String
-    private let final: String
-    private let linkType: LinkType
-    public private(set) var frames = 0
-
-    public init(path: String, linkType: LinkType) throws(CaptureError) {
-        final = path
-        let url = URL(fileURLWithPath: path)
-        temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(getpid()).tmp").path
-        self.linkType = linkType
-        dumper = try LibpcapDumper(path: temporary, linkType: linkType, snapshotLength: 262_144)
-    }
-
-    /// Appends one frame stamped `seconds` and `nanoseconds`.
-    public func write(_ bytes: [UInt8], seconds: Int64, nanoseconds: UInt32) {
-        frames += 1
-        bytes.withUnsafeBytes { raw in
-            dumper?.write(
-                CaptureFrame(
-                    number: frames, seconds: seconds, nanoseconds: nanoseconds, capturedLength: raw.count, originalLength: raw.count,
-                    linkType: linkType, bytes: raw))
+        try output.append { block in
+            block.append32(6)  // block type: Enhanced Packet Block
+            block.append32(UInt32(length))  // block total length
+            block.append32(interface)  // interface id
+            block.append32(UInt32(truncatingIfNeeded: units >> 32))  // timestamp (high)
+            block.append32(UInt32(truncatingIfNeeded: units))  // timestamp (low)
+            block.append32(UInt32(frame.capturedLength))  // captured packet length
+            block.append32(UInt32(clamping: frame.originalLength))  // original packet length
+            block.append(contentsOf: frame.bytes)
+            block.append(contentsOf: repeatElement(0, count: dataPadded - frame.capturedLength))
+            block.append16(1)  // option: opt_comment
+            block.append16(UInt16(comment.count))  // option length
+            block.append(contentsOf: comment)
+            block.append(contentsOf: repeatElement(0, count: commentPadded - comment.count))
+            block.append32(0)  // opt_endofopt
+            block.append32(UInt32(length))  // block total length
         }
     }
 
-    public func commit() throws {
-        dumper = nil  // closes the file
-        if FileManager.default.fileExists(atPath: final) { try FileManager.default.removeItem(atPath: final) }
-        try FileManager.default.moveItem(atPath: temporary, toPath: final)
+    /// The interface of `linkType`, declared by an Interface Description Block on first use.
+    private func interface(for linkType: LinkType) throws -> UInt32 {
+        if let existing = interfaces[linkType] { return existing }
+        guard let fileValue = LibpcapLinkTypes.fileValue(for: linkType), fileValue <= UInt16.max else {
+            throw OutputError(path: output.path, operation: .create, code: EINVAL, reason: "libpcap knows no pcapng link type for \(linkType)")
+        }
+        let interface = UInt32(interfaces.count)
+        interfaces[linkType] = interface
+        try output.append { block in
+            block.append32(1)  // block type: Interface Description Block
+            block.append32(32)  // block total length
+            block.append16(UInt16(fileValue))  // link type (LINKTYPE_*)
+            block.append16(0)  // reserved
+            block.append32(0)  // snaplen: no limit
+            block.append16(9)  // option: if_tsresol
+            block.append16(1)  // option length
+            block.append(contentsOf: [9, 0, 0, 0])  // 10^-9 s, padded
+            block.append32(0)  // opt_endofopt
+            block.append32(32)  // block total length
+        }
+        return interface
     }
 
-    public func abandon() {
-        dumper = nil
-        try? FileManager.default.removeItem(atPath: temporary)
-    }
+    /// Writes out and syncs the file without renaming it: see ``OutputFile/finishWriting()``.
+    package func finishWriting() throws(OutputError) { try output.finishWriting() }
+
+    package func commit() throws(OutputError) { try output.commit() }
+
+    package func abandon() { output.abandon() }
+}
+
+extension [UInt8] {
+    /// Little-endian fields, as the annotator's Section Header Block declares.
+    mutating func append16(_ value: UInt16) { Swift.withUnsafeBytes(of: value.littleEndian) { append(contentsOf: $0) } }
+    mutating func append32(_ value: UInt32) { Swift.withUnsafeBytes(of: value.littleEndian) { append(contentsOf: $0) } }
+    mutating func append64(_ value: UInt64) { Swift.withUnsafeBytes(of: value.littleEndian) { append(contentsOf: $0) } }
+    /// Host-order fields, as the pcap magic number declares.
+    mutating func appendHost16(_ value: UInt16) { Swift.withUnsafeBytes(of: value) { append(contentsOf: $0) } }
+    mutating func appendHost32(_ value: UInt32) { Swift.withUnsafeBytes(of: value) { append(contentsOf: $0) } }
 }

@@ -90,40 +90,45 @@ final class LibpcapHandle {
     }
 }
 
-/// A pcap file being written, one record at a time, through libpcap's dumper.
-final class LibpcapDumper {
-    private let dead: OpaquePointer
-    private let dumper: OpaquePointer
-
-    /// The corresponding C functions are `pcap_open_dead_with_tstamp_precision` and `pcap_dump_open`.
-    init(path: String, linkType: LinkType, snapshotLength: Int) throws(CaptureError) {
-        guard let dead = pcap_open_dead_with_tstamp_precision(linkType.dlt, Int32(clamping: snapshotLength), UInt32(PCAP_TSTAMP_PRECISION_NANO))
-        else { throw CaptureError(file: path, offset: nil, framesRead: 0, message: "libpcap cannot write link type \(linkType)") }
-        guard let dumper = pcap_dump_open(dead, path) else {
-            let message = String(cString: pcap_geterr(dead))
-            pcap_close(dead)
-            throw CaptureError(file: path, offset: nil, framesRead: 0, message: message)
-        }
-        self.dead = dead
-        self.dumper = dumper
-    }
-
-    deinit {
-        pcap_dump_close(dumper)
-        pcap_close(dead)
-    }
-
-    /// Appends one record with the frame's timestamp and lengths. The corresponding C function is `pcap_dump`.
-    func write(_ frame: CaptureFrame) {
-        var header = pcap_pkthdr()
-        header.ts.tv_sec = Int(frame.seconds)
-        header.ts.tv_usec = Int(frame.nanoseconds)  // nanoseconds: the handle was opened with nanosecond precision
-        header.caplen = UInt32(frame.capturedLength)
-        header.len = UInt32(frame.originalLength)
-        withUnsafePointer(to: &header) { headerPointer in
-            frame.bytes.withMemoryRebound(to: UInt8.self) { bytes in
-                pcap_dump(UnsafeMutableRawPointer(dumper).assumingMemoryBound(to: UInt8.self), headerPointer, bytes.baseAddress)
+/// The link-type numbers of files (`LINKTYPE_*`) and of libpcap's API (`DLT_*`) differ for a few
+/// types (LINKTYPE_RAW 101 is DLT_RAW 12 on Linux); libpcap maps them, so packet-path asks libpcap
+/// rather than keeping a table of its own.
+enum LibpcapLinkTypes {
+    /// The `DLT_*` value libpcap gives a file's `LINKTYPE_*` value, by reading a pcap global header
+    /// that carries it. The corresponding C functions are `fmemopen`, `pcap_fopen_offline` and
+    /// `pcap_datalink`.
+    /// - Returns: `nil` when libpcap refuses the value.
+    static func dlt(forFileValue value: UInt32) -> LinkType? {
+        var header: [UInt32] = [0xA1B2_C3D4, 0x0004_0002, 0, 0, 65_535, value]  // magic, 2.4, zone, sigfigs, snaplen, linktype
+        return header.withUnsafeMutableBytes { bytes -> LinkType? in
+            guard let file = fmemopen(bytes.baseAddress, bytes.count, "rb") else { return nil }
+            var errbuf = [CChar](repeating: 0, count: Int(PCAP_ERRBUF_SIZE))
+            guard let handle = pcap_fopen_offline(file, &errbuf) else {
+                fclose(file)
+                return nil
             }
+            defer { pcap_close(handle) }  // closes the file
+            return LinkType(dlt: pcap_datalink(handle))
         }
+    }
+
+    /// The `LINKTYPE_*` value libpcap writes for `linkType`, read back from the global header of
+    /// a capture libpcap writes into memory. The corresponding C functions are
+    /// `pcap_open_dead`, `open_memstream` and `pcap_dump_fopen`.
+    /// - Returns: `nil` when libpcap cannot write the link type.
+    static func fileValue(for linkType: LinkType) -> UInt32? {
+        guard let dead = pcap_open_dead(linkType.dlt, 65_535) else { return nil }
+        defer { pcap_close(dead) }
+        var memory: UnsafeMutablePointer<CChar>?
+        var size = 0
+        guard let file = open_memstream(&memory, &size) else { return nil }
+        defer { free(memory) }
+        guard let dumper = pcap_dump_fopen(dead, file) else {
+            fclose(file)
+            return nil
+        }
+        pcap_dump_close(dumper)  // flushes and closes the stream: `memory` holds the header
+        guard size >= 24, let memory else { return nil }
+        return UnsafeRawPointer(memory).loadUnaligned(fromByteOffset: 20, as: UInt32.self)  // host order, as written
     }
 }

@@ -18,7 +18,7 @@ public struct FrameDecoder: Sendable {
     func decode(_ frame: Bytes, linkType: LinkType, depth: Int) -> FrameContent {
         switch linkType {
         case .ethernet: return ethernet(frame, depth: depth)
-        case .raw, .rawAlternative, .rawOnDisk:
+        case .raw, .rawAlternative:
             guard let first = frame.u8(0) else { return .malformed(.init(code: .truncated, layer: "raw IP", offset: 0, detail: "empty frame")) }
             return network(frame, at: 0, version: first >> 4, depth: depth)
         case .ipv4: return network(frame, at: 0, version: 4, depth: depth)

@@ -1,7 +1,8 @@
 /// A capture's link-layer header type, as libpcap's `DLT_*` value.
 ///
 /// Open set: every value is representable; the ones packet-path decodes have names. On disk
-/// pcap files use `LINKTYPE_*` numbers; libpcap maps them (LINKTYPE_RAW 101 is DLT_RAW 12 here).
+/// pcap files use `LINKTYPE_*` numbers; libpcap maps them (LINKTYPE_RAW 101 is DLT_RAW 12 here),
+/// and packet-path asks libpcap for the mapping (`PacketSources.LibpcapLinkTypes`).
 public struct LinkType: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
     public var rawValue: Int32
     public init(rawValue: Int32) { self.rawValue = rawValue }
@@ -15,8 +16,6 @@ public struct LinkType: RawRepresentable, Hashable, Sendable, CustomStringConver
     /// Raw IP (DLT_RAW on Linux); `rawAlternative` is the other value some writers use.
     public static let raw = LinkType(rawValue: 12)
     public static let rawAlternative = LinkType(rawValue: 14)
-    /// LINKTYPE_RAW as written on disk; accepted when read by something other than libpcap.
-    public static let rawOnDisk = LinkType(rawValue: 101)
     /// OpenBSD loopback, a 4-byte network-order address family.
     public static let loop = LinkType(rawValue: 108)
     /// Linux cooked capture v1 (`tcpdump -i any` before libpcap 1.10).
@@ -27,19 +26,11 @@ public struct LinkType: RawRepresentable, Hashable, Sendable, CustomStringConver
     /// Linux cooked capture v2 (`tcpdump -i any`).
     public static let linuxSLL2 = LinkType(rawValue: 276)
 
-    /// The `LINKTYPE_*` number files carry (DLT_RAW 12/14 is LINKTYPE_RAW 101; DLT_LOOP is 108 on disk too).
-    public var linkTypeOnDisk: Int32 {
-        switch self {
-        case .raw, .rawAlternative: return 101
-        default: return rawValue
-        }
-    }
-
     public var description: String {
         switch self {
         case .null: return "NULL"
         case .ethernet: return "EN10MB"
-        case .raw, .rawAlternative, .rawOnDisk: return "RAW"
+        case .raw, .rawAlternative: return "RAW"
         case .loop: return "LOOP"
         case .linuxSLL: return "LINUX_SLL"
         case .ipv4: return "IPV4"

@@ -34,6 +34,16 @@ public final class Summary {
     /// Conversations tracked at most (the first ones seen), so memory stays flat on huge captures.
     static let conversationLimit = 1 << 14
 
+    /// pcapng blocks that hold no packets and were skipped, by block type name (docs/captures.md).
+    public var skippedBlocks: [String: Int] = [:]
+
+    /// `3 pcapng blocks without packets skipped: Interface Statistics 2, Name Resolution 1`.
+    public static func describe(skippedBlocks: [String: Int]) -> String {
+        let total = skippedBlocks.values.reduce(0, +)
+        let each = skippedBlocks.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+        return "\(total) pcapng block\(total == 1 ? "" : "s") without packets skipped: \(each)"
+    }
+
     public init() {
         counters = .allocate(capacity: 2 + 2 * Self.reasonCount)
         counters.initialize(repeating: 0, count: 2 + 2 * Self.reasonCount)
@@ -137,6 +147,7 @@ public final class Summary {
         for reason in reasons {
             lines.append("  \(reason.verdict.rawValue.rightPadded(to: 9)) \(reason.rawValue.rightPadded(to: 32)) \(count(reasonPackets[reason.ordinal], reasonBytes[reason.ordinal]))")
         }
+        if !skippedBlocks.isEmpty { lines.append(Self.describe(skippedBlocks: skippedBlocks)) }
         if top > 0 && conversationNumbers.count > 0 {
             lines.append("top conversations:")
             var all: [(a: IPAddress, b: IPAddress, protocolNumber: UInt8, value: Conversation)] = []

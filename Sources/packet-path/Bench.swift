@@ -96,14 +96,17 @@ extension PacketPath.Bench {
             }
             switch format {
             case .json:
-                print(
+                try printOutput(
                     "{\"buildSeconds\":\(result.build),\"structureBytes\":\(result.bytes),\"lookupsPerSecond\":\(Int(result.rate)),\"checksum\":\(result.checksum)}")
             case .text:
-                print("family:        IPv\(chosen), \(chosen == 4 ? v4.count : v6.count) routes, \(data.count / width) lookups")
-                print("build:         \(String(format: "%.3f", result.build)) s")
-                print("structure:     \(result.bytes) bytes (\(String(format: "%.1f", Double(result.bytes) / 1_048_576)) MiB)")
-                print("lookups/s:     \(String(format: "%.1f", result.rate / 1e6)) M (median of \(repeats))")
-                print("checksum:      \(result.checksum)")
+                try printOutput(
+                    """
+                    family:        IPv\(chosen), \(chosen == 4 ? v4.count : v6.count) routes, \(data.count / width) lookups
+                    build:         \(String(format: "%.3f", result.build)) s
+                    structure:     \(result.bytes) bytes (\(String(format: "%.1f", Double(result.bytes) / 1_048_576)) MiB)
+                    lookups/s:     \(String(format: "%.1f", result.rate / 1e6)) M (median of \(repeats))
+                    checksum:      \(result.checksum)
+                    """)
             }
         }
 

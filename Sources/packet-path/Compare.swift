@@ -30,6 +30,7 @@ extension PacketPath {
                 return resolved.map { (flow: $0, classification: classifier.classify($0.header, from: $0.source)) }
             }
             var changed = 0
+            var lines: [String] = []
             for (index, request) in requests.enumerated() {
                 let old = sides[0][index]
                 let new = sides[1][index]
@@ -37,18 +38,19 @@ extension PacketPath {
                 let differs = old.classification.reason != new.classification.reason
                     || old.classification.decisiveHop?.resource != new.classification.decisiveHop?.resource
                 if differs { changed += 1 }
-                print("\(differs ? "*" : " ") \(name)")
+                lines.append("\(differs ? "*" : " ") \(name)")
                 for (label, side) in [("before", old), ("after", new)] {
                     let c = side.classification
                     let via = c.decisiveHop.map { " via \($0.resource)" } ?? ""
-                    print("    \(label.rightPadded(to: 7)) \(TextReporter.packet(side.flow.header).rightPadded(to: 44))  \(c.verdict.rawValue.rightPadded(to: 8)) \(c.reason.rawValue)\(via)")
+                    lines.append("    \(label.rightPadded(to: 7)) \(TextReporter.packet(side.flow.header).rightPadded(to: 44))  \(c.verdict.rawValue.rightPadded(to: 8)) \(c.reason.rawValue)\(via)")
                     if let route = c.hops.last(where: { $0.kind == .routeTable }) {
-                        print("            \(route.resource.description): \(route.detail)")
+                        lines.append("            \(route.resource.description): \(route.detail)")
                     }
                 }
             }
-            print("")
-            print("\(changed) of \(requests.count) flow\(requests.count == 1 ? "" : "s") changed")
+            lines.append("")
+            lines.append("\(changed) of \(requests.count) flow\(requests.count == 1 ? "" : "s") changed")
+            try printOutput(lines.joined(separator: "\n"))
         }
     }
 
@@ -66,7 +68,7 @@ extension PacketPath {
         func run() throws {
             let topology = try options.load()
             if let flows { _ = try resolveFlows(try loadFlows(flows), file: flows, topology: topology) }
-            print(
+            try printOutput(
                 "\(options.topology): ok: \(topology.vpcs.count) VPC(s), \(topology.subnets.count) subnet(s), \(topology.routeTables.count) route table(s), \(topology.interfaces.count) interface(s)")
         }
     }

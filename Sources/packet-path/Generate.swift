@@ -16,7 +16,7 @@ extension PacketPath {
         var flows: String
 
         /// The capture to write.
-        @Option(help: ArgumentHelp("The pcap file to write (atomically).", valueName: "file"))
+        @Option(help: ArgumentHelp("The pcap file to write (atomically; - for standard output).", valueName: "file"))
         var output: String
 
         /// The link type of the capture.
@@ -40,14 +40,8 @@ extension PacketPath {
         func run() throws {
             let topology = try options.load()
             let resolved = try resolveFlows(try loadFlows(flows), file: flows, topology: topology)
-            let writer: CaptureWriter
-            do {
-                writer = try CaptureWriter(path: output, linkType: linkType.value)
-            } catch {
-                printError("\(error)")
-                throw ExitStatus.cannotWrite
-            }
-            let frames = CaptureGenerator(topology: topology, linkType: linkType.value).generate(resolved, into: writer)
+            let writer = try PcapFileWriter(path: output, linkType: linkType.value)
+            let frames = try CaptureGenerator(topology: topology, linkType: linkType.value).generate(resolved, into: writer)
             try writer.commit()
             printError("\(output): \(frames) frames from \(resolved.count) flows")
         }

@@ -22,9 +22,7 @@ extension PacketPath {
             var writer = ScenarioWriter(topology: topology)
             let yaml = writer.yaml(title: snapshot)
             for warning in writer.warnings { printError("\(snapshot): warning: \(warning)") }
-            let sink = try OutputSink(path: output)
-            sink.write(String(yaml.dropLast()))
-            try sink.commit()
+            try withOutput(output) { try $0.writeLine(String(yaml.dropLast())) }
             // A snapshot can hold what AWS would refuse (addresses outside their subnet, …): the file is
             // written so it can be fixed, and the problems are listed.
             do {

@@ -1,17 +1,18 @@
 import ArgumentParser
 import Foundation
+import OutputFiles
 import VPCTopology
 
 /// Exit statuses from sysexits.h (docs/cli.md).
 enum ExitStatus {
     static let badInput = ExitCode(65)
     static let cannotRead = ExitCode(66)
-    static let cannotWrite = ExitCode(73)
 }
 
-/// Writes `text` and a newline to standard error.
+/// Writes `text` and a newline to standard error; a closed or full standard error loses the
+/// message, never the run.
 func printError(_ text: String) {
-    FileHandle.standardError.write(Data((text + "\n").utf8))
+    StandardError.writeLine(text)
 }
 
 /// Prints diagnostics to standard error, errors and warnings alike, in document order.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import CaptureReplay
 import Foundation
+import OutputFiles
 import PacketSources
 import PathClassifier
 import PathCore
@@ -53,17 +54,23 @@ extension PacketPath {
         var capturePoint: String?
 
         /// Worker threads for capture replay.
-        @Option(help: "Classify captures on this many cores, keeping per-connection order and the output order (default: all cores; --split and --annotate use one).")
+        @Option(help: "Classify captures on this many cores, keeping per-connection order and the output order (default: all cores, at most 4 per core; --split and --annotate use one).")
         var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
 
         /// Do not decapsulate VXLAN.
         @Flag(name: .customLong("no-vxlan"), help: "Classify UDP 4789 as it is instead of decapsulating VXLAN (Traffic Mirroring).")
         var noVXLAN = false
 
+        /// The most `--jobs` accepted: four threads per core (each worker holds a classifier and
+        /// a share of every batch; more threads than that only wait).
+        static var maximumJobs: Int { ProcessInfo.processInfo.activeProcessorCount * 4 }
+
         func validate() throws {
             if flows != nil && !captures.isEmpty { throw ValidationError("give captures or '--flows', not both") }
             if flows == nil && captures.isEmpty { throw ValidationError("give one or more captures, or '--flows FILE'") }
-            if jobs < 1 { throw ValidationError("'--jobs' is at least 1") }
+            guard (1...Self.maximumJobs).contains(jobs) else {
+                throw ValidationError("'--jobs' is from 1 to \(Self.maximumJobs) (4 per core on this machine)")
+            }
             if flows != nil && (split != nil || annotate != nil || capturePoint != nil) {
                 throw ValidationError("'--split', '--annotate' and '--capture-point' apply to captures only")
             }
@@ -71,21 +78,33 @@ extension PacketPath {
 
         func run() throws {
             let topology = try options.load()
-            let sink = try OutputSink(path: output)
+            let sink = try OutputFile(output ?? "-")
+            let splitter = try split.map { try CaptureSplitter(directory: $0) }
+            let annotator = try annotate.map { try PcapngAnnotator(path: $0) }
+            let failed = try run(topology: topology, sink: sink, splitter: splitter, annotator: annotator)
+            // Every output is written out before any is renamed into place: a full disk
+            // leaves them all as they were.
+            try sink.finishWriting()
+            try splitter?.finishWriting()
+            try annotator?.finishWriting()
+            try splitter?.commit()
+            try annotator?.commit()
+            try sink.commit()
+            if failed { throw ExitStatus.badInput }
+        }
+
+        /// Writes every packet's line to `sink` (and frames to `splitter` and `annotator`);
+        /// returns whether a capture was damaged.
+        func run(topology: Topology, sink: OutputFile, splitter: CaptureSplitter?, annotator: PcapngAnnotator?) throws -> Bool {
             let summary = Summary()
             let jsonLines = JSONLinesWriter()
-            if format == .csv { sink.write(captures.count > 1 ? CSVReporter.headerWithCapture : CSVReporter.header) }
-            /// Counts a record and prints its line.
-            func emit(_ record: PacketRecord) {
-                summary.add(record.classification, header: record.header, length: record.length ?? 0)
-                printLine(record)
-            }
+            if format == .csv { try sink.writeLine(captures.count > 1 ? CSVReporter.headerWithCapture : CSVReporter.header) }
             /// Prints a record's line (counted already).
-            func printLine(_ record: PacketRecord) {
+            func printLine(_ record: PacketRecord) throws {
                 switch format {
-                case .text: sink.write { TextReporter.append(record, to: &$0) }
-                case .jsonl: sink.write { jsonLines.append(record, to: &$0) }
-                case .csv: sink.write { CSVReporter.append(record, to: &$0) }
+                case .text: try sink.append { TextReporter.append(record, to: &$0) }
+                case .jsonl: try sink.append { jsonLines.append(record, to: &$0) }
+                case .csv: try sink.append { CSVReporter.append(record, to: &$0) }
                 case .summary: break
                 }
             }
@@ -100,24 +119,27 @@ extension PacketPath {
                     let name = flow.request.name ?? "\(flow.request.from) → \(flow.request.to)"
                     for _ in 0..<flow.request.packets {
                         frame += 1
-                        emit(PacketRecord(frame: frame, header: flow.header, classification: classification, flow: name))
+                        let record = PacketRecord(frame: frame, header: flow.header, classification: classification, flow: name)
+                        summary.add(record.classification, header: record.header, length: 0)
+                        try printLine(record)
                     }
                 }
             } else {
                 failed = try replayCaptures(
-                    topology: topology, summary: summary, write: { sink.write(bytes: $0) }, printLine: printLine)
+                    topology: topology, summary: summary, splitter: splitter, annotator: annotator, write: { try sink.write($0) },
+                    printLine: printLine)
             }
             if format == .text || format == .summary {
-                if format == .text { sink.write("") }
-                sink.write(summary.text(top: flows == nil ? 10 : 0))
+                if format == .text { try sink.writeLine("") }
+                try sink.writeLine(summary.text(top: flows == nil ? 10 : 0))
             }
-            try sink.commit()
-            if failed { throw ExitStatus.badInput }
+            return failed
         }
 
         /// Replays every capture; returns whether one was damaged (its complete frames are still reported).
         func replayCaptures(
-            topology: Topology, summary: Summary, write: (UnsafeBufferPointer<UInt8>) -> Void, printLine: (PacketRecord) -> Void
+            topology: Topology, summary: Summary, splitter: CaptureSplitter?, annotator: PcapngAnnotator?,
+            write: (UnsafeBufferPointer<UInt8>) throws -> Void, printLine: (PacketRecord) throws -> Void
         ) throws -> Bool {
             var point: InterfaceIndex?
             if let capturePoint {
@@ -128,30 +150,31 @@ extension PacketPath {
                     throw ExitStatus.badInput
                 }
             }
+            for capture in captures where capture != "-" && !FileManager.default.fileExists(atPath: capture) {
+                printError("\(capture): error: no such file")
+                throw ExitStatus.cannotRead
+            }
             let replayer = CaptureReplayer(topology: topology, decapsulatesVXLAN: !noVXLAN, capturePoint: point)
-            let splitter = try split.map { directory throws -> CaptureSplitter in
-                do { return try CaptureSplitter(directory: directory) } catch {
-                    printError("\(error)")
-                    throw ExitStatus.cannotWrite
-                }
-            }
-            let annotator = try annotate.map { path throws -> PcapngAnnotator in
-                do { return try PcapngAnnotator(path: path) } catch {
-                    printError("\(error)")
-                    throw ExitStatus.cannotWrite
-                }
-            }
             var failed = false
-            var writeError: CaptureError?
             let progress = Progress()
-            for capture in captures {
-                if capture != "-" && !FileManager.default.fileExists(atPath: capture) {
-                    printError("\(capture): error: no such file")
-                    splitter?.abandon()
-                    annotator?.abandon()
-                    throw ExitStatus.cannotRead
-                }
+            /// Runs one capture's replay: damage is reported and the next capture goes on; any
+            /// other failure (an output) ends the run.
+            func reading(_ capture: String, _ replay: () throws -> CaptureReader.Result) throws {
                 progress.start(capture)
+                defer { progress.finish() }
+                do {
+                    let result = try replay()
+                    summary.skippedBlocks.merge(result.skippedBlocks, uniquingKeysWith: +)
+                    if !result.skippedBlocks.isEmpty && format != .text && format != .summary {
+                        printError("\(capture): note: \(Summary.describe(skippedBlocks: result.skippedBlocks))")
+                    }
+                } catch let damage as CaptureError {
+                    // Every complete frame before the damage was classified and reported.
+                    printError("\(damage)")
+                    failed = true
+                }
+            }
+            for capture in captures {
                 if jobs > 1 && splitter == nil && annotator == nil {
                     // Several cores: lines are formatted on the workers and written here in frame order.
                     let name: String? = captures.count > 1 ? capture : nil
@@ -171,35 +194,23 @@ extension PacketPath {
                         formatter = { naming(JSONLinesWriter().append) }  // one writer per worker: it caches renderings
                     case .summary: formatter = nil
                     }
-                    do {
-                        let parallel = ParallelReplayer(topology: topology, jobs: jobs, decapsulatesVXLAN: !noVXLAN, capturePoint: point)
+                    let parallel = ParallelReplayer(topology: topology, jobs: jobs, decapsulatesVXLAN: !noVXLAN, capturePoint: point)
+                    try reading(capture) {
                         // JSONL prints every hop; text and CSV lines name only the deciding resource.
                         try parallel.replay(
                             capture, into: summary, format: formatter, detail: format == .jsonl ? .full : .decisive, write: write,
                             progress: progress.add)
-                    } catch {
-                        printError("\(error)")
-                        failed = true
                     }
-                    progress.finish()
                     continue
                 }
                 // Property wrappers cost a call per read: read them once, not per frame.
                 let summaryOnly = format == .summary
-                let countOnly = summaryOnly && splitter == nil && annotator == nil
                 let several = captures.count > 1
-                if countOnly {
-                    do {
-                        try replayer.count(capture, into: summary) { progress.tick(bytes: $0.capturedLength + 16) }
-                    } catch {
-                        // Every complete frame before the damage was counted.
-                        printError("\(error)")
-                        failed = true
-                    }
-                    progress.finish()
+                if summaryOnly && splitter == nil && annotator == nil {
+                    try reading(capture) { try replayer.count(capture, into: summary) { progress.tick(bytes: $0.capturedLength + 16) } }
                     continue
                 }
-                do {
+                try reading(capture) {
                     // JSONL prints every hop; text and CSV lines, --split and --annotate only the deciding resource.
                     // Frames are counted as they are classified (conversation numbers kept with
                     // their connections), so lines are only printed.
@@ -209,36 +220,17 @@ extension PacketPath {
                         if !summaryOnly {
                             var record = CaptureReplayer.record(frame, header: header, classification: classification)
                             if several { record.capture = capture }
-                            printLine(record)
+                            try printLine(record)
                         }
                         progress.tick(bytes: frame.capturedLength + 16)
-                        let c = classification
-                        do {
-                            try splitter?.write(frame, group: c.verdict.rawValue)
-                        } catch {
-                            writeError = error as? CaptureError
-                                ?? CaptureError(file: split ?? "", offset: nil, framesRead: 0, message: "\(error)")
-                        }
+                        try splitter?.write(frame, group: classification.verdict.rawValue)
                         if let annotator {  // the comment is built only when written
-                            let via = c.decisiveHop.map { " via \($0.resource.id)" } ?? ""
-                            annotator.write(frame, comment: "packet-path: \(c.verdict.rawValue) \(c.reason.rawValue)\(via)")
+                            let via = classification.decisiveHop.map { " via \($0.resource.id)" } ?? ""
+                            try annotator.write(frame, comment: "packet-path: \(classification.verdict.rawValue) \(classification.reason.rawValue)\(via)")
                         }
                     }
-                } catch {
-                    // Every complete frame before the damage was classified and reported above.
-                    printError("\(error)")
-                    failed = true
                 }
-                progress.finish()
             }
-            if let writeError {
-                printError(writeError.description)
-                splitter?.abandon()
-                annotator?.abandon()
-                throw ExitStatus.cannotWrite
-            }
-            try splitter?.commit()
-            try annotator?.commit()
             return failed
         }
     }
@@ -281,10 +273,10 @@ final class Progress {
         last = now
         let rate = Double(frames) / max(now.timeIntervalSince(started), 1e-9)
         let percent = total > 0 ? " \(min(100, bytes * 100 / total))%" : ""
-        FileHandle.standardError.write(Data("\r\(frames) frames  \(Int(rate)) frames/s\(percent)   ".utf8))
+        StandardError.write("\r\(frames) frames  \(Int(rate)) frames/s\(percent)   ")
     }
 
     func finish() {
-        if enabled && frames >= 0x4000 { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+        if enabled && frames >= 0x4000 { StandardError.write("\r\u{1B}[K") }
     }
 }

@@ -88,9 +88,9 @@ extension PacketPath {
             let record = PacketRecord(frame: 1, header: header, classification: classification, flow: "\(from) → \(to)")
             switch format {
             case .text:
-                print(TextReporter.trace(record, title: "\(from) → \(to)", dnsAnswer: dnsAnswer))
+                try printOutput(TextReporter.trace(record, title: "\(from) → \(to)", dnsAnswer: dnsAnswer))
             case .json:
-                print(JSONLinesReporter.trace(record, dnsAnswer: dnsAnswer))
+                try printOutput(JSONLinesReporter.trace(record, dnsAnswer: dnsAnswer))
             }
         }
     }

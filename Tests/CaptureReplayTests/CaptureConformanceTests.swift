@@ -93,7 +93,7 @@ struct CaptureConformanceTests {
         let interleaved = FileManager.default.temporaryDirectory.appendingPathComponent("interleaved-\(getpid()).pcap").path
         defer { try? FileManager.default.removeItem(atPath: interleaved) }
         let builder = FrameBuilder(linkType: .ethernet)
-        let writer = try CaptureWriter(path: interleaved, linkType: .ethernet)
+        let writer = try PcapFileWriter(path: interleaved, linkType: .ethernet)
         let alpha5 = IPAddress("10.0.7.10")!
         let servers = (0..<40).map { i in IPAddress(i % 2 == 0 ? "52.216.9.\(i + 1)" : "151.101.9.\(i + 1)")! }
         for (round, flags) in [(0, UInt8(0x02)), (1, 0x12), (2, 0x10), (3, 0x18), (4, 0x10)] {
@@ -101,7 +101,7 @@ struct CaptureConformanceTests {
                 var packet = FrameBuilder.Packet(source: alpha5, destination: server, protocolNumber: .tcp)
                 (packet.sourcePort, packet.destinationPort, packet.tcpFlags) = (UInt16(40_000 + i), 443, flags)
                 if round % 2 == 1 { (packet.source, packet.destination, packet.sourcePort, packet.destinationPort) = (server, alpha5, 443, UInt16(40_000 + i)) }
-                writer.write(builder.frame(packet, sourceMAC: [2, 0, 0, 0, 0, 1], destinationMAC: [2, 0, 0, 0, 0, 2]), seconds: 1, nanoseconds: 0)
+                try writer.write(builder.frame(packet, sourceMAC: [2, 0, 0, 0, 0, 1], destinationMAC: [2, 0, 0, 0, 0, 2]), seconds: 1, nanoseconds: 0)
             }
         }
         try writer.commit()

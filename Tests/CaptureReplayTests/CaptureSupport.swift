@@ -29,7 +29,7 @@ enum Fixture {
             }
             return (records, nil)
         } catch {
-            return (records, error)
+            return (records, error as? CaptureError ?? CaptureError(file: capture, offset: nil, framesRead: records.count, message: "\(error)"))
         }
     }
 

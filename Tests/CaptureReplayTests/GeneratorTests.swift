@@ -57,8 +57,8 @@ struct GeneratorTests {
             let flow = try resolver.resolve(request, ordinal: index)
             let expected = classifier.classify(flow.header, from: flow.source)
             let path = directory.appendingPathComponent("\(index).pcap").path
-            let writer = try CaptureWriter(path: path, linkType: .ethernet)
-            CaptureGenerator(topology: topology, linkType: .ethernet).generate([flow], into: writer)
+            let writer = try PcapFileWriter(path: path, linkType: .ethernet)
+            try CaptureGenerator(topology: topology, linkType: .ethernet).generate([flow], into: writer)
             try writer.commit()
             let (records, error) = Fixture.replay(path, topology: topology)
             #expect(error == nil)

@@ -37,7 +37,7 @@ struct MalformedCaptureTests {
             try CaptureReader(path: path).forEach { _ in frames += 1 }
             return (frames, nil)
         } catch {
-            return (frames, error)
+            return (frames, error as? CaptureError ?? CaptureError(file: path, offset: nil, framesRead: frames, message: "\(error)"))
         }
     }
 
