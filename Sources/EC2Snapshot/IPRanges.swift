@@ -7,12 +7,12 @@ import VPCTopology
 public enum IPRanges {
     /// Reads the file; malformed JSON is an error with line and column, odd entries are warnings.
     public static func load(_ path: String) throws(SnapshotError) -> ([ServiceRange], [Diagnostic]) {
-        guard let data = FileManager.default.contents(atPath: path) else {
+        guard let bytes = readFileBytes(path) else {
             throw SnapshotError(diagnostics: [Diagnostic(severity: .error, file: path, line: nil, column: nil, path: "", message: "cannot read the file")])
         }
         let value: JSONValue
         do {
-            value = try JSONParser.parse(Array(data))
+            value = try JSONParser.parse(bytes)
         } catch {
             throw SnapshotError(diagnostics: [
                 Diagnostic(severity: .error, file: path, line: error.line, column: error.column, path: "", message: "malformed JSON: \(error.message)")

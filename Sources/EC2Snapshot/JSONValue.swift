@@ -63,9 +63,15 @@ public struct JSONParser {
     private init(bytes: [UInt8]) { self.bytes = bytes }
 
     private func failure(_ message: String) -> JSONSyntaxError {
+        let (line, column) = Self.lineAndColumn(of: index, in: bytes)
+        return JSONSyntaxError(line: line, column: column, offset: index, message: message)
+    }
+
+    /// The 1-based line and column (in characters) of byte `offset`.
+    static func lineAndColumn(of offset: Int, in bytes: [UInt8]) -> (line: Int, column: Int) {
         var line = 1
         var column = 1
-        for byte in bytes[0..<min(index, bytes.count)] {
+        for byte in bytes[0..<min(offset, bytes.count)] {
             if byte == 0x0A {
                 line += 1
                 column = 1
@@ -73,7 +79,81 @@ public struct JSONParser {
                 column += 1
             }
         }
-        return JSONSyntaxError(line: line, column: column, offset: index, message: message)
+        return (line, column)
+    }
+
+    /// Where the value at `path` (`SecurityGroups[0].IpPermissions[1].FromPort`, the form
+    /// diagnostics name) starts in the JSON text `bytes`, as a line and column; the nearest
+    /// enclosing value's position when the path goes further than the document. `nil` for a
+    /// malformed text. Used for diagnostics only: it parses the document again.
+    public static func position(of path: String, in bytes: [UInt8]) -> (line: Int, column: Int)? {
+        var components: [PathComponent] = []
+        for part in path.split(separator: ".") {
+            var rest = Substring(part)
+            if let bracket = rest.firstIndex(of: "[") {
+                if bracket > rest.startIndex { components.append(.key(String(rest[..<bracket]))) }
+                rest = rest[bracket...]
+                while rest.hasPrefix("["), let close = rest.firstIndex(of: "]") {
+                    guard let index = Int(rest[rest.index(after: rest.startIndex)..<close]) else { return nil }
+                    components.append(.index(index))
+                    rest = rest[rest.index(after: close)...]
+                }
+            } else {
+                components.append(.key(String(part)))
+            }
+        }
+        var parser = JSONParser(bytes: bytes)
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { parser.index = 3 }
+        parser.skipWhitespace()
+        guard let offset = try? parser.locate(components[...]) else { return nil }
+        return lineAndColumn(of: offset, in: bytes)
+    }
+
+    /// A step of a diagnostic's key path.
+    enum PathComponent: Equatable {
+        case key(String)
+        case index(Int)
+    }
+
+    /// The offset of the value at `path` below the value at ``index``.
+    private mutating func locate(_ path: ArraySlice<PathComponent>) throws(JSONSyntaxError) -> Int {
+        let here = index
+        guard let first = path.first, index < bytes.count else { return here }
+        switch (first, bytes[index]) {
+        case (.key(let wanted), UInt8(ascii: "{")):
+            index += 1
+            skipWhitespace()
+            while index < bytes.count, bytes[index] == UInt8(ascii: "\"") {
+                let key = try string()
+                skipWhitespace()
+                guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { return here }
+                index += 1
+                skipWhitespace()
+                if key == wanted { return try locate(path.dropFirst()) }
+                _ = try value(depth: 1)
+                skipWhitespace()
+                guard index < bytes.count, bytes[index] == UInt8(ascii: ",") else { return here }
+                index += 1
+                skipWhitespace()
+            }
+            return here
+        case (.index(let wanted), UInt8(ascii: "[")):
+            index += 1
+            skipWhitespace()
+            var position = 0
+            while index < bytes.count, bytes[index] != UInt8(ascii: "]") {
+                if position == wanted { return try locate(path.dropFirst()) }
+                _ = try value(depth: 1)
+                skipWhitespace()
+                guard index < bytes.count, bytes[index] == UInt8(ascii: ",") else { return here }
+                index += 1
+                skipWhitespace()
+                position += 1
+            }
+            return here
+        default:
+            return here
+        }
     }
 
     private mutating func skipWhitespace() {
@@ -155,62 +235,77 @@ public struct JSONParser {
         }
     }
 
+    /// A string value. Linear in its length: a run without escapes becomes a `String` at once;
+    /// with escapes, the UTF-8 is gathered in one growing buffer and decoded once.
     private mutating func string() throws(JSONSyntaxError) -> String {
         index += 1
-        var scalars = String.UnicodeScalarView()
-        var start = index
-        var raw: [UInt8] = []
+        let start = index
+        while index < bytes.count, bytes[index] != UInt8(ascii: "\""), bytes[index] != UInt8(ascii: "\\") {
+            guard bytes[index] >= 0x20 else { throw failure("control character in a string") }
+            index += 1
+        }
+        guard index < bytes.count else { throw failure("unterminated string") }
+        if bytes[index] == UInt8(ascii: "\"") {
+            index += 1
+            return String(decoding: bytes[start..<index - 1], as: UTF8.self)
+        }
+        var utf8 = Array(bytes[start..<index])
         while true {
             guard index < bytes.count else { throw failure("unterminated string") }
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
-                raw += bytes[start..<index]
                 index += 1
-                break
+                return String(decoding: utf8, as: UTF8.self)
             }
-            if byte < 0x20 { throw failure("control character in a string") }
-            if byte == UInt8(ascii: "\\") {
-                raw += bytes[start..<index]
-                scalars.append(contentsOf: String(decoding: raw, as: UTF8.self).unicodeScalars)
-                raw.removeAll()
+            guard byte >= 0x20 else { throw failure("control character in a string") }
+            guard byte == UInt8(ascii: "\\") else {
+                utf8.append(byte)
                 index += 1
-                guard index < bytes.count else { throw failure("unterminated escape") }
-                switch bytes[index] {
-                case UInt8(ascii: "\""): scalars.append("\"")
-                case UInt8(ascii: "\\"): scalars.append("\\")
-                case UInt8(ascii: "/"): scalars.append("/")
-                case UInt8(ascii: "b"): scalars.append("\u{08}")
-                case UInt8(ascii: "f"): scalars.append("\u{0C}")
-                case UInt8(ascii: "n"): scalars.append("\n")
-                case UInt8(ascii: "r"): scalars.append("\r")
-                case UInt8(ascii: "t"): scalars.append("\t")
-                case UInt8(ascii: "u"):
-                    var code = try hex4()
-                    if (0xD800...0xDBFF).contains(code), index + 2 < bytes.count, bytes[index + 1] == UInt8(ascii: "\\"),
-                        bytes[index + 2] == UInt8(ascii: "u")
-                    {
-                        index += 2
-                        let low = try hex4()
-                        guard (0xDC00...0xDFFF).contains(low) else { throw failure("invalid surrogate pair") }
-                        code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
-                    }
-                    guard let scalar = Unicode.Scalar(code) else { throw failure("invalid \\u escape") }
-                    scalars.append(scalar)
-                default: throw failure("invalid escape")
-                }
-                index += 1
-                start = index
                 continue
             }
             index += 1
+            guard index < bytes.count else { throw failure("unterminated escape") }
+            switch bytes[index] {
+            case UInt8(ascii: "\""): utf8.append(UInt8(ascii: "\""))
+            case UInt8(ascii: "\\"): utf8.append(UInt8(ascii: "\\"))
+            case UInt8(ascii: "/"): utf8.append(UInt8(ascii: "/"))
+            case UInt8(ascii: "b"): utf8.append(0x08)
+            case UInt8(ascii: "f"): utf8.append(0x0C)
+            case UInt8(ascii: "n"): utf8.append(0x0A)
+            case UInt8(ascii: "r"): utf8.append(0x0D)
+            case UInt8(ascii: "t"): utf8.append(0x09)
+            case UInt8(ascii: "u"):
+                var code = try hex4()
+                if (0xD800...0xDBFF).contains(code), index + 2 < bytes.count, bytes[index + 1] == UInt8(ascii: "\\"),
+                    bytes[index + 2] == UInt8(ascii: "u")
+                {
+                    index += 2
+                    let low = try hex4()
+                    guard (0xDC00...0xDFFF).contains(low) else { throw failure("invalid surrogate pair") }
+                    code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
+                }
+                guard let scalar = Unicode.Scalar(code) else { throw failure("invalid \\u escape") }
+                utf8.append(contentsOf: UTF8.encode(scalar)!)
+            default: throw failure("invalid escape")
+            }
+            index += 1
         }
-        scalars.append(contentsOf: String(decoding: raw, as: UTF8.self).unicodeScalars)
-        return String(scalars)
     }
 
+    /// The four hex digits after `\\u` (the index is on the `u`), and the index on the last.
     private mutating func hex4() throws(JSONSyntaxError) -> UInt32 {
-        guard index + 4 < bytes.count, let value = UInt32(String(decoding: bytes[index + 1...index + 4], as: UTF8.self), radix: 16)
-        else { throw failure("invalid \\u escape") }
+        guard index + 4 < bytes.count else { throw failure("invalid \\u escape") }
+        var value: UInt32 = 0
+        for byte in bytes[index + 1...index + 4] {
+            let digit: UInt8
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = byte - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = byte - UInt8(ascii: "a") + 10
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = byte - UInt8(ascii: "A") + 10
+            default: throw failure("invalid \\u escape")
+            }
+            value = value << 4 | UInt32(digit)
+        }
         index += 4
         return value
     }

@@ -27,8 +27,10 @@ extension SnapshotBuilder {
                 state: record.string("State")?.lowercased() ?? "available")
             endpoint.routeTables = (record["RouteTableIds"]?.items ?? []).compactMap { $0.string.flatMap { tableByID[$0] } }
             if kind == .interface {  // R16.4: PrivateDnsEnabled means nothing on gateway endpoints.
-                endpoint.privateDNSEnabled = record["PrivateDnsEnabled"]?.bool ?? false
-                endpoint.privateDNSOnlyForInboundResolver = record["DnsOptions"]?["PrivateDnsOnlyForInboundResolverEndpoint"]?.bool ?? false
+                endpoint.privateDNSEnabled = flag(record["PrivateDnsEnabled"], default: false, record, field: "PrivateDnsEnabled")
+                endpoint.privateDNSOnlyForInboundResolver = flag(
+                    record["DnsOptions"]?["PrivateDnsOnlyForInboundResolverEndpoint"], default: false, record,
+                    field: "DnsOptions.PrivateDnsOnlyForInboundResolverEndpoint")
                 endpoint.dnsNames = (record["DnsEntries"]?.items ?? []).compactMap { $0["DnsName"]?.string }
                 if endpoint.privateDNSEnabled, let service = AWSService(serviceName: endpoint.serviceName),
                     !endpoint.dnsNames.contains(service.defaultDNSName)
@@ -77,7 +79,7 @@ extension SnapshotBuilder {
             lambdaByName[name] = LambdaIndex(topology.lambdaFunctions.count)
             topology.lambdaFunctions.append(
                 LambdaFunction(label: ResourceLabel(id: name, name: name), region: region,
-                               ipv6AllowedForDualStack: record["VpcConfig"]?["Ipv6AllowedForDualStack"]?.bool ?? false))
+                               ipv6AllowedForDualStack: flag(record["VpcConfig"]?["Ipv6AllowedForDualStack"], default: false, record, field: "VpcConfig.Ipv6AllowedForDualStack")))
         }
     }
 
@@ -153,10 +155,11 @@ extension SnapshotBuilder {
                     continue
                 }
                 var publicText = address["Association"]?["PublicIp"]?.string
-                if publicText == nil, address["Primary"]?.bool == true { publicText = record["Association"]?["PublicIp"]?.string }
+                let primary = flag(address["Primary"], default: false, record, field: "PrivateIpAddresses[\(i)].Primary")
+                if publicText == nil, primary { publicText = record["Association"]?["PublicIp"]?.string }
                 var binding = NetworkInterface.IPv4Binding(privateAddress: ip)
                 if let publicText, case .v4(let publicIP)? = IPAddress(publicText) { binding.publicAddress = publicIP }
-                if address["Primary"]?.bool == true { interface.ipv4.insert(binding, at: 0) } else { interface.ipv4.append(binding) }
+                if primary { interface.ipv4.insert(binding, at: 0) } else { interface.ipv4.append(binding) }
             }
             if interface.ipv4.isEmpty, let text = record.string("PrivateIpAddress"), case .v4(let ip)? = IPAddress(text) {
                 interface.ipv4 = [NetworkInterface.IPv4Binding(privateAddress: ip)]
@@ -169,7 +172,7 @@ extension SnapshotBuilder {
                 if groupByID[gid] == nil { warn(record, "security group \(gid) is missing from the snapshot; its rules are unknown", field: "Groups") }
                 return groupByID[gid]
             }
-            interface.sourceDestCheck = record["SourceDestCheck"]?.bool ?? true
+            interface.sourceDestCheck = flag(record["SourceDestCheck"], default: true, record, field: "SourceDestCheck")
             let status = record.string("Status")?.lowercased() ?? "in-use"
             if case .none = owner { interface.isAttached = status == "in-use" }
             for address in interface.addresses where !topology[subnet].contains(address) {
@@ -191,7 +194,7 @@ extension SnapshotBuilder {
         var device: [InterfaceIndex: Int] = [:]
         for record in records["NetworkInterfaces"] ?? [] {
             if let id = record.string("NetworkInterfaceId"), let index = interfaceByID[id] {
-                device[index] = record["Attachment"]?["DeviceIndex"]?.int ?? 0
+                device[index] = integer(record["Attachment"]?["DeviceIndex"], in: 0...Int(Int32.max), record, field: "Attachment.DeviceIndex").value ?? 0
             }
         }
         for i in topology.instances.indices {

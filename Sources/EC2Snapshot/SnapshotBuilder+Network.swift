@@ -4,7 +4,8 @@ import VPCTopology
 /// VPCs, prefix lists, gateways, subnets and route tables (R16.1–R16.5, R16.9).
 extension SnapshotBuilder {
     /// A CIDR from AWS output: non-canonical IPv6 text is accepted (R16 quirks); host bits are
-    /// cleared with a warning; anything else is a warning and `nil`.
+    /// cleared with a warning; anything else is an error (a rule or route read wrongly could
+    /// open what it closes) and `nil`.
     mutating func prefix(_ text: String?, _ record: Record, field: String) -> IPPrefix? {
         guard let text else { return nil }
         switch IPPrefix.parse(text) {
@@ -13,7 +14,7 @@ extension SnapshotBuilder {
             warn(record, "\(text) has host bits set; read as \(canonical)", field: field)
             return IPPrefix(canonical)
         case .failure(let error):
-            warn(record, "\(error); ignored", field: field)
+            fail(record, "\(error)", field: field)
             return nil
         }
     }
@@ -167,7 +168,7 @@ extension SnapshotBuilder {
             for (i, association) in (record["Associations"]?.items ?? []).enumerated() {
                 // R1.13: ignore associations that are not `associated`.
                 if let state = association["AssociationState"]?["State"]?.string, state.lowercased() != "associated" { continue }
-                if association["Main"]?.bool == true { isMain = true }
+                if flag(association["Main"], default: false, record, field: "Associations[\(i)].Main") { isMain = true }
                 if let subnetID = association["SubnetId"]?.string {
                     guard let subnet = subnetByID[subnetID] else {
                         warn(record, "association with subnet \(subnetID), missing from the snapshot", field: "Associations[\(i)]")

@@ -30,12 +30,12 @@ public enum SnapshotFolder {
         }
         for relative in relativePaths.sorted() {
             let file = (path as NSString).appendingPathComponent(relative)
-            guard let data = FileManager.default.contents(atPath: file) else {
+            guard let bytes = readFileBytes(file) else {
                 diagnostics.append(Diagnostic(severity: .error, file: file, line: nil, column: nil, path: "", message: "cannot read the file"))
                 continue
             }
             do {
-                let value = try JSONParser.parse(Array(data))
+                let value = try JSONParser.parse(bytes)
                 let folders = relative.split(separator: "/").dropLast().map(String.init)
                 documents.append(
                     SnapshotDocument(

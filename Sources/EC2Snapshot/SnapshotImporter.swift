@@ -22,10 +22,24 @@ public enum SnapshotImporter {
         builder.diagnostics = readDiagnostics
         builder.gather(documents)
         builder.build()
+        locate(&builder.diagnostics)
         if builder.diagnostics.contains(where: { $0.severity == .error }) {
             throw SnapshotError(diagnostics: builder.diagnostics)
         }
         return (builder.topology, builder.diagnostics)
+    }
+}
+
+/// Gives diagnostics that name a key path but no line the line and column of that path in their
+/// file (read again: positions are looked up only for what is reported).
+func locate(_ diagnostics: inout [Diagnostic]) {
+    var files: [String: [UInt8]] = [:]
+    for i in diagnostics.indices where diagnostics[i].line == nil && !diagnostics[i].path.isEmpty {
+        let file = diagnostics[i].file
+        if files[file] == nil { files[file] = readFileBytes(file) ?? [] }
+        guard let position = JSONParser.position(of: diagnostics[i].path, in: files[file]!) else { continue }
+        diagnostics[i].line = position.line
+        diagnostics[i].column = position.column
     }
 }
 

@@ -10,6 +10,7 @@ extension ScenarioBuilder {
         else {
             if fields["vpc"] == nil { reader.error("a security group needs 'vpc'", at: node, path: path) }
             // Register anyway so references to it do not cascade into more errors.
+            unresolvedGroups.insert(topology.securityGroups.count)
             register(name, id: name, kind: .securityGroup, index: topology.securityGroups.count, path: path)
             topology.securityGroups.append(SecurityGroup(label: ResourceLabel(id: name, name: name), vpc: VPCIndex(0)))
             return
@@ -30,12 +31,15 @@ extension ScenarioBuilder {
         guard let found = names[name], found.kind == .securityGroup, found.path == path, case .mapping = node else { return }
         let index = found.index
         let vpc = topology.securityGroups[index].vpc
+        // A group whose VPC did not resolve holds a placeholder VPC index (an error is already
+        // reported): its rules are still read, for their own errors, but it gets no defaults.
+        let vpcResolved = vpc.rawValue < topology.vpcs.count && !unresolvedGroups.contains(index)
         if let ingress = node["ingress"] {
             topology.securityGroups[index].ingress = rules(ingress, path: path + ".ingress", peerKey: "source")
         }
         if let egress = node["egress"] {
             topology.securityGroups[index].egress = rules(egress, path: path + ".egress", peerKey: "destination")
-        } else {
+        } else if vpcResolved {
             // A new security group allows all outbound traffic (R9.1 edge cases).
             topology.securityGroups[index].egress = allowAll(vpc: vpc)
         }

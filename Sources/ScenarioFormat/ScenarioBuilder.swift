@@ -35,6 +35,9 @@ struct ScenarioBuilder {
     /// Which route table each subnet was associated with, and where.
     var subnetTables: [Int: String] = [:]
     var subnetACLs: [Int: String] = [:]
+    /// Security groups declared without a VPC that resolves (an error is reported): they hold a
+    /// placeholder VPC index that must never be read.
+    var unresolvedGroups: Set<Int> = []
     /// Hyperplane ENIs by (subnet, security-group set), shared between functions (R6.1).
     var hyperplaneENIs: [String: InterfaceIndex] = [:]
     /// Route-table nodes, read after every possible target exists.
