@@ -41,4 +41,42 @@ struct CLIRunner {
             status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
             stderr: String(decoding: stderr, as: UTF8.self))
     }
+
+    /// Runs `script` with bash in the package root, `$PP` naming the binary: for redirections the
+    /// tests need (a closed or full standard output, ignored SIGPIPE, `ulimit`) that a `Process`
+    /// cannot set up.
+    static func shell(_ script: String) throws -> Result {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/bash")
+        process.arguments = ["-c", script]
+        process.currentDirectoryURL = packageRoot
+        var environment = ProcessInfo.processInfo.environment
+        environment["PP"] = binary.path
+        process.environment = environment
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Result(
+            status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+            stderr: String(decoding: stderr, as: UTF8.self))
+    }
+
+    /// A fresh folder for one test, removed first if a previous run left it.
+    static func temporaryFolder(_ name: String) throws -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("packet-path-\(name)-\(getpid())").path
+        try? FileManager.default.removeItem(atPath: path)
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }
+
+    /// Whether this machine lets a test mount its own tmpfs in a private mount namespace
+    /// (root, `unshare -m`): the real full-disk and read-only cases need it.
+    static let canMountTmpfs: Bool = {
+        (try? shell("unshare -m sh -c 'mount -t tmpfs -o size=64k tmpfs /mnt' 2>/dev/null").status) == 0
+    }()
 }
