@@ -98,7 +98,7 @@ let package = Package(
             ],
             resources: [.copy("Fixtures")]
         ),
-        .testTarget(name: "PacketPathCLITests", dependencies: ["packet-path"]),
+        .testTarget(name: "PacketPathCLITests", dependencies: ["packet-path", "_PacketPathTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -40,4 +40,35 @@ struct JSONParserTests {
         #expect(JSONValue.string("6").int == 6)
         #expect(JSONValue.number(1.5).int == nil)
     }
+
+    /// A hang guard, not a timing assertion: the quadratic parser took minutes on this input and
+    /// the linear one takes well under a second, so a minute is never reached by noise.
+    @Test("five million escapes parse in linear time, each decoded", .timeLimit(.minutes(1)))
+    func manyEscapes() throws {
+        let count = 5_000_000
+        var text = Array("{\"Value\": \"".utf8)
+        text.reserveCapacity(text.count + 2 * count + 2)
+        for _ in 0..<count { text += [UInt8(ascii: "\\"), UInt8(ascii: "n")] }
+        text += Array("\"}".utf8)
+        let value = try JSONParser.parse(text)
+        let decoded = try #require(value["Value"]?.string)
+        #expect(decoded.utf8.count == count && decoded.utf8.allSatisfy { $0 == 0x0A })
+    }
+
+    @Test("\\u escapes take exactly four hex digits; a sign or a short escape is malformed")
+    func unicodeEscapes() throws {
+        #expect(try Self.parse(#""\u00E9\u00e9""#) == .string("éé"))
+        for bad in [#""\u+0e9""#, #""\u-0e9""#, #""\u0e9""#, #""\u 0e9""#] {
+            #expect(throws: JSONSyntaxError.self, "\(bad)") { try Self.parse(bad) }
+        }
+    }
+
+    @Test("a key path is located at its value's line and column, for diagnostics")
+    func positions() {
+        let text = Array("{\n  \"A\": [\n    {\"B\": 1},\n    {\"B\": [7, 8]}\n  ]\n}".utf8)
+        #expect(JSONParser.position(of: "A[1].B[1]", in: text)! == (4, 15))
+        #expect(JSONParser.position(of: "A[0]", in: text)! == (3, 5))
+        #expect(JSONParser.position(of: "A[1].C", in: text)! == (4, 5), "a key that is not there: its object")
+        #expect(JSONParser.position(of: "", in: text)! == (1, 1))
+    }
 }

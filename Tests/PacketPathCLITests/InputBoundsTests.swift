@@ -1,0 +1,35 @@
+import Foundation
+import Testing
+
+/// Issue 10: hostile input stays bounded in memory and never traps.
+@Suite("Input bounds")
+struct InputBoundsTests {
+    @Test("a snapshot with a 64 MB string peaks under three times the file size (it peaked near ten)")
+    func longStringMemory() throws {
+        let folder = try CLIRunner.temporaryFolder("long-string")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let size = 64 << 20
+        var text = Array(#"{"Vpcs": [{"VpcId": "vpc-1", "CidrBlock": "10.0.0.0/16", "Tags": [{"Key": "Name", "Value": ""#.utf8)
+        text += [UInt8](repeating: UInt8(ascii: "a"), count: size)
+        text += Array(#""}]}]}"#.utf8)
+        try Data(text).write(to: URL(fileURLWithPath: folder + "/describe-vpcs.json"))
+        let input = open("/dev/null", O_RDONLY)
+        defer { close(input) }
+        let pid = try OutputSafetyTests.spawn(["validate", "--topology", folder], input: input)
+        var status: Int32 = 0
+        var usage = rusage()
+        wait4(pid, &status, 0, &usage)
+        #expect(status == 0, "validate succeeded (wait status \(status))")
+        let peak = usage.ru_maxrss * 1024  // kilobytes on Linux
+        #expect(peak < 3 * text.count, "peak resident memory \(peak >> 20) MiB for a \(text.count >> 20) MiB file")
+    }
+
+    @Test("a scenario whose security group names a VPC that does not exist, with no VPC declared: exit 65, not a trap")
+    func groupWithoutVPC() throws {
+        let folder = try CLIRunner.temporaryFolder("no-vpc")
+        try "version: 1\nname: x\nsecurity-groups:\n  a: {vpc: nope}\n".write(toFile: folder + "/s.yaml", atomically: false, encoding: .utf8)
+        let result = try CLIRunner.run(["validate", "--topology", folder + "/s.yaml"])
+        #expect(result.status == 65, "\(result.stderr)")
+        #expect(result.stderr.contains("s.yaml:4:12: error: security-groups.a.vpc: 'nope' does not name any VPC"))
+    }
+}
