@@ -23,6 +23,8 @@ let package = Package(
         .library(name: "PacketSources", targets: ["PacketSources"]),
         .library(name: "PathReporters", targets: ["PathReporters"]),
         .library(name: "CaptureReplay", targets: ["CaptureReplay"]),
+        // For Tests/Fuzz (libFuzzer targets, scripts/fuzz.sh): what each fuzzer runs per input.
+        .library(name: "_PacketPathFuzzing", targets: ["_PacketPathFuzzing"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -70,6 +72,12 @@ let package = Package(
         ),
         // Shared by the test targets: where the shared corpus is, and its label files.
         .target(name: "_PacketPathTestSupport", path: "Tests/_PacketPathTestSupport"),
+        // The fuzz harnesses: run by the libFuzzer targets of Tests/Fuzz and by FuzzRegressionTests.
+        .target(
+            name: "_PacketPathFuzzing",
+            dependencies: ["CaptureReplay", "EC2Snapshot", "ScenarioFormat", "PacketSources", "PacketWire", "PathClassifier", "PathCore", "VPCTopology"],
+            path: "Tests/_PacketPathFuzzing"
+        ),
         .testTarget(name: "PathCoreTests", dependencies: ["PathCore", "_PacketPathTestSupport"]),
         .testTarget(name: "OutputFilesTests", dependencies: ["OutputFiles"]),
         .testTarget(
@@ -95,10 +103,13 @@ let package = Package(
             dependencies: [
                 "CaptureReplay", "PacketSources", "PacketWire", "EC2Snapshot", "PathClassifier", "PathReporters", "VPCTopology",
                 "PathCore", "ScenarioFormat", "_PacketPathTestSupport",
+                "CPcap",  // the mutation test counts frames with libpcap directly, as an oracle independent of PacketSources
             ],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(name: "PacketPathCLITests", dependencies: ["packet-path", "_PacketPathTestSupport"]),
+        // Every committed fuzz seed and regression, through its harness, without the fuzzer.
+        .testTarget(name: "FuzzRegressionTests", dependencies: ["_PacketPathFuzzing", "_PacketPathTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -2,7 +2,7 @@
 # Installs the Debian packages packet-path needs to build and test, when they are missing.
 # Idempotent; uses sudo when not root. Swift itself (6.1 or later) must already be installed.
 set -eu
-PACKAGES="libpcap-dev pkg-config tshark"
+PACKAGES="libpcap-dev pkg-config tshark python3"
 missing=""
 for p in $PACKAGES; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

@@ -7,17 +7,21 @@
 #include <string.h>
 #include <unistd.h>
 
-// Slots hold strdup'd paths. A path is never freed: a handler running on another thread may be
-// reading it while its slot is cleared, and a run registers a handful of files.
+// Each registration takes the next slot and never gives it back, so a handler running on another
+// thread never reads a path while it is rewritten: a slot's path is written once, before the slot
+// is marked live. A run registers a handful of files (one per output); the table is static
+// (untouched pages cost nothing) and nothing is allocated.
 #define PP_CLEANUP_SLOTS 256
-static _Atomic(char *) slots[PP_CLEANUP_SLOTS];
+#define PP_CLEANUP_PATH 4096
+static char paths[PP_CLEANUP_SLOTS][PP_CLEANUP_PATH];
+static atomic_int live[PP_CLEANUP_SLOTS];
+static atomic_int next_slot;
 static atomic_int installed;
 static int closed_at_start;
 
 static void remove_all(void) {
     for (int i = 0; i < PP_CLEANUP_SLOTS; i++) {
-        char *path = atomic_load(&slots[i]);
-        if (path != NULL) unlink(path);
+        if (atomic_load(&live[i])) unlink(paths[i]);
     }
 }
 
@@ -54,18 +58,17 @@ void pp_cleanup_install(void) {
 int pp_closed_standard_descriptors(void) { return closed_at_start; }
 
 int pp_cleanup_register(const char *path) {
-    char *copy = strdup(path);
-    if (copy == NULL) return -1;
-    for (int i = 0; i < PP_CLEANUP_SLOTS; i++) {
-        char *expected = NULL;
-        if (atomic_compare_exchange_strong(&slots[i], &expected, copy)) return i;
-    }
-    free(copy);
-    return -1;
+    size_t length = strlen(path);
+    if (length >= PP_CLEANUP_PATH) return -1;
+    int slot = atomic_fetch_add(&next_slot, 1);
+    if (slot >= PP_CLEANUP_SLOTS) return -1;
+    memcpy(paths[slot], path, length + 1);
+    atomic_store(&live[slot], 1);
+    return slot;
 }
 
 void pp_cleanup_unregister(int slot) {
-    if (slot >= 0 && slot < PP_CLEANUP_SLOTS) atomic_store(&slots[slot], NULL);
+    if (slot >= 0 && slot < PP_CLEANUP_SLOTS) atomic_store(&live[slot], 0);
 }
 
 void pp_cleanup_remove_all(void) { remove_all(); }

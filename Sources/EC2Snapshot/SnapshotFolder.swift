@@ -35,20 +35,30 @@ public enum SnapshotFolder {
                 continue
             }
             do {
-                let value = try JSONParser.parse(bytes)
-                let folders = relative.split(separator: "/").dropLast().map(String.init)
-                documents.append(
-                    SnapshotDocument(
-                        file: file, value: value, account: folders.first { isAccount($0) }, region: folders.first { isRegion($0) }))
+                documents.append(try parse(bytes, file: file, relative: relative))
             } catch {
-                diagnostics.append(
-                    Diagnostic(severity: .error, file: file, line: error.line, column: error.column, path: "", message: "malformed JSON: \(error.message)"))
+                diagnostics += error.diagnostics
             }
         }
         if documents.isEmpty && diagnostics.isEmpty {
             diagnostics.append(Diagnostic(severity: .error, file: path, line: nil, column: nil, path: "", message: "no .json files in the folder"))
         }
         return (documents, diagnostics)
+    }
+
+    /// One file's JSON as a document (account and Region from the `ACCOUNT/REGION/` folders of
+    /// `relative`).
+    /// - Throws: the syntax error, with its line and column.
+    static func parse(_ bytes: [UInt8], file: String, relative: String) throws(SnapshotError) -> SnapshotDocument {
+        do {
+            let value = try JSONParser.parse(bytes)
+            let folders = relative.split(separator: "/").dropLast().map(String.init)
+            return SnapshotDocument(file: file, value: value, account: folders.first { isAccount($0) }, region: folders.first { isRegion($0) })
+        } catch {
+            throw SnapshotError(diagnostics: [
+                Diagnostic(severity: .error, file: file, line: error.line, column: error.column, path: "", message: "malformed JSON: \(error.message)")
+            ])
+        }
     }
 
     /// A 12-digit AWS account ID.

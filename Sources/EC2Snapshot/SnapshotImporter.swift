@@ -18,11 +18,35 @@ public enum SnapshotImporter {
     /// - Throws: ``SnapshotError`` when a file is malformed or nothing usable was found.
     public static func load(_ path: String, defaultRegion: String = "us-east-1") throws(SnapshotError) -> (Topology, [Diagnostic]) {
         let (documents, readDiagnostics) = SnapshotFolder.read(path)
+        return try build(documents, diagnostics: readDiagnostics, defaultRegion: defaultRegion) { readFileBytes($0) ?? [] }
+    }
+
+    /// Loads files held in memory, each named as a folder would name it (`describe-vpcs.json`,
+    /// `123456789012/us-east-1/describe-subnets.json`); for tools that get the JSON elsewhere
+    /// than from a folder, and for the fuzzers.
+    public static func load(files: [(name: String, bytes: [UInt8])], defaultRegion: String = "us-east-1") throws(SnapshotError) -> (Topology, [Diagnostic]) {
+        var documents: [SnapshotDocument] = []
+        var diagnostics: [Diagnostic] = []
+        for (name, bytes) in files {
+            do {
+                documents.append(try SnapshotFolder.parse(bytes, file: name, relative: name))
+            } catch {
+                diagnostics += error.diagnostics
+            }
+        }
+        let byName = Dictionary(files.map { ($0.name, $0.bytes) }, uniquingKeysWith: { first, _ in first })
+        return try build(documents, diagnostics: diagnostics, defaultRegion: defaultRegion) { byName[$0] ?? [] }
+    }
+
+    /// Builds the topology from parsed documents; `bytes` gives a file's text back to locate diagnostics.
+    static func build(
+        _ documents: [SnapshotDocument], diagnostics: [Diagnostic], defaultRegion: String, bytes: (String) -> [UInt8]
+    ) throws(SnapshotError) -> (Topology, [Diagnostic]) {
         var builder = SnapshotBuilder(defaultRegion: defaultRegion)
-        builder.diagnostics = readDiagnostics
+        builder.diagnostics = diagnostics
         builder.gather(documents)
         builder.build()
-        locate(&builder.diagnostics)
+        locate(&builder.diagnostics, bytes: bytes)
         if builder.diagnostics.contains(where: { $0.severity == .error }) {
             throw SnapshotError(diagnostics: builder.diagnostics)
         }
@@ -31,12 +55,12 @@ public enum SnapshotImporter {
 }
 
 /// Gives diagnostics that name a key path but no line the line and column of that path in their
-/// file (read again: positions are looked up only for what is reported).
-func locate(_ diagnostics: inout [Diagnostic]) {
+/// file (`bytes` gives the file's text again: positions are looked up only for what is reported).
+func locate(_ diagnostics: inout [Diagnostic], bytes: (String) -> [UInt8]) {
     var files: [String: [UInt8]] = [:]
     for i in diagnostics.indices where diagnostics[i].line == nil && !diagnostics[i].path.isEmpty {
         let file = diagnostics[i].file
-        if files[file] == nil { files[file] = readFileBytes(file) ?? [] }
+        if files[file] == nil { files[file] = bytes(file) }
         guard let position = JSONParser.position(of: diagnostics[i].path, in: files[file]!) else { continue }
         diagnostics[i].line = position.line
         diagnostics[i].column = position.column

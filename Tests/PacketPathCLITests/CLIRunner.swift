@@ -13,13 +13,10 @@ struct CLIRunner {
     static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()
 
-    /// The directory holding the built products: the one the test runner itself lives in.
-    static var productsDirectory: URL {
-        for bundle in Bundle.allBundles where bundle.bundlePath.hasSuffix(".xctest") {
-            return bundle.bundleURL.deletingLastPathComponent()
-        }
-        return URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-    }
+    /// The directory holding the built products: the one the test runner itself lives in (on
+    /// Linux the runner is an executable there; `Bundle.allBundles`, the other way to ask,
+    /// leaks inside Foundation and would fail the LeakSanitizer run).
+    static let productsDirectory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
 
     static var binary: URL { productsDirectory.appendingPathComponent("packet-path") }
 

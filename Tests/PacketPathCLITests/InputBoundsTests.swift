@@ -6,6 +6,10 @@ import Testing
 struct InputBoundsTests {
     @Test("a snapshot with a 64 MB string peaks under three times the file size (it peaked near ten)")
     func longStringMemory() throws {
+        if let sanitizer = ProcessInfo.processInfo.environment["PACKETPATH_SANITIZER"] {
+            print("note: the memory bound is not checked under the \(sanitizer) sanitizer (its shadow memory is most of the peak)")
+            return
+        }
         let folder = try CLIRunner.temporaryFolder("long-string")
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let size = 64 << 20

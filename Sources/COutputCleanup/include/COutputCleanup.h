@@ -18,8 +18,8 @@ void pp_cleanup_install(void);
 /// Bit n set: descriptor n (0, 1 or 2) was closed when pp_cleanup_install() first ran.
 int pp_closed_standard_descriptors(void);
 
-/// Registers `path` for removal; returns its slot, or -1 when the table is full (the file is
-/// then removed on the normal paths only).
+/// Registers `path` for removal; returns its slot, or -1 when the table is full (256 files a
+/// run) or the path is too long (the file is then removed on the normal paths only).
 int pp_cleanup_register(const char *path);
 
 /// Forgets slot `slot` (after the file was renamed into place or removed).
