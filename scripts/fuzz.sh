@@ -12,8 +12,8 @@ seconds=${1:-60}
 [ $# -gt 0 ] && shift
 harnesses=${*:-FrameDecoder Capture Snapshot Scenario FlowFile}
 sh scripts/install-deps.sh
-# -use-ld=lld: gold fails on these sanitizer objects. libFuzzer's driver is called from each
-# target's own main (Tests/Fuzz/Targets/*/main.swift).
+# -use-ld=lld: gold fails on these sanitizer objects. libFuzzer's driver is called from the
+# fuzzer's own main (Tests/Fuzz/Fuzzer/main.swift).
 swift build --package-path Tests/Fuzz --scratch-path .build-fuzz -c release \
     -Xswiftc -sanitize=fuzzer,address -Xcc -fsanitize=fuzzer-no-link,address -Xswiftc -use-ld=lld
 work=.build-fuzz/work
@@ -22,7 +22,7 @@ python3 scripts/fuzz-corpus.py "$work/corpus"
 status=0
 for harness in $harnesses; do
     mkdir -p "$work/artifacts/$harness"
-    if ! ".build-fuzz/release/Fuzz$harness" -max_total_time="$seconds" -timeout=30 -rss_limit_mb=4096 \
+    if ! .build-fuzz/release/packet-path-fuzzer "$harness" -max_total_time="$seconds" -timeout=30 -rss_limit_mb=4096 \
         -artifact_prefix="$work/artifacts/$harness/" -print_final_stats=1 "$work/corpus/$harness" >"$work/$harness.log" 2>&1; then
         status=1
     fi

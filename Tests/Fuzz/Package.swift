@@ -1,23 +1,23 @@
 // swift-tools-version: 6.1
 //
-// packet-path's libFuzzer targets, kept out of the main package: they link only when built with
-// Swift's fuzzer sanitizer (scripts/fuzz.sh), which provides `main`.
+// packet-path's libFuzzer executable, kept out of the main package: it links only when built with
+// Swift's fuzzer sanitizer (scripts/fuzz.sh), which brings libFuzzer.
 //
-//   swift build --package-path Tests/Fuzz -c release -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library
+//   swift build --package-path Tests/Fuzz -c release -Xswiftc -sanitize=fuzzer,address …
+//   packet-path-fuzzer Capture -max_total_time=60 CORPUS
 //
-// Each target feeds its input to one harness of `_PacketPathFuzzing` (Tests/_PacketPathFuzzing).
+// Its first argument names the harness of `_PacketPathFuzzing` (Tests/_PacketPathFuzzing) that
+// each input is fed to.
 import PackageDescription
-
-let harnesses = ["FrameDecoder", "Capture", "Snapshot", "Scenario", "FlowFile"]
 
 let package = Package(
     name: "packet-path-fuzz",
     dependencies: [.package(name: "packet-path", path: "../..")],
-    targets: harnesses.map { name in
+    targets: [
         .executableTarget(
-            name: "Fuzz\(name)",
+            name: "packet-path-fuzzer",
             dependencies: [.product(name: "_PacketPathFuzzing", package: "packet-path")],
-            path: "Targets/Fuzz\(name)"
+            path: "Fuzzer"
         )
-    }
+    ]
 )
