@@ -60,17 +60,9 @@ package final class OutputFile {
             descriptor = opened
             ownsDescriptor = true
         case .replace(let file):
-            var template = Array("\(OutputDestination.folder(of: file))/.\(Self.baseName(file)).packet-path-XXXXXX".utf8CString)
-            let opened = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-            guard opened >= 0 else {
-                throw OutputError(path: path, operation: .create, code: errno, reason: "cannot create a temporary file in \(OutputDestination.folder(of: file)): \(String(cString: strerror(errno)))")
-            }
-            let name = String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
-            cleanupSlot = pp_cleanup_register(name)
-            temporary = name
-            descriptor = opened
+            (descriptor, temporary, cleanupSlot) = try Self.createTemporary(beside: file, path: path)
             ownsDescriptor = true
-            Self.copyAccess(from: file, to: opened)
+            Self.copyAccess(from: file, to: descriptor)
         }
         buffer.reserveCapacity(Self.bufferSize)
     }
@@ -79,13 +71,32 @@ package final class OutputFile {
         if !finished { abandon() }
     }
 
+    /// Creates `.NAME.packet-path-PID-RANDOM` in `file`'s folder, registered for removal before
+    /// it exists, so a signal at any moment finds it (unlinking a name not yet created is
+    /// harmless; the process ID and 64 random bits keep it from being anyone else's).
+    private static func createTemporary(beside file: String, path: String) throws(OutputError) -> (Int32, String, Int32) {
+        let folder = OutputDestination.folder(of: file)
+        for _ in 0..<16 {
+            let name = "\(folder)/.\(baseName(file)).packet-path-\(getpid())-\(String(UInt64.random(in: 0...UInt64.max), radix: 36))"
+            let slot = pp_cleanup_register(name)
+            let descriptor = open(name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+            if descriptor >= 0 { return (descriptor, name, slot) }
+            let code = errno
+            pp_cleanup_unregister(slot)
+            guard code == EEXIST else {
+                throw OutputError(path: path, operation: .create, code: code, reason: "cannot create a temporary file in \(folder): \(String(cString: strerror(code)))")
+            }
+        }
+        throw OutputError(path: path, operation: .create, code: EEXIST, reason: "cannot find a free temporary name in \(folder)")
+    }
+
     /// The last component of `path`.
     static func baseName(_ path: String) -> Substring {
         path.lastIndex(of: "/").map { path[path.index(after: $0)...] } ?? Substring(path)
     }
 
     /// Gives the temporary file the mode and owner of the file it replaces, or, for a new file,
-    /// the mode `open(2)` would give (`0666 & ~umask`; `mkstemp` makes `0600`).
+    /// the mode `open(2)` would give (`0666 & ~umask`; the temporary file is made `0600`).
     private static func copyAccess(from file: String, to descriptor: Int32) {
         var status = stat()
         if stat(file, &status) == 0 {

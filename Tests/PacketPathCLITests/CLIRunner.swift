@@ -25,6 +25,11 @@ struct CLIRunner {
         let process = Process()
         process.executableURL = binary
         process.arguments = arguments
+        return try capture(process)
+    }
+
+    /// Runs `process` in the package root and captures its status and both outputs.
+    static func capture(_ process: Process) throws -> Result {
         process.currentDirectoryURL = packageRoot
         let out = Pipe()
         let err = Pipe()
@@ -46,21 +51,18 @@ struct CLIRunner {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/bash")
         process.arguments = ["-c", script]
-        process.currentDirectoryURL = packageRoot
         var environment = ProcessInfo.processInfo.environment
         environment["PP"] = binary.path
         process.environment = environment
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Result(
-            status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-            stderr: String(decoding: stderr, as: UTF8.self))
+        return try capture(process)
+    }
+
+    /// Runs `script` as ``shell(_:)`` does, in a private mount namespace with a tmpfs of
+    /// `options` (`size=8k`, `ro,size=64k`) mounted on `folder`; `nil` where this machine cannot
+    /// (``canMountTmpfs``).
+    static func inTmpfs(_ folder: String, options: String, _ script: String) throws -> Result? {
+        guard canMountTmpfs else { return nil }
+        return try shell("unshare -m bash -c 'mount -t tmpfs -o \(options) tmpfs \(folder) || exit 99\n\(script)'")
     }
 
     /// A fresh folder for one test, removed first if a previous run left it.

@@ -140,21 +140,19 @@ struct OutputSafetyTests {
 
     @Test("a full disk: generate and --split exit 74, leave the old files and no temporary file (tmpfs)")
     func fullDisk() throws {
-        guard CLIRunner.canMountTmpfs else {
+        let folder = try CLIRunner.temporaryFolder("full")
+        guard let result = try CLIRunner.inTmpfs(folder, options: "size=8k", """
+            echo old > \(folder)/lab.pcap
+            "$PP" generate --topology Scenarios/multi-tier/scenario.yaml --flows Scenarios/multi-tier/flows.yaml --output \(folder)/lab.pcap
+            echo "generate=$?"
+            "$PP" replay \(Self.capture) --topology \(Self.snapshot) --split \(folder)/s --annotate \(folder)/a.pcapng --format summary > /dev/null
+            echo "split=$?"
+            cat \(folder)/lab.pcap; ls -A \(folder) \(folder)/s
+            """)
+        else {
             print("note: the full-disk case needs a private tmpfs (root and unshare); the file-size-limit case covers the same path")
             return
         }
-        let folder = try CLIRunner.temporaryFolder("full")
-        let result = try CLIRunner.shell("""
-            unshare -m bash -c '
-              mount -t tmpfs -o size=8k tmpfs \(folder) || exit 99
-              echo old > \(folder)/lab.pcap
-              "$PP" generate --topology Scenarios/multi-tier/scenario.yaml --flows Scenarios/multi-tier/flows.yaml --output \(folder)/lab.pcap
-              echo "generate=$?"
-              "$PP" replay \(Self.capture) --topology \(Self.snapshot) --split \(folder)/s --annotate \(folder)/a.pcapng --format summary > /dev/null
-              echo "split=$?"
-              cat \(folder)/lab.pcap; ls -A \(folder) \(folder)/s'
-            """)
         #expect(result.stdout.contains("generate=74"), "\(result.stdout) \(result.stderr)")
         #expect(result.stdout.contains("split=74"), "\(result.stdout) \(result.stderr)")
         #expect(result.stderr.contains("No space left on device"))
@@ -166,17 +164,16 @@ struct OutputSafetyTests {
 
     @Test("a read-only location is exit 73 with the system's reason, not a raw Foundation error")
     func readOnly() throws {
-        guard CLIRunner.canMountTmpfs else {
+        let folder = try CLIRunner.temporaryFolder("readonly")
+        guard let result = try CLIRunner.inTmpfs(folder, options: "ro,size=64k", """
+            "$PP" replay --topology \(Self.scenario) --flows \(Self.flows) --output \(folder)/out.txt; echo "output=$?"
+            "$PP" replay \(Self.capture) --topology \(Self.snapshot) --split \(folder)/s; echo "split=$?"
+            "$PP" import \(Self.snapshot) --output \(folder)/s.yaml; echo "import=$?"
+            """)
+        else {
             print("note: the read-only case needs a private tmpfs (root and unshare); skipped")
             return
         }
-        let folder = try CLIRunner.temporaryFolder("readonly")
-        let result = try CLIRunner.shell("""
-            unshare -m bash -c 'mount -t tmpfs -o ro,size=64k tmpfs \(folder) || exit 99
-              "$PP" replay --topology \(Self.scenario) --flows \(Self.flows) --output \(folder)/out.txt; echo "output=$?"
-              "$PP" replay \(Self.capture) --topology \(Self.snapshot) --split \(folder)/s; echo "split=$?"
-              "$PP" import \(Self.snapshot) --output \(folder)/s.yaml; echo "import=$?"'
-            """)
         for name in ["output", "split", "import"] { #expect(result.stdout.contains("\(name)=73"), "\(result.stdout) \(result.stderr)") }
         #expect(result.stderr.contains("Read-only file system"))
         #expect(!result.stderr.contains("NSCocoaErrorDomain") && !result.stderr.contains("Error Domain"))
