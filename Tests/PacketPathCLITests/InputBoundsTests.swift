@@ -4,7 +4,7 @@ import Testing
 /// Issue 10: hostile input stays bounded in memory and never traps.
 @Suite("Input bounds")
 struct InputBoundsTests {
-    @Test("a snapshot with a 64 MB string peaks under three times the file size (it peaked near ten)")
+    @Test("a snapshot with a 64 MB string peaks under twice the file size plus the runtime (it peaked near ten times)")
     func longStringMemory() throws {
         if let sanitizer = ProcessInfo.processInfo.environment["PACKETPATH_SANITIZER"] {
             print("note: the memory bound is not checked under the \(sanitizer) sanitizer (its shadow memory is most of the peak)")
@@ -25,7 +25,9 @@ struct InputBoundsTests {
         wait4(pid, &status, 0, &usage)
         #expect(status == 0, "validate succeeded (wait status \(status))")
         let peak = usage.ru_maxrss * 1024  // kilobytes on Linux
-        #expect(peak < 3 * text.count, "peak resident memory \(peak >> 20) MiB for a \(text.count >> 20) MiB file")
+        // The file's bytes and the string made of them, plus what a debug build of the runtime and
+        // Foundation takes before reading anything (40–60 MiB).
+        #expect(peak < 2 * text.count + (96 << 20), "peak resident memory \(peak >> 20) MiB for a \(text.count >> 20) MiB file")
     }
 
     @Test("a scenario whose security group names a VPC that does not exist, with no VPC declared: exit 65, not a trap")
