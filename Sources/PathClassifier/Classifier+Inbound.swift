@@ -16,7 +16,7 @@ extension Classifier {
     }
 
     func inbound(_ walk: inout Walk, interface index: InterfaceIndex, vpc: VPCIndex) -> Reason {
-        let packet = walk.packet
+        let packet = walk.current
         let interface = topology[index]
         if SpecialAddresses.isPrivateOrShared(packet.source) {
             walk.hop(

@@ -5,7 +5,7 @@ import VPCTopology
 extension Classifier {
     /// Internet gateway: attached, public destination, and a public address for the source (R7.1–R7.6).
     func internetGateway(_ walk: inout Walk, gateway: InternetGatewayIndex, vpc: VPCIndex) -> Reason {
-        let packet = walk.packet
+        let packet = walk.current
         let label = topology[gateway].label
         guard isAttached(&walk, .internetGateway, label, topology[gateway].attachedVPC, to: vpc) else { return .gatewayState }
         if SpecialAddresses.isPrivateOrShared(packet.destination) {
@@ -43,6 +43,7 @@ extension Classifier {
             walk.hop(.internetGateway, label, "IPv6 leaves untranslated (R7.2)")
         }
         labelAWSDestination(&walk)
+        walk.delivery = .internet(gateway, nat: walk.natGateway)
         return viaNAT ? .igwViaNAT : .igwDirect
     }
 
@@ -53,7 +54,7 @@ extension Classifier {
             walk.hop(.natGateway, record.label, "state \(record.state): routes to it are blackholes (R8.5)", passed: false)
             return .natNotAvailable
         }
-        let packet = walk.packet
+        let packet = walk.current
         guard packet.protocolNumber == .tcp || packet.protocolNumber == .udp || packet.protocolNumber.isICMP else {
             walk.hop(.natGateway, record.label, "NAT gateways carry TCP, UDP and ICMP only (R8.2)", passed: false)
             return .natProtocol
@@ -89,7 +90,7 @@ extension Classifier {
             walk.hop(.gatewayEndpoint, record.label, "state \(record.state): not forwarding (R5.5)", passed: false)
             return .endpointNotAvailable
         }
-        let packet = walk.packet
+        let packet = walk.current
         guard packet.protocolNumber == .tcp || packet.isEchoRequest else {
             walk.hop(
                 .gatewayEndpoint, record.label,
@@ -101,6 +102,7 @@ extension Classifier {
             walk.hop(.awsService, ResourceLabel(id: record.serviceName, name: service.description), "private endpoint of the service")
         }
         walk.note("endpoint policies are not evaluated: they authorize requests, they do not route (R4.9)")
+        walk.delivery = .gatewayEndpoint(endpoint)
         return .gatewayEndpoint
     }
 
@@ -115,7 +117,7 @@ extension Classifier {
             if let drop = networkACLCheck(&walk, subnet: record.subnet, egress: false) { return drop }
         }
         if let drop = securityGroupCheck(&walk, interface: interface, egress: false) { return drop }
-        if record.sourceDestCheck && !record.owns(walk.packet.destination) {
+        if record.sourceDestCheck && !record.owns(walk.current.destination) {
             walk.hop(
                 .destination, record.label,
                 "source/destination check is on: the appliance drops packets not addressed to it (R13.2)", passed: false)
@@ -123,6 +125,7 @@ extension Classifier {
         }
         walk.hop(.destination, record.label, "middlebox appliance in subnet \(topology[record.subnet].label) (R2.6)")
         walk.note("the appliance's own forwarding is not modelled; the walk stops at its interface (R11.2)")
+        walk.delivery = .outside
         return .appliance
     }
 
@@ -135,7 +138,7 @@ extension Classifier {
         }
         let peerVPC = record.peer(of: vpc)
         let peerCIDRs = peerVPC.map { topology[$0].cidrs } ?? record.peerCIDRs(from: vpc)
-        let destination = walk.packet.destination
+        let destination = walk.current.destination
         guard peerCIDRs.contains(where: { $0.contains(destination) }) else {
             walk.hop(
                 .peeringConnection, record.label,
@@ -146,6 +149,7 @@ extension Classifier {
         walk.hop(.peeringConnection, record.label, "to the peer VPC")
         guard let peerVPC else {
             walk.note("the peer VPC is not in the topology; delivery inside it is not modelled")
+            walk.delivery = .outside
             return .peering
         }
         walk.note("the peer VPC's route tables are not consulted for the forward packet (R11.2)")
@@ -169,12 +173,13 @@ extension Classifier {
         }
         walk.hop(.transitGateway, record.label, "attachment in \(zone)")
         walk.note("transit gateway route tables are not modelled; the walk stops at the transit gateway")
+        walk.delivery = .outside
         return .transitGateway
     }
 
     /// Adds the AWS service a public destination belongs to, if known (R4.11, R14.3).
     func labelAWSDestination(_ walk: inout Walk) {
-        let destination = walk.packet.destination
+        let destination = walk.current.destination
         guard walk.detail != .reason, let service = AddressLabels(topology: topology).service(of: destination) else { return }
         walk.hop(.awsService, ResourceLabel(id: destination.description, name: service.name), service.source)
         walk.note(

@@ -58,7 +58,7 @@ public struct Classifier: Sendable {
     // MARK: - R11.1 egress
 
     func egress(_ walk: inout Walk) -> Reason {
-        let packet = walk.packet
+        let packet = walk.current
         let interface = topology[walk.origin]
         let subnetIndex = interface.subnet
         let subnet = topology[subnetIndex]
@@ -82,6 +82,7 @@ public struct Classifier: Sendable {
             walk.hop(
                 .awsService, ResourceLabel(id: packet.destination.description, name: service.rawValue),
                 "answered on the host; security groups and network ACLs do not apply (R9.7, R13.3)")
+            walk.delivery = .host
             return service == .dns ? .awsDNS : .awsLinkLocal
         }
         if SpecialAddresses.isUnroutableLinkLocal(packet.destination) {
@@ -108,7 +109,7 @@ public struct Classifier: Sendable {
     // MARK: - route lookup and target dispatch (R11.1 step 6, R11.2)
 
     func route(_ walk: inout Walk, from subnetIndex: SubnetIndex) -> Reason {
-        let packet = walk.packet
+        let packet = walk.current
         guard let tableIndex = topology.routeTable(of: subnetIndex) else {
             walk.hop(.routeTable, topology[subnetIndex].label, "the subnet has no route table in the input", passed: false)
             return .insufficientData
@@ -146,7 +147,7 @@ public struct Classifier: Sendable {
     }
 
     func dispatch(_ walk: inout Walk, target: RouteTarget, from subnetIndex: SubnetIndex) -> Reason {
-        let packet = walk.packet
+        let packet = walk.current
         let vpcIndex = topology[subnetIndex].vpc
         switch target {
         case .local:
@@ -169,6 +170,7 @@ public struct Classifier: Sendable {
                 return .bpaBlocked
             }
             walk.hop(.egressOnlyInternetGateway, label, "IPv6 egress, outbound-initiated only (R7.7)")
+            walk.delivery = .egressOnly(gateway)
             return .egressOnlyIGW
         case .natGateway(let nat):
             return natGateway(&walk, nat: nat, from: subnetIndex)
@@ -182,6 +184,7 @@ public struct Classifier: Sendable {
             }
             walk.hop(.gatewayLoadBalancerEndpoint, label, "to the appliances behind \(topology[endpoint].serviceName)")
             walk.note("the inspection appliances behind a Gateway Load Balancer are not modelled; the walk stops at the endpoint")
+            walk.delivery = .outside
             return .gatewayLoadBalancerEndpoint
         case .networkInterface(let interface):
             return appliance(&walk, interface: interface, from: subnetIndex)
@@ -193,6 +196,7 @@ public struct Classifier: Sendable {
             let label = topology[gateway].label
             guard isAttached(&walk, .vpnGateway, label, topology[gateway].attachedVPC, to: vpcIndex) else { return .gatewayState }
             walk.hop(.vpnGateway, label, "leaves AWS towards the VPN or Direct Connect side (not modelled)")
+            walk.delivery = .outside
             return .vpnGateway
         case .missing(let id):
             walk.hop(.routeTable, ResourceLabel(id: id), "route target \(id) is missing from the input", passed: false)
@@ -215,7 +219,7 @@ public struct Classifier: Sendable {
     /// Delivers to the interface owning the destination in `vpc`, applying the destination
     /// subnet's NACL (unless same subnet), destination-type checks and the destination's SGs.
     func deliverInVPC(_ walk: inout Walk, vpc: VPCIndex, from subnetIndex: SubnetIndex?, success: Reason) -> Reason {
-        let packet = walk.packet
+        let packet = walk.current
         if let subnet = topology.subnet(containing: packet.destination, in: vpc),
             topology[subnet].isReserved(packet.destination)
         {
@@ -256,6 +260,11 @@ public struct Classifier: Sendable {
                 return .endpointProtocol
             }
         case .natGateway(let nat):
+            if walk.isReply && walk.returningNAT == nat {
+                // The reply to a connection this NAT gateway translated: it takes it back (R8.1).
+                walk.delivery = .interface(destination)
+                return success
+            }
             walk.hop(
                 .destination, interface.label,
                 "\(topology[nat].label) only forwards traffic; it accepts no connections to itself (R8.1)", passed: false)
@@ -278,9 +287,11 @@ public struct Classifier: Sendable {
         case .interfaceEndpoint(let endpoint):
             let record = topology[endpoint]
             walk.hop(.interfaceEndpoint, record.label, "PrivateLink to \(record.serviceName) (R5.1)")
+            walk.delivery = .interface(destination)
             return success == .local ? .interfaceEndpoint : success
         default:
             walk.hop(.destination, interface.label, "\(packet.destination) \(ownerText(interface.owner)) in subnet \(topology[interface.subnet].label)")
+            walk.delivery = .interface(destination)
             return success
         }
     }
@@ -295,8 +306,8 @@ public struct Classifier: Sendable {
             walk.hop(kind, label, "reply to a tracked connection: allowed by state (R9.2)")
             return nil
         }
-        let peer = egress ? walk.packet.destination : walk.packet.source
-        switch rules.securityGroups(of: interface, egress: egress, packet: walk.packet, peer: peer) {
+        let peer = egress ? walk.current.destination : walk.current.source
+        switch rules.securityGroups(of: interface, egress: egress, packet: walk.current, peer: peer) {
         case .allowed(let group, let rule):
             let direction = egress ? "egress" : "ingress"
             let preposition = egress ? "to" : "from"
@@ -304,7 +315,7 @@ public struct Classifier: Sendable {
             return nil
         case .denied:
             let direction = egress ? "outbound" : "inbound"
-            let packet = walk.packet
+            let packet = walk.current
             walk.hop(
                 kind, label,
                 "no \(direction) rule of [\(topology[interface].securityGroups.map { topology[$0].label.id }.joined(separator: ", "))] allows \(trafficText(packet, egress: egress)) (R9.1)",
@@ -323,7 +334,7 @@ public struct Classifier: Sendable {
             walk.hop(kind, topology[subnet].label, "the subnet has no network ACL in the input", passed: false)
             return .insufficientData
         }
-        let outcome = rules.networkACL(acl, egress: egress, packet: walk.packet)
+        let outcome = rules.networkACL(acl, egress: egress, packet: walk.current)
         walk.hop(kind, topology[acl].label, outcome.entry.map { "rule \($0.ruleNumber) \($0.allows ? "allow" : "deny") \($0.traffic) \($0.cidr)" }
             ?? "rule * deny (no numbered rule matched, R10.2)", passed: outcome.allows)
         if outcome.allows { return nil }

@@ -57,6 +57,7 @@ public enum Reason: String, Sendable, Hashable, CaseIterable {
     case unknownSource = "unknown-source"
     case igwNotPublicTarget = "igw-not-public-target"
     case eigwUnsolicitedInbound = "eigw-unsolicited-inbound"
+    case asymmetricReturn = "asymmetric-return"
     case notInTopology = "not-in-topology"
     case fragmentWithoutFirst = "fragment-without-first"
     case malformedFrame = "malformed-frame"
@@ -99,6 +100,7 @@ public enum Reason: String, Sendable, Hashable, CaseIterable {
         case .reservedAddress, .dnsDisabled, .lambdaENINotInbound, .loop, .unknownSource, .eigwUnsolicitedInbound,
             .notInTopology, .fragmentWithoutFirst, .malformedFrame:
             return nil
+        case .asymmetricReturn: return "NO_ROUTE_TO_DESTINATION"
         case .igwNotPublicTarget: return "IGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS"
         case .peeringNotTransitive: return "PCX_REQUIRES_ADDRESS_IN_VPC_CIDR"
         case .gatewayEndpointProtocol: return "VPCE_GATEWAY_PROTOCOL_RESTRICTION"
@@ -121,6 +123,7 @@ public enum Reason: String, Sendable, Hashable, CaseIterable {
             return "EXITS_NETWORK"
         case .igwInbound: return "ACCEPTED"
         case .igwNotPublicTarget, .eigwUnsolicitedInbound, .fragmentWithoutFirst: return "DENIED_IN"
+        case .asymmetricReturn: return "NO_ROUTE"
         case .notInTopology, .malformedFrame: return "INSUFFICIENT_INFO"
         case .noRoute, .peeringNotTransitive, .transitGatewayAZ: return "NO_ROUTE"
         case .blackholeRoute, .reservedAddress, .natNotAvailable, .gatewayState: return "NULL_ROUTED"
@@ -182,6 +185,7 @@ public enum Reason: String, Sendable, Hashable, CaseIterable {
         case .igwInbound: return "Entered from the internet through the internet gateway to an interface's public address."
         case .igwNotPublicTarget: return "From the internet, but the destination has no public address in a VPC with an internet gateway."
         case .eigwUnsolicitedInbound: return "Unsolicited IPv6 from the internet: an egress-only gateway lets replies in only."
+        case .asymmetricReturn: return "The reply does not come back the way the request went (through the gateway that translated it, or to the sender)."
         case .notInTopology: return "Neither address belongs to the topology: packet-path cannot place the frame."
         case .fragmentWithoutFirst: return "A later IP fragment whose first fragment was not in the capture."
         case .malformedFrame: return "The frame's headers are short or inconsistent; it cannot be decoded."
@@ -232,6 +236,7 @@ public enum Reason: String, Sendable, Hashable, CaseIterable {
         case .igwInbound: return ["R7.2", "R7.4", "R11.4"]
         case .igwNotPublicTarget: return ["R7.4"]
         case .eigwUnsolicitedInbound: return ["R7.7"]
+        case .asymmetricReturn: return ["R19.7"]
         case .notInTopology: return ["R11.1"]
         case .fragmentWithoutFirst: return []
         case .malformedFrame: return []

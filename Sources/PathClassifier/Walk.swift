@@ -14,12 +14,24 @@ struct Walk {
     var recordsPath: Bool { detail == .full }
     /// The interface the packet left.
     let origin: InterfaceIndex
-    /// The source address as the next hop sees it (a NAT gateway changes it).
-    var currentSource: IPAddress
+    /// The packet as the next hop sees it: a NAT gateway changes its source (R8.1), and its
+    /// destination when it translates a reply back (R19.7). Rules and routes read this one.
+    var current: PacketHeader
+    /// The source address as the next hop sees it.
+    var currentSource: IPAddress {
+        get { current.source }
+        set { current.source = newValue }
+    }
     /// The NAT gateway that translated the packet, if any.
     var natGateway: NATGatewayIndex?
-    /// NAT hand-offs so far (loop guard).
+    /// NAT, appliance, endpoint and transit-gateway hand-offs so far (loop guard, R19.5).
     var depth = 0
+    /// Where a delivered packet ended, for the reply's walk (R19.7); `nil` while walking and for
+    /// dropped packets.
+    var delivery: Delivery?
+    /// For a reply: the NAT gateway that translated its connection's request, which receives the
+    /// reply at its own address and translates it back (R8.1).
+    var returningNAT: NATGatewayIndex?
     var hops: [Hop] = []
     var notes: [String] = []
 
@@ -28,7 +40,7 @@ struct Walk {
         self.isReply = isReply
         self.detail = detail
         self.origin = origin
-        self.currentSource = packet.source
+        self.current = packet
     }
 
     mutating func hop(_ kind: HopKind, _ resource: @autoclosure () -> ResourceLabel, _ text: @autoclosure () -> String, passed: Bool = true) {
@@ -61,6 +73,24 @@ struct Walk {
         hop(last.kind, last.resource, text(), passed: false)
         return reason
     }
+}
+
+/// Where a delivered packet ended: what its reply starts from and must return through (R19.7).
+enum Delivery: Equatable {
+    /// An interface received it (local, peering, transit gateway, an appliance's destination).
+    case interface(InterfaceIndex)
+    /// It left through an internet gateway, translated by a NAT gateway or with the sender's own
+    /// public address.
+    case internet(InternetGatewayIndex, nat: NATGatewayIndex?)
+    /// IPv6 left through an egress-only internet gateway.
+    case egressOnly(EgressOnlyGatewayIndex)
+    /// A gateway endpoint took it to its AWS service.
+    case gatewayEndpoint(EndpointIndex)
+    /// An AWS service on the host answered it (the Resolver, IMDS, Time Sync).
+    case host
+    /// It left the model (a VPN or Direct Connect side, a peer VPC outside the input): its reply is
+    /// not walked.
+    case outside
 }
 
 /// How much of its path a walk records.

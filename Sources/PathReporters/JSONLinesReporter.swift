@@ -7,19 +7,23 @@ import VPCTopology
 public enum JSONLinesReporter {
     /// The JSON object for `record`, without a trailing newline.
     public static func line(_ record: PacketRecord) -> String {
-        line(record, path: path(record.classification), notes: notes(record.classification))
+        ByteLine.text { add(record, path: path(record.classification), notes: notes(record.classification), reply: record.reply.map(replyObject), to: &$0) }
     }
 
-    /// The object with its `path` and `notes` arrays already rendered (``JSONLinesWriter`` reuses them).
-    static func line(_ record: PacketRecord, path: String, notes: String) -> String {
-        ByteLine.text { add(record, path: path, notes: notes, to: &$0) }
+    /// The `reply` object of a flow judged both ways (R19.7): `{"verdict","reason","path","notes"}`.
+    static func replyObject(_ reply: Classification) -> String { replyObject(reply, path: path(reply), notes: notes(reply)) }
+
+    static func replyObject(_ reply: Classification, path: String, notes: String) -> String {
+        "{\"verdict\":\(JSONText.string(reply.verdict.rawValue)),\"reason\":\(JSONText.string(reply.reason.rawValue)),\"path\":\(path),\"notes\":\(notes)}"
     }
 
     /// Writes the object into `out`: built as bytes (``ByteLine``), since joining pairs doubled a
     /// replay's time and `String` appends cost more than the classification.
-    static func add(_ record: PacketRecord, path: String, notes: String, to out: inout ByteLine) {
+    /// `reply`: the rendered reply object, for a flow judged both ways; the line's `verdict` and
+    /// `reason` are then the flow's, and `path` the request's.
+    static func add(_ record: PacketRecord, path: String, notes: String, reply: String?, to out: inout ByteLine) {
         let header = record.header
-        let c = record.classification
+        let reason = reply == nil ? record.classification.reason : record.reason
         func key(_ name: StaticString, _ text: String?) {
             out.add(name)
             if let text { out.add(jsonString: text) } else { out.add("null" as StaticString) }
@@ -44,8 +48,8 @@ public enum JSONLinesReporter {
         key(",\"dstPort\":", header?.destinationPort)
         key(",\"icmpType\":", header?.icmpType)
         key(",\"icmpCode\":", header?.icmpCode)
-        key(",\"verdict\":", c.verdict.rawValue)
-        key(",\"reason\":", c.reason.rawValue)
+        key(",\"verdict\":", reason.verdict.rawValue)
+        key(",\"reason\":", reason.rawValue)
         if let capture = record.capture { key(",\"capture\":", capture) }
         if let time = record.time {
             // Digits and a point: nothing to escape.
@@ -59,6 +63,10 @@ public enum JSONLinesReporter {
         out.add(path)
         out.add(",\"notes\":" as StaticString)
         out.add(notes)
+        if let reply {
+            out.add(",\"reply\":" as StaticString)
+            out.add(reply)
+        }
         out.add("}" as StaticString)
     }
 
@@ -98,6 +106,7 @@ public enum CSVReporter {
         // addresses, protocol names and codes never need quoting; names and IDs are escaped.
         let h = record.header
         let c = record.classification
+        let reason = record.reply == nil ? c.reason : record.reason
         let comma: StaticString = ","
         out.add(decimal: record.frame)
         out.add(comma)
@@ -115,11 +124,11 @@ public enum CSVReporter {
             out.add(",,,," as StaticString)
         }
         out.add(comma)
-        out.add(c.verdict.rawValue)
+        out.add(reason.verdict.rawValue)
         out.add(comma)
-        out.add(c.reason.rawValue)
+        out.add(reason.rawValue)
         out.add(comma)
-        out.add(csvField: c.decisiveHop?.resource.id ?? "")
+        out.add(csvField: (record.reply == nil ? c.decisiveHop : record.decisiveHop)?.resource.id ?? "")
         out.add(comma)
         if let flow = record.flow { out.add(csvField: flow) }
         if let capture = record.capture {
@@ -138,10 +147,15 @@ extension String {
 }
 
 extension JSONLinesReporter {
-    /// The `trace --format json` object: the packet line plus how DNS answered.
+    /// The `trace --format json` object: the flow's `verdict` and `reason` (request and reply
+    /// together, R19.7), how DNS answered, the request as `packet` (a JSONL object with its own
+    /// verdict) and, when walked, the `reply`.
     public static func trace(_ record: PacketRecord, dnsAnswer: String?) -> String {
-        let packet = line(record)
-        return "{\"dns\":\(JSONText.optional(dnsAnswer)),\"reachabilityAnalyzerCode\":\(JSONText.optional(record.classification.reason.reachabilityAnalyzerCode)),\"batfishDisposition\":\(JSONText.string(record.classification.reason.batfishDisposition)),\"packet\":\(packet)}"
+        var request = record
+        request.reply = nil
+        let reason = record.reason
+        let reply = record.reply.map { ",\"reply\":\(replyObject($0))" } ?? ""
+        return "{\"verdict\":\(JSONText.string(reason.verdict.rawValue)),\"reason\":\(JSONText.string(reason.rawValue)),\"dns\":\(JSONText.optional(dnsAnswer)),\"reachabilityAnalyzerCode\":\(JSONText.optional(reason.reachabilityAnalyzerCode)),\"batfishDisposition\":\(JSONText.string(reason.batfishDisposition)),\"packet\":\(line(request))\(reply)}"
     }
 }
 
@@ -170,16 +184,23 @@ public final class JSONLinesWriter {
     public func append(_ record: PacketRecord, to bytes: inout [UInt8]) { ByteLine.appendLine(to: &bytes) { add(record, to: &$0) } }
 
     func add(_ record: PacketRecord, to out: inout ByteLine) {
-        let c = record.classification
+        let (path, notes) = rendering(record.classification)
+        let reply = record.reply.map { reply in
+            let (path, notes) = rendering(reply)
+            return JSONLinesReporter.replyObject(reply, path: path, notes: notes)
+        }
+        JSONLinesReporter.add(record, path: path, notes: notes, reply: reply, to: &out)
+    }
+
+    /// The rendered `path` and `notes` of `c`, from the cache when `c` was rendered before.
+    private func rendering(_ c: Classification) -> (path: String, notes: String) {
         let key = Key(
             hops: c.hops.withUnsafeBufferPointer { UInt(bitPattern: $0.baseAddress) },
             notes: c.notes.withUnsafeBufferPointer { UInt(bitPattern: $0.baseAddress) }, reason: c.reason)
-        if let hit = rendered[key], hit.classification == c {
-            return JSONLinesReporter.add(record, path: hit.path, notes: hit.notes, to: &out)
-        }
+        if let hit = rendered[key], hit.classification == c { return (hit.path, hit.notes) }
         let path = JSONLinesReporter.path(c), notes = JSONLinesReporter.notes(c)
         if rendered.count >= Self.cacheLimit { rendered.removeAll(keepingCapacity: true) }
         rendered[key] = (c, path, notes)
-        JSONLinesReporter.add(record, path: path, notes: notes, to: &out)
+        return (path, notes)
     }
 }

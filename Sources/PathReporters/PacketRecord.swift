@@ -8,6 +8,9 @@ public struct PacketRecord: Sendable {
     /// The packet's header; `nil` for a frame that holds no IP packet (ARP, a malformed frame).
     public var header: PacketHeader?
     public var classification: Classification
+    /// The reply's walk, for a synthetic flow judged both ways (R19.7); `nil` for captured frames
+    /// (each reply is a frame of its own) and one-way judgments.
+    public var reply: Classification?
     /// The synthetic flow's name, when the packet came from a flow file.
     public var flow: String?
     /// Bytes on the wire, for captured frames.
@@ -28,6 +31,20 @@ public struct PacketRecord: Sendable {
         self.length = length
         self.time = time
     }
+
+    /// A synthetic flow's packet, judged with its reply (R19.7).
+    public init(frame: Int, header: PacketHeader, flow: FlowClassification, name: String?) {
+        self.init(frame: frame, header: header, classification: flow.request, flow: name)
+        reply = flow.reply
+    }
+
+    /// The packet's reason: the reply's when the reply is dropped, else the packet's own.
+    public var reason: Reason { FlowClassification(request: classification, reply: reply).reason }
+
+    public var verdict: Verdict { reason.verdict }
+
+    /// Where the packet (or its reply) was stopped, else the last component it crossed.
+    public var decisiveHop: Hop? { FlowClassification(request: classification, reply: reply).decisiveHop }
 }
 
 /// A capture timestamp, printed as `seconds.nanoseconds` with nine digits after the point. Kept as

@@ -9,27 +9,35 @@ public enum TextReporter {
     public static func packet(_ header: PacketHeader) -> String { ByteLine.text { addPacket(header, to: &$0) } }
 
     /// The multi-line explanation of one flow, as a teaching lab shows it.
+    /// With a reply (R19.7), its hops follow the request's, numbered on, and the verdict is the
+    /// flow's: the request's when the reply returns, else the reply's drop.
     public static func trace(_ record: PacketRecord, title: String, dnsAnswer: String?) -> String {
         let c = record.classification
         var lines = ["packet-path trace: \(title)"]
         if let dnsAnswer { lines.append("  dns:     \(dnsAnswer)") }
         lines.append("  packet:  \(record.header.map(packet) ?? "(no IP packet)")")
         lines.append("")
-        let kindWidth = c.hops.map(\.kind.rawValue.count).max() ?? 0
-        let resourceWidth = min(c.hops.map(\.resource.description.count).max() ?? 0, 48)
-        for (index, hop) in c.hops.enumerated() {
+        let all = c.hops + (record.reply?.hops ?? [])
+        let kindWidth = all.map(\.kind.rawValue.count).max() ?? 0
+        let resourceWidth = min(all.map(\.resource.description.count).max() ?? 0, 48)
+        for (index, hop) in all.enumerated() {
+            if index == c.hops.count, let reply = record.reply {
+                lines.append("  reply (the request alone: \(c.verdict.rawValue) \(c.reason.rawValue); the reply \(reply.verdict == .dropped ? "is dropped" : "comes back")):")
+            }
             let mark = hop.passed ? " " : "✗"
             let number = String(index + 1).leftPadded(to: 3)
             lines.append(
                 "\(number). \(mark) \(hop.kind.rawValue.rightPadded(to: kindWidth))  \(hop.resource.description.rightPadded(to: resourceWidth))  \(hop.detail)")
         }
         lines.append("")
-        lines.append("verdict: \(c.verdict.rawValue.uppercased())  reason: \(c.reason.rawValue)")
+        let reason = record.reason
+        lines.append("verdict: \(reason.verdict.rawValue.uppercased())  reason: \(reason.rawValue)\(record.reply == nil ? "" : " (request and reply)")")
         lines.append(
-            "  rules: \(c.reason.rules.joined(separator: ", ").ifEmpty("—"))   Reachability Analyzer: \(c.reason.reachabilityAnalyzerCode ?? "(reachable or no code)")   Batfish: \(c.reason.batfishDisposition)")
-        if !c.notes.isEmpty {
+            "  rules: \(reason.rules.joined(separator: ", ").ifEmpty("—"))   Reachability Analyzer: \(reason.reachabilityAnalyzerCode ?? "(reachable or no code)")   Batfish: \(reason.batfishDisposition)")
+        let notes = c.notes + (record.reply?.notes ?? []).filter { !c.notes.contains($0) }
+        if !notes.isEmpty {
             lines.append("notes:")
-            for note in c.notes { lines.append("  - \(note)") }
+            for note in notes { lines.append("  - \(note)") }
         }
         return lines.joined(separator: "\n")
     }
@@ -44,6 +52,7 @@ public enum TextReporter {
     /// default output format cost several times CSV's.
     static func add(_ record: PacketRecord, to out: inout ByteLine) {
         let c = record.classification
+        let reason = record.reply == nil ? c.reason : record.reason
         let frameStart = out.bytes.count
         out.add(decimal: record.frame)
         out.padLeft(from: frameStart, to: 6)
@@ -58,11 +67,11 @@ public enum TextReporter {
         }
         out.add("  " as StaticString)
         let verdictStart = out.bytes.count
-        out.add(c.verdict.rawValue)
+        out.add(reason.verdict.rawValue)
         out.padRight(from: verdictStart, to: 8, extraBytes: 0)
         out.add("  " as StaticString)
-        out.add(c.reason.rawValue)
-        if let hop = c.decisiveHop {
+        out.add(reason.rawValue)
+        if let hop = record.reply == nil ? c.decisiveHop : record.decisiveHop {
             out.add(" via " as StaticString)
             out.add(hop.resource.description)
         }

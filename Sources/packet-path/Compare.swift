@@ -21,13 +21,17 @@ extension PacketPath {
         @Option(help: ArgumentHelp("Synthetic flows: a YAML flow file.", valueName: "file"))
         var flows: String
 
+        /// Judge the first packets alone.
+        @Flag(name: .customLong("one-way"), help: "Judge each flow's first packet alone; by default its reply is walked too (R19.7).")
+        var oneWay = false
+
         func run() throws {
             let requests = try loadFlows(flows)
             let sides = try [before, after].map { path in
                 let topology = try loadTopology(path)
                 let resolved = try resolveFlows(requests, file: flows, topology: topology)
                 let classifier = Classifier(topology: topology)
-                return resolved.map { (flow: $0, classification: classifier.classify($0.header, from: $0.source)) }
+                return resolved.map { (flow: $0, classification: classifier.classifyFlow($0.header, from: $0.source, oneWay: oneWay)) }
             }
             var changed = 0
             var lines: [String] = []
@@ -42,8 +46,9 @@ extension PacketPath {
                 for (label, side) in [("before", old), ("after", new)] {
                     let c = side.classification
                     let via = c.decisiveHop.map { " via \($0.resource)" } ?? ""
-                    lines.append("    \(label.rightPadded(to: 7)) \(TextReporter.packet(side.flow.header).rightPadded(to: 44))  \(c.verdict.rawValue.rightPadded(to: 8)) \(c.reason.rawValue)\(via)")
-                    if let route = c.hops.last(where: { $0.kind == .routeTable }) {
+                    let replyDropped = c.reply.map { $0.verdict == .dropped } ?? false
+                    lines.append("    \(label.rightPadded(to: 7)) \(TextReporter.packet(side.flow.header).rightPadded(to: 44))  \(c.verdict.rawValue.rightPadded(to: 8)) \(c.reason.rawValue)\(via)\(replyDropped ? " (the reply)" : "")")
+                    if let route = c.request.hops.last(where: { $0.kind == .routeTable }) {
                         lines.append("            \(route.resource.description): \(route.detail)")
                     }
                 }

@@ -57,6 +57,10 @@ extension PacketPath {
         @Option(help: "Classify captures on this many cores, keeping per-connection order and the output order (default: all cores, at most 4 per core; --split and --annotate use one).")
         var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
 
+        /// Judge synthetic flows by their first packet alone.
+        @Flag(name: .customLong("one-way"), help: "With --flows: judge each flow's first packet alone; by default its reply is walked too (R19.7).")
+        var oneWay = false
+
         /// Do not decapsulate VXLAN.
         @Flag(name: .customLong("no-vxlan"), help: "Classify UDP 4789 as it is instead of decapsulating VXLAN (Traffic Mirroring).")
         var noVXLAN = false
@@ -74,6 +78,7 @@ extension PacketPath {
             if flows != nil && (split != nil || annotate != nil || capturePoint != nil) {
                 throw ValidationError("'--split', '--annotate' and '--capture-point' apply to captures only")
             }
+            if flows == nil && oneWay { throw ValidationError("'--one-way' applies to '--flows' (a capture holds its replies as frames)") }
         }
 
         func run() throws {
@@ -114,13 +119,14 @@ extension PacketPath {
                 let classifier = Classifier(topology: topology)
                 var frame = 0
                 for flow in resolved {
-                    // Every packet of a synthetic flow is identical: classified once, reported per packet.
-                    let classification = classifier.classify(flow.header, from: flow.source)
+                    // Every packet of a synthetic flow is identical: classified once (with its reply,
+                    // R19.7), reported per packet.
+                    let classification = classifier.classifyFlow(flow.header, from: flow.source, oneWay: oneWay)
                     let name = flow.request.name ?? "\(flow.request.from) → \(flow.request.to)"
                     for _ in 0..<flow.request.packets {
                         frame += 1
-                        let record = PacketRecord(frame: frame, header: flow.header, classification: classification, flow: name)
-                        summary.add(record.classification, header: record.header, length: 0)
+                        let record = PacketRecord(frame: frame, header: flow.header, flow: classification, name: name)
+                        summary.add(record.reason, header: record.header, length: 0)
                         try printLine(record)
                     }
                 }

@@ -45,6 +45,10 @@ extension PacketPath {
         @Option(help: "Output format: text or json.")
         var format: TraceFormat = .text
 
+        /// Judge the first packet alone.
+        @Flag(name: .customLong("one-way"), help: "Judge the first packet alone; by default its reply is walked too (R19.7).")
+        var oneWay = false
+
         enum TraceFormat: String, ExpressibleByArgument, CaseIterable {
             case text
             case json
@@ -67,12 +71,12 @@ extension PacketPath {
                 icmpType: icmpType, family: ipv6 ? .ipv6 : .ipv4)
             let resolver = NameResolver(topology: topology)
             let header: PacketHeader
-            let classification: Classification
+            let classification: FlowClassification
             var dnsAnswer: String?
             if let inbound = resolver.resolveInbound(request, ordinal: 0) {
                 // From the internet to an interface (R11.4).
                 header = inbound.header
-                classification = Classifier(topology: topology).classifyInbound(inbound.header, to: inbound.destination)
+                classification = Classifier(topology: topology).classifyInboundFlow(inbound.header, to: inbound.destination, oneWay: oneWay)
             } else {
                 let flow: ResolvedFlow
                 do {
@@ -83,9 +87,9 @@ extension PacketPath {
                 }
                 header = flow.header
                 dnsAnswer = flow.dnsAnswer
-                classification = Classifier(topology: topology).classify(flow.header, from: flow.source)
+                classification = Classifier(topology: topology).classifyFlow(flow.header, from: flow.source, oneWay: oneWay)
             }
-            let record = PacketRecord(frame: 1, header: header, classification: classification, flow: "\(from) → \(to)")
+            let record = PacketRecord(frame: 1, header: header, flow: classification, name: "\(from) → \(to)")
             switch format {
             case .text:
                 try printOutput(TextReporter.trace(record, title: "\(from) → \(to)", dnsAnswer: dnsAnswer))

@@ -106,6 +106,24 @@ struct Lab {
     }
 }
 
+extension Lab {
+    /// Classifies one flow both ways (R19.7), names resolved as the CLI does; a source outside the
+    /// topology opens a connection from the internet.
+    func flow(
+        from: String, to: String, protocol number: IPProtocolNumber = .tcp, port: UInt16? = nil, icmpType: UInt8? = nil,
+        family: AddressFamily = .ipv4, oneWay: Bool = false
+    ) throws -> FlowClassification {
+        let topology = try topology()
+        let request = FlowRequest(from: from, to: to, protocolNumber: number, port: port, icmpType: icmpType, family: family)
+        let resolver = NameResolver(topology: topology)
+        if let inbound = resolver.resolveInbound(request, ordinal: 0) {
+            return Classifier(topology: topology).classifyInboundFlow(inbound.header, to: inbound.destination, oneWay: oneWay)
+        }
+        let flow = try resolver.resolve(request, ordinal: 0)
+        return Classifier(topology: topology).classifyFlow(flow.header, from: flow.source, oneWay: oneWay)
+    }
+}
+
 extension Classification {
     /// All hop details and notes, for assertions about explanations.
     var text: String { (hops.map { "\($0.kind.rawValue) \($0.resource) \($0.detail)" } + notes).joined(separator: "\n") }

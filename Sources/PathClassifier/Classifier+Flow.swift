@@ -1,0 +1,186 @@
+import PathCore
+import VPCTopology
+
+/// A flow judged by its first packet and by its reply (R19.7): a connection whose reply cannot
+/// come back does not work, whatever its first packet did.
+public struct FlowClassification: Sendable, Hashable {
+    /// The first packet's walk.
+    public var request: Classification
+    /// The reply's walk, from the destination as the request reached it; `nil` when the request
+    /// was dropped, when nothing answers it (an ICMP message other than an echo request), when
+    /// the reply leaves the model (VPN, Direct Connect), or for a one-way judgment.
+    public var reply: Classification?
+
+    public init(request: Classification, reply: Classification?) {
+        self.request = request
+        self.reply = reply
+    }
+
+    /// The flow's reason: the reply's when the reply is dropped, else the request's.
+    public var reason: Reason {
+        if let reply, reply.verdict == .dropped { return reply.reason }
+        return request.reason
+    }
+
+    public var verdict: Verdict { reason.verdict }
+
+    /// The hop that decided the flow: where the reply stopped, else the request's deciding hop.
+    public var decisiveHop: Hop? {
+        if let reply, reply.verdict == .dropped { return reply.decisiveHop }
+        return request.decisiveHop
+    }
+}
+
+extension Classifier {
+    /// Classifies a flow from `source`: its first packet, then the reply (R19.7).
+    /// - Parameter oneWay: judge the first packet alone (no reply walk).
+    public func classifyFlow(_ packet: PacketHeader, from source: InterfaceIndex, oneWay: Bool = false) -> FlowClassification {
+        var walk = Walk(packet: packet, isReply: false, origin: source, detail: .full)
+        let reason = egress(&walk)
+        let request = Classification(reason: reason, hops: walk.hops, notes: walk.notes)
+        guard !oneWay, reason.verdict != .dropped, let delivery = walk.delivery else { return FlowClassification(request: request, reply: nil) }
+        let reply = reply(to: packet, from: source, seenAs: walk.currentSource, through: walk.natGateway, delivery: delivery)
+        return FlowClassification(request: request, reply: reply)
+    }
+
+    /// Classifies a flow opened from the internet to `destination` (R11.4), then its reply, which
+    /// must leave through the internet gateway that let the request in (R19.7).
+    public func classifyInboundFlow(_ packet: PacketHeader, to destination: InterfaceIndex, oneWay: Bool = false) -> FlowClassification {
+        let request = classifyInbound(packet, to: destination)
+        guard !oneWay, request.verdict != .dropped, let header = Self.replyHeader(packet, from: packet.destination, to: packet.source) else {
+            return FlowClassification(request: request, reply: nil)
+        }
+        var walk = Walk(packet: header, isReply: true, origin: destination, detail: .full)
+        var reason = egress(&walk)
+        if reason.verdict != .dropped {
+            switch walk.delivery {
+            case .internet(_, nat: nil):
+                break
+            case .internet(_, nat: let nat?):
+                reason = walk.drop(
+                    .asymmetricReturn,
+                    "the reply leaves through \(topology[nat].label), which translates its source: the client, which addressed a public IP, never matches it (R19.7)")
+            default:
+                reason = walk.drop(.asymmetricReturn, "the reply does not return through the internet gateway the request came in by (R19.7)")
+            }
+        }
+        return FlowClassification(request: request, reply: Classification(reason: reason, hops: walk.hops, notes: walk.notes))
+    }
+
+    /// The reply to `packet`: the same protocol with addresses and ports swapped, an ICMP echo
+    /// answered by an echo reply; `nil` for ICMP messages nothing answers.
+    static func replyHeader(_ packet: PacketHeader, from replier: IPAddress, to requester: IPAddress) -> PacketHeader? {
+        var icmpType: UInt8?
+        if packet.protocolNumber.isICMP {
+            switch packet.icmpType {
+            case 8: icmpType = 0
+            case 128: icmpType = 129
+            default: return nil
+            }
+        }
+        return PacketHeader(
+            source: replier, destination: requester, protocolNumber: packet.protocolNumber, sourcePort: packet.destinationPort,
+            destinationPort: packet.sourcePort, icmpType: icmpType, icmpCode: packet.protocolNumber.isICMP ? 0 : nil)
+    }
+
+    /// The reply's walk, by where the request was delivered (R19.7): security groups pass it by
+    /// state (R9.2), network ACLs see it again with its own ports (R10.3), routing is decided again
+    /// from the replying subnet, and it must come back through what translated the request.
+    /// - Parameters:
+    ///   - translated: the source address the receiver saw (a private NAT gateway's, or the sender's).
+    ///   - nat: the NAT gateway that translated the request, if any.
+    func reply(
+        to packet: PacketHeader, from source: InterfaceIndex, seenAs translated: IPAddress, through nat: NATGatewayIndex?, delivery: Delivery
+    ) -> Classification? {
+        switch delivery {
+        case .interface(let receiver):
+            // From the receiver to the source address it saw; routed like any packet.
+            guard let header = Self.replyHeader(packet, from: packet.destination, to: translated) else { return nil }
+            var walk = Walk(packet: header, isReply: true, origin: receiver, detail: .full)
+            walk.returningNAT = nat
+            var reason = egress(&walk)
+            if reason.verdict != .dropped, let nat, let natInterface = topology[nat].interface, walk.delivery == .interface(natInterface) {
+                // A private NAT gateway translated the request: it translates the reply back and
+                // routes it from its subnet to the sender (R8.1).
+                reason = natReturn(&walk, nat: nat, to: source)
+            } else if reason.verdict != .dropped && walk.delivery != .interface(source) {
+                reason = walk.drop(.asymmetricReturn, "the reply is not delivered back to \(topology[source].label), which sent the request (R19.7)")
+            }
+            return Classification(reason: reason, hops: walk.hops, notes: walk.notes)
+        case .internet(let gateway, let nat):
+            guard let header = Self.replyHeader(packet, from: packet.destination, to: packet.source) else { return nil }
+            var walk = Walk(packet: header, isReply: true, origin: source, detail: .full)
+            let reason = replyFromInternet(&walk, gateway: gateway, nat: nat, to: source)
+            return Classification(reason: reason, hops: walk.hops, notes: walk.notes)
+        case .egressOnly(let gateway):
+            guard let header = Self.replyHeader(packet, from: packet.destination, to: packet.source) else { return nil }
+            var walk = Walk(packet: header, isReply: true, origin: source, detail: .full)
+            walk.hop(.egressOnlyInternetGateway, topology[gateway].label, "lets the reply to an outbound connection in (R7.7)")
+            let reason = deliverReply(&walk, to: source, success: .egressOnlyIGW)
+            return Classification(reason: reason, hops: walk.hops, notes: walk.notes)
+        case .gatewayEndpoint(let endpoint):
+            guard let header = Self.replyHeader(packet, from: packet.destination, to: packet.source) else { return nil }
+            var walk = Walk(packet: header, isReply: true, origin: source, detail: .full)
+            walk.hop(.gatewayEndpoint, topology[endpoint].label, "the service's answer comes back through the endpoint (R4.2)")
+            let reason = deliverReply(&walk, to: source, success: .gatewayEndpoint)
+            return Classification(reason: reason, hops: walk.hops, notes: walk.notes)
+        case .host, .outside:
+            // The host answers on the host (R9.7); what leaves the model cannot be followed back.
+            return nil
+        }
+    }
+
+    /// A reply arriving from the internet at the internet gateway, for a connection that left
+    /// through it (R7.2) or through a NAT gateway (R8.1): translated back, then the network ACLs
+    /// on the way in and the sender's security groups by state. Through a NAT gateway the reply
+    /// meets the NAT subnet's inbound rules, the NAT subnet's route table and its outbound rules
+    /// before the sender's subnet (R10.3, R11.5).
+    func replyFromInternet(_ walk: inout Walk, gateway: InternetGatewayIndex, nat: NATGatewayIndex?, to source: InterfaceIndex) -> Reason {
+        let gatewayLabel = topology[gateway].label
+        guard let nat else {
+            let destination = walk.current.destination
+            let publicAddress: String
+            if case .v4(let address) = destination, let paired = topology[source].publicAddress(for: address) {
+                publicAddress = "public \(paired)"
+            } else {
+                publicAddress = "the reply"
+            }
+            walk.hop(.internetGateway, gatewayLabel, "translates \(publicAddress) back to \(destination) (R7.2)")
+            return deliverReply(&walk, to: source, success: .igwDirect)
+        }
+        walk.hop(.internetGateway, gatewayLabel, "the reply to \(topology[nat].label)'s public address enters (R7.2)")
+        if let drop = networkACLCheck(&walk, subnet: topology[nat].subnet, egress: false) { return drop }
+        let reason = natReturn(&walk, nat: nat, to: source)
+        return reason.verdict == .dropped ? reason : .igwViaNAT
+    }
+
+    /// A reply at the NAT gateway that translated its connection: translated back to the sender,
+    /// then out of the NAT subnet (its outbound network ACL) by the NAT subnet's route table,
+    /// which must lead to the sender (R8.1, R10.3, R19.7).
+    func natReturn(_ walk: inout Walk, nat: NATGatewayIndex, to source: InterfaceIndex) -> Reason {
+        let record = topology[nat]
+        let sender = topology[source].addresses.first { $0.family == walk.current.destination.family } ?? walk.current.destination
+        walk.hop(.natGateway, record.label, "translates the reply back to \(sender) (R8.1)")
+        walk.current.destination = sender
+        walk.returningNAT = nil
+        if let drop = networkACLCheck(&walk, subnet: record.subnet, egress: true) { return drop }
+        let reason = route(&walk, from: record.subnet)
+        guard reason.verdict != .dropped else { return reason }
+        guard walk.delivery == .interface(source) else {
+            return walk.drop(.asymmetricReturn, "the NAT subnet's route table does not lead the reply back to \(topology[source].label) (R19.7)")
+        }
+        return reason
+    }
+
+    /// A reply delivered to `source` from outside its subnet: the subnet's inbound network ACL
+    /// (stateless, R10.3), then its security groups by state (R9.2).
+    func deliverReply(_ walk: inout Walk, to source: InterfaceIndex, success: Reason) -> Reason {
+        let interface = topology[source]
+        if let drop = networkACLCheck(&walk, subnet: interface.subnet, egress: false) { return drop }
+        walk.hop(.securityGroupIngress, interface.label, "reply to a tracked connection: allowed by state (R9.2)")
+        let destination = walk.current.destination
+        walk.hop(.destination, interface.label, "\(destination) \(ownerText(interface.owner))")
+        walk.delivery = .interface(source)
+        return success
+    }
+}
