@@ -103,8 +103,8 @@ extension Classifier {
                 // A private NAT gateway translated the request: it translates the reply back and
                 // routes it from its subnet to the sender (R8.1).
                 reason = natReturn(&walk, nat: nat, to: source)
-            } else if reason.verdict != .dropped && walk.delivery != .interface(source) {
-                reason = walk.drop(.asymmetricReturn, "the reply is not delivered back to \(topology[source].label), which sent the request (R19.7)")
+            } else {
+                reason = arrived(&walk, reason, at: source)
             }
             return Classification(reason: reason, hops: walk.hops, notes: walk.notes)
         case .internet(let gateway, let nat):
@@ -146,12 +146,32 @@ extension Classifier {
                 publicAddress = "the reply"
             }
             walk.hop(.internetGateway, gatewayLabel, "translates \(publicAddress) back to \(destination) (R7.2)")
-            return deliverReply(&walk, to: source, success: .igwDirect)
+            let reason = enterVPC(&walk, through: .internetGateway(gateway), vpc: topology.vpc(of: source), success: .igwDirect)
+            return arrived(&walk, reason, at: source)
         }
-        walk.hop(.internetGateway, gatewayLabel, "the reply to \(topology[nat].label)'s public address enters (R7.2)")
-        if let drop = networkACLCheck(&walk, subnet: topology[nat].subnet, egress: false) { return drop }
-        let reason = natReturn(&walk, nat: nat, to: source)
-        return reason.verdict == .dropped ? reason : .igwViaNAT
+        let record = topology[nat]
+        guard let natInterface = record.interface, let natAddress = topology[natInterface].ipv4.first?.privateAddress else {
+            return walk.drop(.insufficientData, "no address for \(record.label) in the input")
+        }
+        walk.hop(.internetGateway, gatewayLabel, "the reply to \(record.label)'s public address enters, for \(natAddress) (R7.2)")
+        walk.current.destination = .v4(natAddress)
+        walk.returningNAT = nat
+        let reason = enterVPC(&walk, through: .internetGateway(gateway), vpc: topology[record.subnet].vpc, success: .igwViaNAT)
+        guard reason.verdict != .dropped else { return reason }
+        guard walk.delivery == .interface(natInterface) else {
+            return walk.drop(.asymmetricReturn, "the reply does not reach \(record.label), which translated the request (R19.7)")
+        }
+        let back = natReturn(&walk, nat: nat, to: source)
+        return back.verdict == .dropped ? back : .igwViaNAT
+    }
+
+    /// `reason` if the reply reached `source`, else the drop that says it went elsewhere.
+    func arrived(_ walk: inout Walk, _ reason: Reason, at source: InterfaceIndex) -> Reason {
+        guard reason.verdict != .dropped else { return reason }
+        guard walk.delivery == .interface(source) else {
+            return walk.drop(.asymmetricReturn, "the reply is not delivered back to \(topology[source].label), which sent the request (R19.7)")
+        }
+        return reason
     }
 
     /// A reply at the NAT gateway that translated its connection: translated back to the sender,
@@ -164,12 +184,7 @@ extension Classifier {
         walk.current.destination = sender
         walk.returningNAT = nil
         if let drop = networkACLCheck(&walk, subnet: record.subnet, egress: true) { return drop }
-        let reason = route(&walk, from: record.subnet)
-        guard reason.verdict != .dropped else { return reason }
-        guard walk.delivery == .interface(source) else {
-            return walk.drop(.asymmetricReturn, "the NAT subnet's route table does not lead the reply back to \(topology[source].label) (R19.7)")
-        }
-        return reason
+        return arrived(&walk, route(&walk, from: record.subnet), at: source)
     }
 
     /// A reply delivered to `source` from outside its subnet: the subnet's inbound network ACL

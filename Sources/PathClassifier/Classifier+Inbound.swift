@@ -51,8 +51,20 @@ extension Classifier {
         case .v6:
             walk.hop(.internetGateway, topology[gateway].label, "IPv6 arrives untranslated")
         }
-        let reason = deliverInVPC(&walk, vpc: vpc, from: nil, success: .igwInbound)
+        let reason = enterVPC(&walk, through: .internetGateway(gateway), vpc: vpc, success: .igwInbound)
         return reason == .interfaceEndpoint ? .endpointCannotInitiate : reason
+    }
+
+    /// A packet entering `vpc` through `gateway`: the gateway's route table routes it when the
+    /// gateway is edge-associated with one (to an appliance or a Gateway Load Balancer endpoint
+    /// for inspection, R2.1, R19.5), else the VPC's local routing delivers it. A delivery by the
+    /// local route is reported as `success`.
+    func enterVPC(_ walk: inout Walk, through gateway: EdgeGateway, vpc: VPCIndex, success: Reason) -> Reason {
+        guard let table = topology.gatewayRouteTables[gateway] else {
+            return deliverInVPC(&walk, vpc: vpc, from: nil, success: success)
+        }
+        let reason = route(&walk, table: table, from: nil)
+        return reason == .local ? success : reason
     }
 
     /// A reply arriving at `destination` from outside the topology, to a connection whose first

@@ -48,7 +48,7 @@ extension Classifier {
     }
 
     /// NAT gateway: available, TCP/UDP/ICMP, then translated and routed by its own subnet (R8.1–R8.5).
-    func natGateway(_ walk: inout Walk, nat: NATGatewayIndex, from subnetIndex: SubnetIndex) -> Reason {
+    func natGateway(_ walk: inout Walk, nat: NATGatewayIndex, from subnetIndex: SubnetIndex?) -> Reason {
         let record = topology[nat]
         guard record.state == "available" else {
             walk.hop(.natGateway, record.label, "state \(record.state): routes to it are blackholes (R8.5)", passed: false)
@@ -65,9 +65,8 @@ extension Classifier {
             walk.hop(.natGateway, record.label, "no IPv4 address for the NAT gateway in the input", passed: false)
             return .insufficientData
         }
-        walk.depth += 1
-        guard walk.depth <= Classifier.maximumForwardingDepth else {
-            walk.hop(.natGateway, record.label, "forwarding loop between NAT gateways", passed: false)
+        guard walk.handOff() else {
+            walk.hop(.natGateway, record.label, "forwarded more than \(Classifier.maximumForwardingDepth) times: a routing loop (R19.5)", passed: false)
             return .loop
         }
         // R8.1: NACL inbound of the NAT subnet, translate, NAT subnet route table, NACL outbound.
@@ -106,8 +105,10 @@ extension Classifier {
         return .gatewayEndpoint
     }
 
-    /// A route to an interface: a middlebox appliance (R1.8, R2.6, R13.2). The walk stops there.
-    func appliance(_ walk: inout Walk, interface: InterfaceIndex, from subnetIndex: SubnetIndex) -> Reason {
+    /// A route to an interface: a middlebox appliance (R1.8, R2.6, R13.2). It receives the packet
+    /// (its subnet's inbound network ACL and its security groups, R11.3) and forwards it
+    /// unchanged: the walk goes on as egress from its interface (R19.5).
+    func appliance(_ walk: inout Walk, interface: InterfaceIndex, from subnetIndex: SubnetIndex?) -> Reason {
         let record = topology[interface]
         if case .instance(let instance) = record.owner, !topology[instance].isRunning {
             walk.hop(.destination, record.label, "appliance instance \(topology[instance].label) is \(topology[instance].state): the route is a blackhole (R16.11)", passed: false)
@@ -117,16 +118,53 @@ extension Classifier {
             if let drop = networkACLCheck(&walk, subnet: record.subnet, egress: false) { return drop }
         }
         if let drop = securityGroupCheck(&walk, interface: interface, egress: false) { return drop }
-        if record.sourceDestCheck && !record.owns(walk.current.destination) {
+        if record.owns(walk.current.destination) {
+            let destination = walk.current.destination
+            walk.hop(.destination, record.label, "\(destination) \(ownerText(record.owner)) in subnet \(topology[record.subnet].label)")
+            walk.delivery = .interface(interface)
+            return .local
+        }
+        if record.sourceDestCheck {
             walk.hop(
                 .destination, record.label,
                 "source/destination check is on: the appliance drops packets not addressed to it (R13.2)", passed: false)
             return .sourceDestCheck
         }
-        walk.hop(.destination, record.label, "middlebox appliance in subnet \(topology[record.subnet].label) (R2.6)")
-        walk.note("the appliance's own forwarding is not modelled; the walk stops at its interface (R11.2)")
-        walk.delivery = .outside
-        return .appliance
+        guard walk.handOff() else {
+            walk.hop(.destination, record.label, "forwarded more than \(Classifier.maximumForwardingDepth) times: a routing loop (R19.5)", passed: false)
+            return .loop
+        }
+        walk.hop(.destination, record.label, "appliance in subnet \(topology[record.subnet].label) forwards the packet unchanged (R19.5)")
+        return forward(&walk, from: interface)
+    }
+
+    /// A Gateway Load Balancer endpoint: the packet goes to the appliances behind it and comes
+    /// back at the endpoint (security groups do not apply); the endpoint subnet's route table then
+    /// decides (R19.5). Its subnet's network ACLs apply on the way in and out, as for any interface.
+    func gatewayLoadBalancerEndpoint(_ walk: inout Walk, endpoint: EndpointIndex, from subnetIndex: SubnetIndex?) -> Reason {
+        let record = topology[endpoint]
+        guard record.isAvailable else {
+            walk.hop(.gatewayLoadBalancerEndpoint, record.label, "state \(record.state) (R5.5)", passed: false)
+            return .endpointNotAvailable
+        }
+        guard let interface = record.interfaces.first else {
+            walk.hop(.gatewayLoadBalancerEndpoint, record.label, "the endpoint's interface is not in the input", passed: false)
+            return .insufficientData
+        }
+        let subnet = topology[interface].subnet
+        guard walk.handOff() else {
+            walk.hop(.gatewayLoadBalancerEndpoint, record.label, "forwarded more than \(Classifier.maximumForwardingDepth) times: a routing loop (R19.5)", passed: false)
+            return .loop
+        }
+        if subnet != subnetIndex {
+            if let drop = networkACLCheck(&walk, subnet: subnet, egress: false) { return drop }
+        }
+        walk.hop(
+            .gatewayLoadBalancerEndpoint, record.label,
+            "to the appliances behind \(record.serviceName) and back; security groups do not apply (R19.5)")
+        walk.note("the Gateway Load Balancer's appliances are not in the input: they are taken to return every packet unchanged")
+        if let drop = networkACLCheck(&walk, subnet: subnet, egress: true) { return drop }
+        return route(&walk, from: subnet)
     }
 
     /// Peering: active, destination inside the peer VPC, then delivery there (R12.1, R12.2).

@@ -13,7 +13,8 @@ public struct Classifier: Sendable {
     /// ``RouteSelection``, which also explains the choice.
     let compiledRoutes: CompiledRoutes?
 
-    /// The deepest chain of NAT hand-offs followed before a packet is called a loop.
+    /// The most hand-offs to NAT gateways, appliances and endpoints one walk follows before it
+    /// is a routing loop (R19.5: more than 8).
     static let maximumForwardingDepth = 8
 
     public init(topology: Topology, compiledRoutes: CompiledRoutes? = nil) {
@@ -92,28 +93,40 @@ public struct Classifier: Sendable {
             return .reservedAddress
         }
 
-        // R9.1, R9.2: security groups of the source interface, outbound.
-        if let drop = securityGroupCheck(&walk, interface: walk.origin, egress: true) { return drop }
+        return forward(&walk, from: walk.origin)
+    }
 
-        // R1.14, R10.4: same-subnet traffic is layer 2: no route table, no network ACL.
-        if subnet.contains(packet.destination) {
+    /// A packet leaving `interface`: its security groups outbound (R9.1, R9.2), then layer-2
+    /// delivery in its subnet (R1.14, R10.4), or its subnet's network ACL outbound (R10.2) and
+    /// route table. The sender's own packets start here, and so do those an appliance forwards
+    /// (R19.5).
+    func forward(_ walk: inout Walk, from interface: InterfaceIndex) -> Reason {
+        let subnetIndex = topology[interface].subnet
+        let subnet = topology[subnetIndex]
+        if let drop = securityGroupCheck(&walk, interface: interface, egress: true) { return drop }
+        if subnet.contains(walk.current.destination) {
             walk.note("destination is in the same subnet: layer-2 delivery, no route table or network ACL (R1.14, R10.4)")
             return deliverInVPC(&walk, vpc: subnet.vpc, from: subnetIndex, success: .local)
         }
-
-        // R10.2: network ACL of the source subnet, outbound.
         if let drop = networkACLCheck(&walk, subnet: subnetIndex, egress: true) { return drop }
         return route(&walk, from: subnetIndex)
     }
 
     // MARK: - route lookup and target dispatch (R11.1 step 6, R11.2)
 
+    /// Routes by the route table of `subnetIndex` (R1.13).
     func route(_ walk: inout Walk, from subnetIndex: SubnetIndex) -> Reason {
-        let packet = walk.current
         guard let tableIndex = topology.routeTable(of: subnetIndex) else {
             walk.hop(.routeTable, topology[subnetIndex].label, "the subnet has no route table in the input", passed: false)
             return .insufficientData
         }
+        return route(&walk, table: tableIndex, from: subnetIndex)
+    }
+
+    /// Routes by `tableIndex`: a subnet's table (`subnetIndex` is the subnet the packet leaves), or
+    /// a gateway route table (`nil`: the packet enters the VPC through a gateway, R2.1).
+    func route(_ walk: inout Walk, table tableIndex: RouteTableIndex, from subnetIndex: SubnetIndex?) -> Reason {
+        let packet = walk.current
         let table = topology[tableIndex]
         // A walk that records no hop needs the winning route only: the compiled table gives it
         // (checked against RouteSelection on random tables, and on every capture against the
@@ -122,7 +135,7 @@ public struct Classifier: Sendable {
             guard let routeIndex = compiled else { return .noRoute }
             let route = table.routes[routeIndex]
             if route.state == .blackhole { return .blackholeRoute }
-            return dispatch(&walk, target: route.target, from: subnetIndex)
+            return dispatch(&walk, target: route.target, vpc: table.vpc, from: subnetIndex)
         }
         let selection = RouteSelection.select(packet.destination, in: table, topology: topology)
         if let unresolved = selection.unresolvedPrefixLists.first {
@@ -143,12 +156,13 @@ public struct Classifier: Sendable {
             return .blackholeRoute
         }
         walk.hop(.routeTable, table.label, describe(route, matched: winner.matchedPrefix))
-        return dispatch(&walk, target: route.target, from: subnetIndex)
+        return dispatch(&walk, target: route.target, vpc: table.vpc, from: subnetIndex)
     }
 
-    func dispatch(_ walk: inout Walk, target: RouteTarget, from subnetIndex: SubnetIndex) -> Reason {
+    /// What happens at a route's target (R11.2); `subnetIndex` is the subnet the packet leaves,
+    /// `nil` when it entered the VPC through a gateway (R2.1).
+    func dispatch(_ walk: inout Walk, target: RouteTarget, vpc vpcIndex: VPCIndex, from subnetIndex: SubnetIndex?) -> Reason {
         let packet = walk.current
-        let vpcIndex = topology[subnetIndex].vpc
         switch target {
         case .local:
             guard topology[vpcIndex].contains(packet.destination) else {
@@ -166,7 +180,7 @@ public struct Classifier: Sendable {
                 walk.hop(.egressOnlyInternetGateway, label, "egress-only gateways carry IPv6 only (R7.7)", passed: false)
                 return .gatewayState
             }
-            guard passesBPA(&walk, .egressOnly, subnet: subnetIndex, kind: .egressOnlyInternetGateway, gateway: label) else {
+            guard passesBPA(&walk, .egressOnly, subnet: subnetIndex ?? topology[walk.origin].subnet, kind: .egressOnlyInternetGateway, gateway: label) else {
                 return .bpaBlocked
             }
             walk.hop(.egressOnlyInternetGateway, label, "IPv6 egress, outbound-initiated only (R7.7)")
@@ -177,20 +191,16 @@ public struct Classifier: Sendable {
         case .gatewayEndpoint(let endpoint):
             return gatewayEndpoint(&walk, endpoint: endpoint)
         case .gatewayLoadBalancerEndpoint(let endpoint):
-            let label = topology[endpoint].label
-            guard topology[endpoint].isAvailable else {
-                walk.hop(.gatewayLoadBalancerEndpoint, label, "state \(topology[endpoint].state) (R5.5)", passed: false)
-                return .endpointNotAvailable
-            }
-            walk.hop(.gatewayLoadBalancerEndpoint, label, "to the appliances behind \(topology[endpoint].serviceName)")
-            walk.note("the inspection appliances behind a Gateway Load Balancer are not modelled; the walk stops at the endpoint")
-            walk.delivery = .outside
-            return .gatewayLoadBalancerEndpoint
+            return gatewayLoadBalancerEndpoint(&walk, endpoint: endpoint, from: subnetIndex)
         case .networkInterface(let interface):
             return appliance(&walk, interface: interface, from: subnetIndex)
         case .peeringConnection(let peering):
             return peeringConnection(&walk, peering: peering, vpc: vpcIndex)
         case .transitGateway(let gateway):
+            guard let subnetIndex else {
+                walk.hop(.transitGateway, topology[gateway].label, "a gateway route table cannot send to a transit gateway (R2.2)", passed: false)
+                return .noRoute
+            }
             return transitGateway(&walk, gateway: gateway, from: subnetIndex)
         case .vpnGateway(let gateway):
             let label = topology[gateway].label

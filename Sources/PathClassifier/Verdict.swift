@@ -15,8 +15,6 @@ public enum Reason: String, Sendable, Hashable, CaseIterable {
     case local
     case interfaceEndpoint = "interface-endpoint"
     case gatewayEndpoint = "gateway-endpoint"
-    case gatewayLoadBalancerEndpoint = "gwlb-endpoint"
-    case appliance
     case peering
     case transitGateway = "transit-gateway"
     case vpnGateway = "vpn-gateway"
@@ -70,7 +68,7 @@ public enum Reason: String, Sendable, Hashable, CaseIterable {
     /// The verdict this reason implies.
     public var verdict: Verdict {
         switch self {
-        case .local, .interfaceEndpoint, .gatewayEndpoint, .gatewayLoadBalancerEndpoint, .appliance, .peering,
+        case .local, .interfaceEndpoint, .gatewayEndpoint, .peering,
             .transitGateway, .vpnGateway, .awsDNS, .awsLinkLocal, .linkLayer:
             return .private
         case .igwDirect, .igwViaNAT, .egressOnlyIGW, .igwInbound:
@@ -84,7 +82,7 @@ public enum Reason: String, Sendable, Hashable, CaseIterable {
     /// or when Reachability Analyzer has no such code.
     public var reachabilityAnalyzerCode: String? {
         switch self {
-        case .local, .interfaceEndpoint, .gatewayEndpoint, .gatewayLoadBalancerEndpoint, .appliance, .peering,
+        case .local, .interfaceEndpoint, .gatewayEndpoint, .peering,
             .transitGateway, .vpnGateway, .awsDNS, .awsLinkLocal, .igwDirect, .igwViaNAT, .egressOnlyIGW, .linkLayer,
             .igwInbound:
             return nil
@@ -117,8 +115,8 @@ public enum Reason: String, Sendable, Hashable, CaseIterable {
     /// The Batfish flow disposition closest to this reason (R15.3, R15.4).
     public var batfishDisposition: String {
         switch self {
-        case .local, .interfaceEndpoint, .appliance, .peering: return "ACCEPTED"
-        case .gatewayEndpoint, .gatewayLoadBalancerEndpoint, .transitGateway, .vpnGateway, .awsDNS, .awsLinkLocal,
+        case .local, .interfaceEndpoint, .peering: return "ACCEPTED"
+        case .gatewayEndpoint, .transitGateway, .vpnGateway, .awsDNS, .awsLinkLocal,
             .igwDirect, .igwViaNAT, .egressOnlyIGW, .linkLayer:
             return "EXITS_NETWORK"
         case .igwInbound: return "ACCEPTED"
@@ -145,8 +143,6 @@ public enum Reason: String, Sendable, Hashable, CaseIterable {
         case .local: return "Delivered to an interface in the VPC over the local route or on the same subnet."
         case .interfaceEndpoint: return "Delivered to an interface endpoint's ENI (PrivateLink)."
         case .gatewayEndpoint: return "Routed by a prefix-list route to a gateway endpoint (S3, DynamoDB)."
-        case .gatewayLoadBalancerEndpoint: return "Routed to a Gateway Load Balancer endpoint; the appliances behind it are not modelled."
-        case .appliance: return "Routed to a middlebox interface that accepts transit traffic; its forwarding is not modelled."
         case .peering: return "Crossed an active VPC peering connection into the peer VPC."
         case .transitGateway: return "Handed to a transit gateway attachment in the source's Availability Zone."
         case .vpnGateway: return "Handed to a virtual private gateway, towards VPN or Direct Connect."
@@ -198,8 +194,6 @@ public enum Reason: String, Sendable, Hashable, CaseIterable {
         case .local: return ["R1.3", "R11.2"]
         case .interfaceEndpoint: return ["R5.1", "R5.2", "R5.6"]
         case .gatewayEndpoint: return ["R4.2", "R4.3"]
-        case .gatewayLoadBalancerEndpoint: return ["R1.15", "R11.2"]
-        case .appliance: return ["R1.8", "R2.6", "R11.2"]
         case .peering: return ["R12.1", "R12.2"]
         case .transitGateway: return ["R12.4", "R11.2"]
         case .vpnGateway: return ["R11.2"]

@@ -61,6 +61,13 @@ struct Walk {
         }
     }
 
+    /// Counts a hand-off to a NAT gateway, an appliance or an endpoint; `false` past
+    /// ``Classifier/maximumForwardingDepth`` (a routing loop, R19.5).
+    mutating func handOff() -> Bool {
+        depth += 1
+        return depth <= Classifier.maximumForwardingDepth
+    }
+
     mutating func note(_ text: @autoclosure () -> String) {
         guard recordsPath else { return }
         notes.append(text())

@@ -178,6 +178,18 @@ extension ScenarioBuilder {
         }
     }
 
+    /// Adds each gateway endpoint's `pl-… → vpce-…` route to its route tables (R4.2), after the
+    /// written routes: a table holds one route per prefix list.
+    mutating func addEndpointRoutes() {
+        for pending in pendingEndpointRoutes {
+            if topology[pending.table].routes.contains(where: { $0.destination == .prefixList(pending.list) }) {
+                reader.error("a route table holds one endpoint route per service (R4.2)", at: pending.node, path: pending.path)
+            }
+            topology.routeTables[pending.table.rawValue].routes.append(
+                Route(destination: .prefixList(pending.list), target: .gatewayEndpoint(pending.endpoint), origin: .createRoute))
+        }
+    }
+
     mutating func readEndpoint(_ name: String, _ node: Node, _ path: String) {
         let allowed = [
             "id", "type", "service", "vpc", "state", "route-tables", "subnets", "security-groups", "private-dns",
@@ -215,12 +227,8 @@ extension ScenarioBuilder {
             for (_, item, itemPath) in stringList(fields["route-tables"]?.value, path: path + ".route-tables") {
                 guard let table: RouteTableIndex = lookupIndex(item, path: itemPath, .routeTable) else { continue }
                 if topology[table].vpc != vpc { reader.error("route table \(topology[table].label) is in another VPC", at: item, path: itemPath) }
-                if topology[table].routes.contains(where: { $0.destination == .prefixList(list) }) {
-                    reader.error("a route table holds one endpoint route per service (R4.2)", at: item, path: itemPath)
-                }
                 endpoint.routeTables.append(table)
-                topology.routeTables[table.rawValue].routes.append(
-                    Route(destination: .prefixList(list), target: .gatewayEndpoint(endpointIndex), origin: .createRoute))
+                pendingEndpointRoutes.append((table, list, endpointIndex, item, itemPath))
             }
         case .interface, .gatewayLoadBalancer:
             guard let subnetsField = fields["subnets"], let subnets = reader.mapping(subnetsField.value, path: subnetsField.path) else {

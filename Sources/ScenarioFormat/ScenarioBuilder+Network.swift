@@ -125,7 +125,7 @@ extension ScenarioBuilder {
     }
 
     mutating func declareRouteTable(_ name: String, _ node: Node, _ path: String) {
-        guard let fields = reader.fields(node, path: path, allowed: ["id", "vpc", "main", "subnets", "routes"]) else { return }
+        guard let fields = reader.fields(node, path: path, allowed: ["id", "vpc", "main", "subnets", "gateways", "routes"]) else { return }
         guard let vpcField = fields["vpc"], let vpc: VPCIndex = lookupIndex(vpcField.value, path: vpcField.path, .vpc)
         else {
             if fields["vpc"] == nil { reader.error("a route table needs 'vpc'", at: node, path: path) }
@@ -151,6 +151,25 @@ extension ScenarioBuilder {
             }
             subnetTables[subnet.rawValue] = itemPath
             topology.subnets[subnet.rawValue].routeTable = RouteTableIndex(index)
+        }
+        for (_, item, itemPath) in stringList(fields["gateways"]?.value, path: path + ".gateways") {
+            guard let found = lookup(item, path: itemPath, as: [.internetGateway, .vpnGateway]) else { continue }
+            let gateway: EdgeGateway
+            let attached: VPCIndex?
+            if found.kind == .internetGateway {
+                gateway = .internetGateway(InternetGatewayIndex(found.index))
+                attached = topology.internetGateways[found.index].attachedVPC
+            } else {
+                gateway = .vpnGateway(VPNGatewayIndex(found.index))
+                attached = topology.vpnGateways[found.index].attachedVPC
+            }
+            if attached != vpc { reader.error("the gateway is not attached to \(topology[vpc].label) (R2.1)", at: item, path: itemPath) }
+            if isMain { reader.error("the main route table cannot be a gateway route table (R2.1)", at: item, path: itemPath) }
+            if let other = edgeTables[gateway] {
+                reader.error("a gateway is edge-associated with one route table; it already is at \(other)", at: item, path: itemPath)
+            }
+            edgeTables[gateway] = itemPath
+            topology.routeTables[index].gateways.append(gateway)
         }
         if let routes = fields["routes"] { pendingRoutes.append((index, routes.value, routes.path)) }
     }
@@ -189,6 +208,9 @@ extension ScenarioBuilder {
                 default: reader.error("origin must be 'static' or 'propagated'", at: f.value, path: f.path)
                 }
             }
+            if !topology.routeTables[table].gateways.isEmpty && !gatewayRouteAllowed(destination, target, table: table, path: item.path) {
+                continue
+            }
             if case .cidr(let prefix) = destination, target == .local {
                 guard topology[vpc].cidrs.contains(prefix) else {
                     reader.error("a 'local' target is only valid for a whole VPC CIDR block (R1.3)", at: targetField.value, path: targetField.path)
@@ -202,6 +224,29 @@ extension ScenarioBuilder {
             }
             routePaths[table, default: [:]][route] = item.path
             topology.routeTables[table].routes.append(route)
+        }
+    }
+
+    /// R2.2: a gateway route table routes a whole VPC block or a whole subnet to `local`, an
+    /// interface, or (internet gateways only) a Gateway Load Balancer endpoint.
+    func gatewayRouteAllowed(_ destination: RouteDestination, _ target: RouteTarget, table: Int, path: String) -> Bool {
+        let vpc = topology.routeTables[table].vpc
+        guard case .cidr(let prefix) = destination,
+            topology[vpc].cidrs.contains(prefix) || topology.subnets.contains(where: { $0.vpc == vpc && $0.cidrs.contains(prefix) })
+        else {
+            reader.error("a gateway route table's destinations are whole VPC or subnet blocks (R2.2)", path: path + ".destination")
+            return false
+        }
+        switch target {
+        case .local, .networkInterface:
+            return true
+        case .gatewayLoadBalancerEndpoint where topology.routeTables[table].gateways.allSatisfy({ if case .internetGateway = $0 { true } else { false } }):
+            return true
+        default:
+            reader.error(
+                "a gateway route table's targets are local, a network interface or (internet gateways only) a Gateway Load Balancer endpoint (R2.2)",
+                path: path + ".target")
+            return false
         }
     }
 
@@ -241,8 +286,12 @@ extension ScenarioBuilder {
         case .peering: return .peeringConnection(PeeringIndex(found.index))
         case .transitGateway: return .transitGateway(TransitGatewayIndex(found.index))
         case .endpoint:
+            let endpoint = EndpointIndex(found.index)
+            if topology[endpoint].kind == .gatewayLoadBalancer {
+                return sameVPC(topology[endpoint].vpc, "Gateway Load Balancer endpoint \(topology[endpoint].label)") ? .gatewayLoadBalancerEndpoint(endpoint) : nil
+            }
             reader.error(
-                "routes to endpoints are not written by hand: list the route table under the gateway endpoint's 'route-tables' (R4.2)",
+                "routes to gateway and interface endpoints are not written by hand: list the route table under the gateway endpoint's 'route-tables' (R4.2)",
                 at: node, path: path)
             return nil
         default: return nil

@@ -35,6 +35,8 @@ struct ScenarioBuilder {
     /// Which route table each subnet was associated with, and where.
     var subnetTables: [Int: String] = [:]
     var subnetACLs: [Int: String] = [:]
+    /// Which route table each gateway is edge-associated with, and where (R2.1).
+    var edgeTables: [EdgeGateway: String] = [:]
     /// Security groups declared without a VPC that resolves (an error is reported): they hold a
     /// placeholder VPC index that must never be read.
     var unresolvedGroups: Set<Int> = []
@@ -42,6 +44,8 @@ struct ScenarioBuilder {
     var hyperplaneENIs: [String: InterfaceIndex] = [:]
     /// Route-table nodes, read after every possible target exists.
     var pendingRoutes: [(table: Int, node: Node, path: String)] = []
+    /// Gateway endpoints' `pl-… → vpce-…` routes, added once the written routes are read (R4.2).
+    var pendingEndpointRoutes: [(table: RouteTableIndex, list: PrefixListIndex, endpoint: EndpointIndex, node: Node, path: String)] = []
     /// Where each route of each table was written.
     var routePaths: [Int: [Route: String]] = [:]
 
@@ -95,8 +99,11 @@ struct ScenarioBuilder {
         each("transit-gateways") { $0.readTransitGateway($1, $2, $3) }
         if let bpa = fields["block-public-access"] { readBlockPublicAccess(bpa.value, bpa.path) }
         addDefaults()
-        for pending in pendingRoutes { readRoutes(table: pending.table, pending.node, pending.path) }
+        // Endpoints before routes, so a route can name a Gateway Load Balancer endpoint; gateway
+        // endpoints' own routes are added after the written ones (R4.2).
         each("endpoints") { $0.readEndpoint($1, $2, $3) }
+        for pending in pendingRoutes { readRoutes(table: pending.table, pending.node, pending.path) }
+        addEndpointRoutes()
         topology.rebuildIndexes()
         validate()
     }

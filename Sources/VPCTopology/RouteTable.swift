@@ -7,6 +7,9 @@ public struct RouteTable: Sendable {
     /// Whether this is the VPC's main table, used by every subnet without an explicit association.
     public var isMain: Bool
     public var routes: [Route]
+    /// The gateways this table is edge-associated with: a gateway route table routes what enters
+    /// the VPC through them, before the destination subnet (R2.1).
+    public var gateways: [EdgeGateway] = []
 
     public init(label: ResourceLabel, vpc: VPCIndex, isMain: Bool, routes: [Route] = []) {
         self.label = label
@@ -14,6 +17,12 @@ public struct RouteTable: Sendable {
         self.isMain = isMain
         self.routes = routes
     }
+}
+
+/// A gateway a route table can be edge-associated with (R2.1).
+public enum EdgeGateway: Sendable, Hashable {
+    case internetGateway(InternetGatewayIndex)
+    case vpnGateway(VPNGatewayIndex)
 }
 
 /// One route: a destination, a target, a state and an origin (R1.11, R1.12).

@@ -34,6 +34,8 @@ public struct Topology: Sendable {
     public private(set) var addressOwners: [IPAddress: [InterfaceIndex]] = [:]
     /// Which interface owns each public IPv4 address (R7.2).
     public private(set) var publicAddressOwners: [IPv4Address: InterfaceIndex] = [:]
+    /// The gateway route table of each edge-associated gateway (R2.1).
+    public private(set) var gatewayRouteTables: [EdgeGateway: RouteTableIndex] = [:]
 
     public init(account: String, region: String) {
         self.account = account
@@ -44,6 +46,10 @@ public struct Topology: Sendable {
     public mutating func rebuildIndexes() {
         addressOwners = [:]
         publicAddressOwners = [:]
+        gatewayRouteTables = [:]
+        for (t, table) in routeTables.enumerated() {
+            for gateway in table.gateways { gatewayRouteTables[gateway] = RouteTableIndex(t) }
+        }
         for (i, interface) in interfaces.enumerated() {
             for address in interface.addresses { addressOwners[address, default: []].append(InterfaceIndex(i)) }
             for binding in interface.ipv4 {

@@ -167,11 +167,16 @@ struct FilterRuleTests {
         #expect(try Self.applianceLab(sourceDestCheck: true).classify(from: "a1", to: "b1").reason == .sourceDestCheck)
     }
 
-    @Test("R1.8 / R2.6 / S18: an appliance with the check off receives the traffic")
+    @Test("R1.8 / R2.6 / S18, R19.5: an appliance with the check off receives the traffic and forwards it on to its destination")
     func appliance() throws {
         let result = try Self.applianceLab(sourceDestCheck: false).classify(from: "a1", to: "b1")
-        #expect(result.reason == .appliance)
+        #expect(result.reason == .local)
         #expect(result.notes.contains { $0.hasPrefix("MORE_SPECIFIC_ROUTE") })
+        let forwarded = try #require(result.hops.firstIndex { $0.detail.contains("forwards the packet unchanged") })
+        #expect(result.hops[forwarded].resource.name == "fw/eth0")
+        // After the appliance: its own security groups outbound, its subnet's route table, then b1.
+        #expect(result.hops[(forwarded + 1)...].map(\.kind) == [.securityGroupEgress, .networkACLEgress, .routeTable, .networkACLIngress, .securityGroupIngress, .destination])
+        #expect(result.hops.last?.resource.name == "b1/eth0")
     }
 
     @Test("R11.1: a source address no interface owns is reported, not guessed")
