@@ -15,7 +15,7 @@ public struct Classifier: Sendable {
 
     /// The most hand-offs to NAT gateways, appliances and endpoints one walk follows before it
     /// is a routing loop (R19.5: more than 8).
-    static let maximumForwardingDepth = 8
+    public static let maximumForwardingDepth = 8
 
     public init(topology: Topology, compiledRoutes: CompiledRoutes? = nil) {
         self.topology = topology

@@ -26,6 +26,7 @@ struct Lab {
     var extraInstances = ""
     var extraSecurityGroups = ""
     var extraPrefixLists = ""
+    var extraRouteTables = ""
     var lambdas = ""
 
     var yaml: String {
@@ -61,6 +62,7 @@ struct Lab {
             subnets: [P]
             routes:
               \(pRoutes.replacingOccurrences(of: "\n", with: "\n      "))
+          \(extraRouteTables.replacingOccurrences(of: "\n", with: "\n  "))
         security-groups:
           sg-a:
             vpc: lab
