@@ -24,13 +24,15 @@ extension SnapshotBuilder {
         }
         for record in records["TransitGatewayVpcAttachments"] ?? [] {
             guard let tgw = record.string("TransitGatewayId"), let vpc = record.string("VpcId").flatMap({ vpcByID[$0] }) else { continue }
-            if let state = record.string("State")?.lowercased(), state != "available" { continue }
             if tgwByID[tgw] == nil {
                 tgwByID[tgw] = TransitGatewayIndex(topology.transitGateways.count)
-                topology.transitGateways.append(TransitGateway(label: ResourceLabel(id: tgw)))
+                // Route tables come from describe-transit-gateway-route-tables and search-transit-gateway-routes (R19.1).
+                topology.transitGateways.append(TransitGateway(label: ResourceLabel(id: tgw), routeTablesKnown: false))
             }
             let subnets = (record["SubnetIds"]?.items ?? []).compactMap { $0.string.flatMap { subnetByID[$0] } }
-            topology.transitGateways[tgwByID[tgw]!.rawValue].attachments.append(TransitGateway.Attachment(vpc: vpc, subnets: subnets))
+            let label = record.label("TransitGatewayAttachmentId") ?? ResourceLabel(id: "\(tgw)/\(record.string("VpcId") ?? "")")
+            topology.transitGateways[tgwByID[tgw]!.rawValue].attachments.append(
+                TransitGateway.Attachment(label: label, kind: .vpc(vpc), subnets: subnets, state: record.string("State")?.lowercased() ?? "available"))
         }
         // Routes read before peering and transit gateways existed name them now.
         for t in topology.routeTables.indices {

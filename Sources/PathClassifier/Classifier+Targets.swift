@@ -194,27 +194,6 @@ extension Classifier {
         return deliverInVPC(&walk, vpc: peerVPC, from: nil, success: .peering)
     }
 
-    /// Transit gateway: the attachment must have a subnet in the source's AZ (R12.4).
-    func transitGateway(_ walk: inout Walk, gateway: TransitGatewayIndex, from subnetIndex: SubnetIndex) -> Reason {
-        let record = topology[gateway]
-        let vpc = topology[subnetIndex].vpc
-        guard let attachment = record.attachments.first(where: { $0.vpc == vpc }) else {
-            walk.hop(.transitGateway, record.label, "no attachment to \(topology[vpc].label)", passed: false)
-            return .gatewayState
-        }
-        let zone = topology[subnetIndex].availabilityZone
-        if !attachment.subnets.isEmpty && !attachment.subnets.contains(where: { topology[$0].availabilityZone == zone }) {
-            walk.hop(
-                .transitGateway, record.label, "the attachment has no subnet in \(zone), the source's Availability Zone (R12.4)",
-                passed: false)
-            return .transitGatewayAZ
-        }
-        walk.hop(.transitGateway, record.label, "attachment in \(zone)")
-        walk.note("transit gateway route tables are not modelled; the walk stops at the transit gateway")
-        walk.delivery = .outside
-        return .transitGateway
-    }
-
     /// Adds the AWS service a public destination belongs to, if known (R4.11, R14.3).
     func labelAWSDestination(_ walk: inout Walk) {
         let destination = walk.current.destination

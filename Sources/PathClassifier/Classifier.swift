@@ -317,7 +317,7 @@ public struct Classifier: Sendable {
             return nil
         }
         let peer = egress ? walk.current.destination : walk.current.source
-        switch rules.securityGroups(of: interface, egress: egress, packet: walk.current, peer: peer) {
+        switch rules.securityGroups(of: interface, egress: egress, packet: walk.current, peer: peer, transitGateway: walk.crossedTransitGateway) {
         case .allowed(let group, let rule):
             let direction = egress ? "egress" : "ingress"
             let preposition = egress ? "to" : "from"

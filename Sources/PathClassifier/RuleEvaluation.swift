@@ -18,8 +18,10 @@ struct RuleEvaluation {
     /// Evaluates the security groups of `interface` for a packet to or from `peer` (R9.1, R9.3–R9.5).
     /// - Parameters:
     ///   - egress: `true` for outbound rules (peer is the destination), `false` for inbound.
+    ///   - transitGateway: the transit gateway the packet crossed, if any: group references match
+    ///     across it only when it has security-group referencing support (R9.4, R19.1).
     func securityGroups(
-        of interface: InterfaceIndex, egress: Bool, packet: PacketHeader, peer: IPAddress
+        of interface: InterfaceIndex, egress: Bool, packet: PacketHeader, peer: IPAddress, transitGateway: TransitGatewayIndex? = nil
     ) -> SecurityGroupOutcome {
         var missing: String?
         let vpc = topology.vpc(of: interface)
@@ -38,10 +40,12 @@ struct RuleEvaluation {
                     if topology[list].entries == nil { missing = topology[list].label.id }
                     if topology[list].contains(peer) { return .allowed(group: groupIndex, rule: rule) }
                 case .securityGroup(let referenced):
-                    // R9.4: the peer must be a private IP of an interface that has the group attached.
+                    // R9.4: the peer must be a private IP of an interface that has the group attached,
+                    // in this VPC, a VPC peered with it in the same Region, or across a transit
+                    // gateway with referencing support.
                     let members = topology.addressOwners[peer] ?? []
                     if members.contains(where: {
-                        topology[$0].securityGroups.contains(referenced) && topology.vpc(of: $0) == vpc
+                        topology[$0].securityGroups.contains(referenced) && referencesReach(from: topology.vpc(of: $0), to: vpc, across: transitGateway)
                     }) {
                         return .allowed(group: groupIndex, rule: rule)
                     }
@@ -52,6 +56,23 @@ struct RuleEvaluation {
         }
         if let missing { return .unknown(missing: missing) }
         return .denied
+    }
+
+    /// Whether a group of `member`'s VPC can be referenced by a rule in `vpc` (R9.4): the same VPC;
+    /// a VPC peered with it by an active connection in the same Region (inter-Region peering cannot
+    /// reference groups); or both attached to `transitGateway` when it supports referencing.
+    func referencesReach(from member: VPCIndex, to vpc: VPCIndex, across transitGateway: TransitGatewayIndex?) -> Bool {
+        if member == vpc { return true }
+        if topology[member].region == topology[vpc].region,
+            topology.peeringConnections.contains(where: {
+                $0.status == "active" && (($0.requester == member && $0.accepter == vpc) || ($0.requester == vpc && $0.accepter == member))
+            })
+        {
+            return true
+        }
+        guard let transitGateway, topology[transitGateway].securityGroupReferencing else { return false }
+        let attached = topology[transitGateway].attachments
+        return attached.contains { $0.vpc == member } && attached.contains { $0.vpc == vpc }
     }
 
     /// The outcome of a network-ACL check: the entry that decided, or `nil` for the `*` rule.

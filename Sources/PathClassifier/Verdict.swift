@@ -18,6 +18,7 @@ public enum Reason: String, Sendable, Hashable, CaseIterable {
     case peering
     case transitGateway = "transit-gateway"
     case vpnGateway = "vpn-gateway"
+    case tgwHybrid = "tgw-hybrid"
     case awsDNS = "aws-dns"
     case awsLinkLocal = "aws-link-local"
     case linkLayer = "link-layer"
@@ -49,6 +50,8 @@ public enum Reason: String, Sendable, Hashable, CaseIterable {
     case natNotAvailable = "nat-not-available"
     case natProtocol = "nat-protocol"
     case transitGatewayAZ = "tgw-az"
+    case tgwNoRoute = "tgw-no-route"
+    case tgwBlackhole = "tgw-blackhole"
     case gatewayState = "gateway-state"
     case loop
     case insufficientData = "insufficient-data"
@@ -69,7 +72,7 @@ public enum Reason: String, Sendable, Hashable, CaseIterable {
     public var verdict: Verdict {
         switch self {
         case .local, .interfaceEndpoint, .gatewayEndpoint, .peering,
-            .transitGateway, .vpnGateway, .awsDNS, .awsLinkLocal, .linkLayer:
+            .transitGateway, .vpnGateway, .tgwHybrid, .awsDNS, .awsLinkLocal, .linkLayer:
             return .private
         case .igwDirect, .igwViaNAT, .egressOnlyIGW, .igwInbound:
             return .internet
@@ -83,7 +86,7 @@ public enum Reason: String, Sendable, Hashable, CaseIterable {
     public var reachabilityAnalyzerCode: String? {
         switch self {
         case .local, .interfaceEndpoint, .gatewayEndpoint, .peering,
-            .transitGateway, .vpnGateway, .awsDNS, .awsLinkLocal, .igwDirect, .igwViaNAT, .egressOnlyIGW, .linkLayer,
+            .transitGateway, .vpnGateway, .tgwHybrid, .awsDNS, .awsLinkLocal, .igwDirect, .igwViaNAT, .egressOnlyIGW, .linkLayer,
             .igwInbound:
             return nil
         case .noRoute: return "NO_ROUTE_TO_DESTINATION"
@@ -107,6 +110,8 @@ public enum Reason: String, Sendable, Hashable, CaseIterable {
         case .endpointCannotInitiate: return "VPCE_INTRA_VPC_TRAFFIC"
         case .natProtocol: return "PROTOCOL_RESTRICTION"
         case .transitGatewayAZ: return "TGW_ROUTE_AZ_RESTRICTION"
+        case .tgwNoRoute: return "TGW_RTB_CANNOT_ROUTE"
+        case .tgwBlackhole: return "TGW_RTB_BAD_STATE_ROUTE"
         case .gatewayState: return "BAD_STATE_ATTACHMENT"
         case .insufficientData: return "UNKNOWN_RESOURCE"
         }
@@ -116,14 +121,16 @@ public enum Reason: String, Sendable, Hashable, CaseIterable {
     public var batfishDisposition: String {
         switch self {
         case .local, .interfaceEndpoint, .peering: return "ACCEPTED"
-        case .gatewayEndpoint, .transitGateway, .vpnGateway, .awsDNS, .awsLinkLocal,
+        case .transitGateway: return "ACCEPTED"
+        case .gatewayEndpoint, .tgwHybrid, .vpnGateway, .awsDNS, .awsLinkLocal,
             .igwDirect, .igwViaNAT, .egressOnlyIGW, .linkLayer:
             return "EXITS_NETWORK"
         case .igwInbound: return "ACCEPTED"
         case .igwNotPublicTarget, .eigwUnsolicitedInbound, .fragmentWithoutFirst: return "DENIED_IN"
         case .asymmetricReturn: return "NO_ROUTE"
         case .notInTopology, .malformedFrame: return "INSUFFICIENT_INFO"
-        case .noRoute, .peeringNotTransitive, .transitGatewayAZ: return "NO_ROUTE"
+        case .noRoute, .peeringNotTransitive, .transitGatewayAZ, .tgwNoRoute: return "NO_ROUTE"
+        case .tgwBlackhole: return "NULL_ROUTED"
         case .blackholeRoute, .reservedAddress, .natNotAvailable, .gatewayState: return "NULL_ROUTED"
         case .securityGroupEgress, .networkACLEgress, .igwNoPublicIP, .igwPrivateAddress, .bpaBlocked, .sourceDestCheck,
             .gatewayEndpointProtocol, .endpointCannotInitiate, .dnsDisabled, .unknownSource:
@@ -144,7 +151,10 @@ public enum Reason: String, Sendable, Hashable, CaseIterable {
         case .interfaceEndpoint: return "Delivered to an interface endpoint's ENI (PrivateLink)."
         case .gatewayEndpoint: return "Routed by a prefix-list route to a gateway endpoint (S3, DynamoDB)."
         case .peering: return "Crossed an active VPC peering connection into the peer VPC."
-        case .transitGateway: return "Handed to a transit gateway attachment in the source's Availability Zone."
+        case .transitGateway: return "Delivered to an interface in another VPC across a transit gateway."
+        case .tgwHybrid: return "Left AWS through a transit gateway's VPN, Direct Connect or Connect attachment (or to a peer transit gateway outside the input)."
+        case .tgwNoRoute: return "The transit gateway route table associated with the ingress attachment has no route for the destination."
+        case .tgwBlackhole: return "The transit gateway route that matched is a blackhole."
         case .vpnGateway: return "Handed to a virtual private gateway, towards VPN or Direct Connect."
         case .awsDNS: return "Answered by the Route 53 Resolver on the host (VPC+2, 169.254.169.253, fd00:ec2::253)."
         case .awsLinkLocal: return "Answered by a link-local AWS service on the host (IMDS, Time Sync)."
@@ -195,7 +205,9 @@ public enum Reason: String, Sendable, Hashable, CaseIterable {
         case .interfaceEndpoint: return ["R5.1", "R5.2", "R5.6"]
         case .gatewayEndpoint: return ["R4.2", "R4.3"]
         case .peering: return ["R12.1", "R12.2"]
-        case .transitGateway: return ["R12.4", "R11.2"]
+        case .transitGateway: return ["R12.4", "R12.5", "R19.1"]
+        case .tgwHybrid: return ["R19.1"]
+        case .tgwNoRoute, .tgwBlackhole: return ["R12.5", "R19.1"]
         case .vpnGateway: return ["R11.2"]
         case .awsDNS: return ["R9.7", "R13.3"]
         case .awsLinkLocal: return ["R1.10"]

@@ -32,6 +32,9 @@ struct Walk {
     /// For a reply: the NAT gateway that translated its connection's request, which receives the
     /// reply at its own address and translates it back (R8.1).
     var returningNAT: NATGatewayIndex?
+    /// The transit gateway the packet crossed last: security-group references match across it
+    /// only with referencing support (R9.4, R19.1).
+    var crossedTransitGateway: TransitGatewayIndex?
     var hops: [Hop] = []
     var notes: [String] = []
 

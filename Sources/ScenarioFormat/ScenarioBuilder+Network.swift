@@ -317,22 +317,152 @@ extension ScenarioBuilder {
         topology.peeringConnections.append(peering)
     }
 
+    /// A transit gateway (R19.1): named attachments (`{vpc, subnets}`, `{vpn}`, `{direct-connect}`,
+    /// `{peer}`; a list of `{vpc, subnets}` names them after their VPCs) and optional route tables;
+    /// without them, AWS's default: one table, every attachment associated, every VPC propagating.
     mutating func readTransitGateway(_ name: String, _ node: Node, _ path: String) {
-        guard let fields = reader.fields(node, path: path, allowed: ["id", "attachments"]) else { return }
+        let allowed = ["id", "attachments", "route-tables", "security-group-referencing"]
+        guard let fields = reader.fields(node, path: path, allowed: allowed) else { return }
+        let index = topology.transitGateways.count
         var gateway = TransitGateway(label: label(name, fields, prefix: "tgw"))
+        gateway.securityGroupReferencing = fields["security-group-referencing"].flatMap { reader.bool($0.value, path: $0.path) } ?? false
+        var attachmentNames: [String: Int] = [:]
         if let f = fields["attachments"] {
-            for item in reader.sequence(f.value, path: f.path) {
-                guard let a = reader.fields(item.value, path: item.path, allowed: ["vpc", "subnets"]),
-                    let vpcField = a["vpc"], let vpc: VPCIndex = lookupIndex(vpcField.value, path: vpcField.path, .vpc)
-                else { continue }
-                let subnets: [SubnetIndex] = stringList(a["subnets"]?.value, path: item.path + ".subnets").compactMap {
-                    lookupIndex($0.1, path: $0.2, .subnet)
+            var entries: [(name: String?, value: Node, path: String)] = []
+            if case .mapping = f.value {
+                entries = (reader.mapping(f.value, path: f.path) ?? []).map { ($0.key, $0.value, $0.path) }
+            } else {
+                entries = reader.sequence(f.value, path: f.path).map { (nil, $0.value, $0.path) }
+            }
+            for entry in entries {
+                guard let attachment = transitGatewayAttachment(entry.value, path: entry.path, gateway: name, index: index) else { continue }
+                let attachmentName = entry.name ?? attachment.vpc.map { topology[$0].label.name ?? topology[$0].label.id } ?? attachment.label.id
+                if attachmentNames[attachmentName] != nil {
+                    reader.error("attachment name '\(attachmentName)' is used twice in this transit gateway", path: entry.path)
                 }
-                gateway.attachments.append(TransitGateway.Attachment(vpc: vpc, subnets: subnets))
+                attachmentNames[attachmentName] = gateway.attachments.count
+                if case .peering = attachment.kind, let peer = reader.fields(entry.value, path: entry.path, allowed: ["id", "peer", "state"])?["peer"] {
+                    pendingTransitGatewayPeerings.append((index, gateway.attachments.count, peer.value, peer.path))
+                }
+                var named = attachment
+                named.label = ResourceLabel(id: attachment.label.id, name: attachmentName)
+                gateway.attachments.append(named)
             }
         }
-        register(name, id: gateway.label.id, kind: .transitGateway, index: topology.transitGateways.count, path: path)
+        if let tables = fields["route-tables"] {
+            for entry in reader.mapping(tables.value, path: tables.path) ?? [] {
+                readTransitGatewayRouteTable(entry.key, entry.value, entry.path, gateway: &gateway, attachments: attachmentNames)
+            }
+        } else {
+            gateway.addDefaultRouteTable(label: ResourceLabel(id: ResourceID.make(prefix: "tgw-rtb", name: name + "/default"), name: "\(name)-default"), topology: topology)
+        }
+        register(name, id: gateway.label.id, kind: .transitGateway, index: index, path: path)
         topology.transitGateways.append(gateway)
+    }
+
+    /// One attachment: `{vpc, subnets, appliance-mode, state}`, `{vpn: NAME}`, `{direct-connect: NAME}`
+    /// or `{peer: TRANSIT-GATEWAY}` (its side there is the attachment whose `peer` names this one).
+    mutating func transitGatewayAttachment(_ node: Node, path: String, gateway: String, index: Int) -> TransitGateway.Attachment? {
+        let allowed = ["id", "vpc", "subnets", "appliance-mode", "state", "vpn", "direct-connect", "peer"]
+        guard let a = reader.fields(node, path: path, allowed: allowed) else { return nil }
+        let kinds = ["vpc", "vpn", "direct-connect", "peer"].filter { a[$0] != nil }
+        guard kinds.count == 1 else {
+            reader.error("an attachment names exactly one of 'vpc', 'vpn', 'direct-connect' or 'peer'", at: node, path: path)
+            return nil
+        }
+        let id = a["id"].flatMap { reader.string($0.value, path: $0.path) } ?? ResourceID.make(prefix: "tgw-attach", name: "\(gateway)/\(path)")
+        let state = a["state"].flatMap { reader.string($0.value, path: $0.path) }?.lowercased() ?? "available"
+        var attachment: TransitGateway.Attachment
+        switch kinds[0] {
+        case "vpc":
+            guard let vpc: VPCIndex = lookupIndex(a["vpc"]!.value, path: a["vpc"]!.path, .vpc) else { return nil }
+            let subnets: [SubnetIndex] = stringList(a["subnets"]?.value, path: path + ".subnets").compactMap { lookupIndex($0.1, path: $0.2, .subnet) }
+            var zones: Set<String> = []
+            for subnet in subnets {
+                if topology[subnet].vpc != vpc { reader.error("subnet \(topology[subnet].label) is not in the attached VPC", path: path + ".subnets") }
+                if !zones.insert(topology[subnet].availabilityZone).inserted {
+                    reader.error("an attachment has one subnet per Availability Zone (R12.4)", path: path + ".subnets")
+                }
+            }
+            if subnets.isEmpty { reader.error("a VPC attachment needs 'subnets', one per Availability Zone it serves (R12.4)", at: node, path: path) }
+            attachment = TransitGateway.Attachment(label: ResourceLabel(id: id), kind: .vpc(vpc), subnets: subnets, state: state)
+            attachment.applianceMode = a["appliance-mode"].flatMap { reader.bool($0.value, path: $0.path) } ?? false
+        case "peer":
+            attachment = TransitGateway.Attachment(label: ResourceLabel(id: id), kind: .peering(nil, peerAttachment: nil), state: state)
+        default:
+            let what = kinds[0] == "vpn" ? "Site-to-Site VPN" : "Direct Connect gateway"
+            let name = reader.string(a[kinds[0]]!.value, path: a[kinds[0]]!.path) ?? what
+            attachment = TransitGateway.Attachment(label: ResourceLabel(id: id), kind: .hybrid("\(what) \(name)"), state: state)
+        }
+        return attachment
+    }
+
+    /// `{associations, propagations, routes}` of a transit gateway route table (R12.5, R19.1).
+    mutating func readTransitGatewayRouteTable(
+        _ name: String, _ node: Node, _ path: String, gateway: inout TransitGateway, attachments: [String: Int]
+    ) {
+        guard let fields = reader.fields(node, path: path, allowed: ["id", "associations", "propagations", "routes"]) else { return }
+        let tableIndex = gateway.routeTables.count
+        var table = TransitGateway.RouteTable(label: label(name, fields, prefix: "tgw-rtb"))
+        func attachment(_ item: (String, Node, String)) -> Int? {
+            guard let index = attachments[item.0] else {
+                let hint = closest(item.0, in: attachments.keys.sorted()).map { " (did you mean '\($0)'?)" } ?? ""
+                reader.error("'\(item.0)' does not name an attachment of this transit gateway\(hint)", at: item.1, path: item.2)
+                return nil
+            }
+            return index
+        }
+        for item in stringList(fields["associations"]?.value, path: path + ".associations") {
+            guard let index = attachment(item) else { continue }
+            if let other = gateway.attachments[index].routeTable {
+                reader.error("an attachment is associated with one route table (R12.5); it already is with \(gateway.routeTables.indices.contains(other) ? gateway.routeTables[other].label.description : "another")", at: item.1, path: item.2)
+            }
+            gateway.attachments[index].routeTable = tableIndex
+        }
+        for item in stringList(fields["propagations"]?.value, path: path + ".propagations") {
+            guard let index = attachment(item) else { continue }
+            guard let vpc = gateway.attachments[index].vpc else {
+                reader.error("only VPC attachments propagate here: the on-premises side's routes are not in the input", at: item.1, path: item.2)
+                continue
+            }
+            table.routes += topology[vpc].cidrs.map { TransitGateway.Route(destination: .cidr($0), target: .attachment(index), propagated: true) }
+        }
+        for item in reader.sequence(fields["routes"]?.value ?? .sequence(.init([])), path: path + ".routes") {
+            guard let route = reader.fields(item.value, path: item.path, allowed: ["destination", "target"]),
+                let destinationField = route["destination"], let targetField = route["target"]
+            else {
+                reader.error("a route needs 'destination' and 'target' (an attachment or 'blackhole')", at: item.value, path: item.path)
+                continue
+            }
+            guard let destination = routeDestination(destinationField.value, path: destinationField.path),
+                let targetText = reader.string(targetField.value, path: targetField.path)
+            else { continue }
+            if targetText == "blackhole" {
+                table.routes.append(TransitGateway.Route(destination: destination, target: .blackhole))
+            } else if let index = attachment((targetText, targetField.value, targetField.path)) {
+                table.routes.append(TransitGateway.Route(destination: destination, target: .attachment(index)))
+            }
+        }
+        gateway.routeTables.append(table)
+    }
+
+    /// Pairs each peering attachment with the attachment on the peer transit gateway that names
+    /// this one back.
+    mutating func resolveTransitGatewayPeerings() {
+        let resolved = pendingTransitGatewayPeerings.map { pending -> (gateway: Int, attachment: Int, peer: Int?) in
+            let peer: TransitGatewayIndex? = lookupIndex(pending.node, path: pending.path, .transitGateway)
+            return (pending.gateway, pending.attachment, peer?.rawValue)
+        }
+        for (entry, pending) in zip(resolved, pendingTransitGatewayPeerings) {
+            guard let peer = entry.peer else { continue }
+            guard let back = resolved.first(where: { $0.gateway == peer && $0.peer == entry.gateway }) else {
+                reader.error(
+                    "\(topology.transitGateways[peer].label) has no 'peer' attachment naming \(topology.transitGateways[entry.gateway].label) back",
+                    at: pending.node, path: pending.path)
+                continue
+            }
+            topology.transitGateways[entry.gateway].attachments[entry.attachment].kind = .peering(TransitGatewayIndex(peer), peerAttachment: back.attachment)
+        }
     }
 
     /// `block-public-access: {mode, exclusions: [{vpc | subnet, mode}]}` for the scenario's Region (R7.8).

@@ -35,6 +35,8 @@ struct ScenarioBuilder {
     /// Which route table each subnet was associated with, and where.
     var subnetTables: [Int: String] = [:]
     var subnetACLs: [Int: String] = [:]
+    /// Peering attachments of transit gateways, paired once every transit gateway is read.
+    var pendingTransitGatewayPeerings: [(gateway: Int, attachment: Int, node: Node, path: String)] = []
     /// Which route table each gateway is edge-associated with, and where (R2.1).
     var edgeTables: [EdgeGateway: String] = [:]
     /// Security groups declared without a VPC that resolves (an error is reported): they hold a
@@ -97,6 +99,7 @@ struct ScenarioBuilder {
         each("lambda-functions") { $0.readLambda($1, $2, $3) }
         each("peering-connections") { $0.readPeering($1, $2, $3) }
         each("transit-gateways") { $0.readTransitGateway($1, $2, $3) }
+        resolveTransitGatewayPeerings()
         if let bpa = fields["block-public-access"] { readBlockPublicAccess(bpa.value, bpa.path) }
         addDefaults()
         // Endpoints before routes, so a route can name a Gateway Load Balancer endpoint; gateway

@@ -386,8 +386,8 @@ public struct ScenarioWriter {
         }
         section("transit-gateways") {
             for gateway in topology.transitGateways {
-                let attachments = gateway.attachments.map {
-                    "{vpc: \(name(topology[$0.vpc].label)), subnets: \(list($0.subnets.map { name(topology[$0].label) }))}"
+                let attachments = gateway.attachments.compactMap { attachment in
+                    attachment.vpc.map { "{vpc: \(name(topology[$0].label)), subnets: \(list(attachment.subnets.map { name(topology[$0].label) }))}" }
                 }
                 out.lines.append("  \(name(gateway.label)): {id: \(q(gateway.label.id)), attachments: \(list(attachments))}")
             }

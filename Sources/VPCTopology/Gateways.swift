@@ -70,21 +70,98 @@ public struct PeeringConnection: Sendable {
     public func peer(of vpc: VPCIndex) -> VPCIndex? { vpc == requester ? accepter : requester }
 }
 
-/// A transit gateway with its VPC attachments (R12.4).
+/// A transit gateway: its attachments and route tables (R12.4, R12.5, R19.1).
 public struct TransitGateway: Sendable {
+    /// One attachment: what the transit gateway connects, and the route table that routes what
+    /// enters through it.
     public struct Attachment: Sendable, Hashable {
-        public var vpc: VPCIndex
+        public enum Kind: Sendable, Hashable {
+            /// A VPC, through an interface in each of `subnets` (one per Availability Zone).
+            case vpc(VPCIndex)
+            /// A peering attachment to another transit gateway (`nil` when it is outside the input),
+            /// and the index of its side's attachment there.
+            case peering(TransitGatewayIndex?, peerAttachment: Int?)
+            /// A Site-to-Site VPN, a Direct Connect gateway or a Connect attachment: traffic leaves AWS.
+            case hybrid(String)
+        }
+        public var label: ResourceLabel
+        public var kind: Kind
         public var subnets: [SubnetIndex]
-        public init(vpc: VPCIndex, subnets: [SubnetIndex]) {
-            self.vpc = vpc
+        /// Lower-cased state; only `available` carries traffic (R19.1).
+        public var state: String
+        /// The route table of this transit gateway associated with the attachment (R12.5).
+        public var routeTable: Int?
+        /// Appliance mode: both directions of a flow use one Availability Zone (R19.1).
+        public var applianceMode: Bool
+
+        public init(label: ResourceLabel, kind: Kind, subnets: [SubnetIndex] = [], state: String = "available", routeTable: Int? = nil) {
+            self.label = label
+            self.kind = kind
             self.subnets = subnets
+            self.state = state
+            self.routeTable = routeTable
+            self.applianceMode = false
+        }
+
+        /// The attached VPC, for VPC attachments.
+        public var vpc: VPCIndex? { if case .vpc(let vpc) = kind { return vpc } else { return nil } }
+    }
+
+    /// A route of a transit gateway route table (R12.5).
+    public struct Route: Sendable, Hashable {
+        public enum Target: Sendable, Hashable {
+            case attachment(Int)
+            case blackhole
+        }
+        public var destination: RouteDestination
+        public var target: Target
+        /// Propagated from an attachment (lower priority than static on equal prefixes, R12.5).
+        public var propagated: Bool
+
+        public init(destination: RouteDestination, target: Target, propagated: Bool = false) {
+            self.destination = destination
+            self.target = target
+            self.propagated = propagated
         }
     }
+
+    public struct RouteTable: Sendable {
+        public var label: ResourceLabel
+        public var routes: [Route]
+        public init(label: ResourceLabel, routes: [Route] = []) {
+            self.label = label
+            self.routes = routes
+        }
+    }
+
     public var label: ResourceLabel
     public var attachments: [Attachment]
-    public init(label: ResourceLabel, attachments: [Attachment] = []) {
+    public var routeTables: [RouteTable]
+    /// Whether the route tables are known: a snapshot collected without them leaves every packet
+    /// that needs them insufficient data (R15.4, R19.1).
+    public var routeTablesKnown: Bool
+    /// Security-group referencing support across this transit gateway (R9.4, R19.1).
+    public var securityGroupReferencing: Bool
+
+    public init(label: ResourceLabel, attachments: [Attachment] = [], routeTables: [RouteTable] = [], routeTablesKnown: Bool = true) {
         self.label = label
         self.attachments = attachments
+        self.routeTables = routeTables
+        self.routeTablesKnown = routeTablesKnown
+        self.securityGroupReferencing = false
+    }
+
+    /// AWS's default for a transit gateway whose route tables are not written: one default route
+    /// table, every attachment associated with it, and every VPC attachment propagating its VPC's
+    /// blocks into it (`DefaultRouteTableAssociation` and `DefaultRouteTablePropagation`, R19.1).
+    public mutating func addDefaultRouteTable(label: ResourceLabel, topology: Topology) {
+        var table = RouteTable(label: label)
+        for (index, attachment) in attachments.enumerated() {
+            attachments[index].routeTable = routeTables.count
+            guard let vpc = attachment.vpc else { continue }
+            table.routes += topology[vpc].cidrs.map { Route(destination: .cidr($0), target: .attachment(index), propagated: true) }
+        }
+        routeTables.append(table)
     }
 }
 
