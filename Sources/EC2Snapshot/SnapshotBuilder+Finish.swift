@@ -22,26 +22,7 @@ extension SnapshotBuilder {
             peeringByID[label.id] = PeeringIndex(topology.peeringConnections.count)
             topology.peeringConnections.append(peering)
         }
-        for record in records["TransitGatewayVpcAttachments"] ?? [] {
-            guard let tgw = record.string("TransitGatewayId"), let vpc = record.string("VpcId").flatMap({ vpcByID[$0] }) else { continue }
-            if tgwByID[tgw] == nil {
-                tgwByID[tgw] = TransitGatewayIndex(topology.transitGateways.count)
-                // Route tables come from describe-transit-gateway-route-tables and search-transit-gateway-routes (R19.1).
-                topology.transitGateways.append(TransitGateway(label: ResourceLabel(id: tgw), routeTablesKnown: false))
-            }
-            let subnets = (record["SubnetIds"]?.items ?? []).compactMap { $0.string.flatMap { subnetByID[$0] } }
-            let label = record.label("TransitGatewayAttachmentId") ?? ResourceLabel(id: "\(tgw)/\(record.string("VpcId") ?? "")")
-            topology.transitGateways[tgwByID[tgw]!.rawValue].attachments.append(
-                TransitGateway.Attachment(label: label, kind: .vpc(vpc), subnets: subnets, state: record.string("State")?.lowercased() ?? "available"))
-        }
-        // Routes read before peering and transit gateways existed name them now.
-        for t in topology.routeTables.indices {
-            for r in topology.routeTables[t].routes.indices {
-                guard case .missing(let id) = topology.routeTables[t].routes[r].target else { continue }
-                if let p = peeringByID[id] { topology.routeTables[t].routes[r].target = .peeringConnection(p) }
-                if let g = tgwByID[id] { topology.routeTables[t].routes[r].target = .transitGateway(g) }
-            }
-        }
+        buildTransitGateways()
     }
 
     /// DNS attributes (R13.3, R16.1): describe-vpc-attribute when present; otherwise support on

@@ -165,6 +165,7 @@ extension SnapshotBuilder {
             }
             let index = RouteTableIndex(topology.routeTables.count)
             var isMain = false
+            var gateways: [EdgeGateway] = []
             for (i, association) in (record["Associations"]?.items ?? []).enumerated() {
                 // R1.13: ignore associations that are not `associated`.
                 if let state = association["AssociationState"]?["State"]?.string, state.lowercased() != "associated" { continue }
@@ -176,11 +177,20 @@ extension SnapshotBuilder {
                     }
                     topology.subnets[subnet.rawValue].routeTable = index
                 } else if let gateway = association["GatewayId"]?.string {
-                    warn(record, "edge association with \(gateway): gateway route tables (R2.1) are not modelled; inbound traffic is not simulated yet", field: "Associations[\(i)]")
+                    // R2.1: an edge association makes this a gateway route table.
+                    if let igw = igwByID[gateway] {
+                        gateways.append(.internetGateway(igw))
+                    } else if let vgw = vgwByID[gateway] {
+                        gateways.append(.vpnGateway(vgw))
+                    } else {
+                        warn(record, "edge association with \(gateway), missing from the snapshot", field: "Associations[\(i)]")
+                    }
                 }
             }
             tableByID[label.id] = index
-            topology.routeTables.append(RouteTable(label: label, vpc: vpc, isMain: isMain))
+            var table = RouteTable(label: label, vpc: vpc, isMain: isMain)
+            table.gateways = gateways
+            topology.routeTables.append(table)
             if isMain { topology.vpcs[vpc.rawValue].mainRouteTable = index }
         }
     }

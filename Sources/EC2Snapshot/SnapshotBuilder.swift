@@ -11,6 +11,11 @@ struct SnapshotBuilder {
     var seenIDs: Set<String> = []
     /// Prefix-list entries by list ID.
     var entries: [String: [Record]] = [:]
+    /// Per transit gateway route table (from the file name, `search-transit-gateway-routes.tgw-rtb-….json`
+    /// and the `get-transit-gateway-route-table-*` calls): its routes, associations, propagations.
+    var transitRoutes: [String: [Record]] = [:]
+    var transitAssociations: [String: [Record]] = [:]
+    var transitPropagations: [String: [Record]] = [:]
     /// `describe-vpc-attribute` answers by VPC ID.
     var dnsSupport: [String: Bool] = [:]
     var dnsHostnames: [String: Bool] = [:]
@@ -42,9 +47,13 @@ struct SnapshotBuilder {
         "TransitGatewayVpcAttachments": "TransitGatewayAttachmentId", "Addresses": "AllocationId",
         "Reservations": "ReservationId", "PrefixLists": "PrefixListId", "SecurityGroupRules": "SecurityGroupRuleId",
         "Functions": "FunctionName",
+        "TransitGateways": "TransitGatewayId", "TransitGatewayAttachments": "TransitGatewayAttachmentId",
+        "TransitGatewayPeeringAttachments": "TransitGatewayAttachmentId", "TransitGatewayRouteTables": "TransitGatewayRouteTableId",
+        // Batfish's layout: one record per transit gateway route table, wrapping its routes or propagations.
+        "TransitGatewayStaticRoutes": "TransitGatewayRouteTableId", "TransitGatewayPropagations": "TransitGatewayRouteTableId",
     ]
     /// Keys that carry no routing facts and are read without a warning.
-    static let ignoredKeys: Set<String> = ["FlowLogs", "NextToken", "ResponseMetadata", "TransitGateways"]
+    static let ignoredKeys: Set<String> = ["FlowLogs", "NextToken", "ResponseMetadata", "AdditionalRoutesAvailable"]
 
     init(defaultRegion: String) {
         self.defaultRegion = defaultRegion
@@ -76,6 +85,16 @@ struct SnapshotBuilder {
                 if let value = members["EnableDnsSupport"]?["Value"]?.bool { dnsSupport[vpc] = value }
                 if let value = members["EnableDnsHostnames"]?["Value"]?.bool { dnsHostnames[vpc] = value }
                 continue
+            }
+            // Per-table transit gateway calls: the table is named by the file (R19.1).
+            if let table = transitRouteTableID(inFileName: document.file) {
+                let calls: [(String, WritableKeyPath<SnapshotBuilder, [String: [Record]]>)] = [
+                    ("Routes", \.transitRoutes), ("Associations", \.transitAssociations), ("TransitGatewayRouteTablePropagations", \.transitPropagations),
+                ]
+                if let (key, path) = calls.first(where: { members[$0.0]?.array != nil }) {
+                    self[keyPath: path][table, default: []] += members[key]!.items.enumerated().map { record("\(key)[\($0.offset)]", $0.element) }
+                    continue
+                }
             }
             if let list = members["Entries"]?.array {
                 let id = members["PrefixListId"]?.string ?? prefixListID(inFileName: document.file)
@@ -110,6 +129,14 @@ struct SnapshotBuilder {
 
     mutating func add(_ key: String, _ record: Record) { records[key, default: []].append(record) }
 
+    /// `tgw-rtb-0abc` from `search-transit-gateway-routes.tgw-rtb-0abc.json` and the like.
+    func transitRouteTableID(inFileName file: String) -> String? {
+        let name = file.split(separator: "/").last.map(String.init) ?? file
+        guard let range = name.range(of: "tgw-rtb-") else { return nil }
+        let digits = name[range.upperBound...].prefix { $0.isHexDigit }
+        return digits.isEmpty ? nil : "tgw-rtb-" + digits
+    }
+
     /// `pl-0abc` from `get-managed-prefix-list-entries.pl-0abc.json`.
     func prefixListID(inFileName file: String) -> String? {
         let name = file.split(separator: "/").last.map(String.init) ?? file
@@ -135,8 +162,9 @@ struct SnapshotBuilder {
         buildInterfaces()
         completeNATGateways()
         applyElasticIPs()
-        buildRoutes()
+        // Peering connections and transit gateways before the routes that name them.
         buildPeeringAndTransit()
+        buildRoutes()
         finishVPCs()
         topology.rebuildIndexes()
         checkConsistency()

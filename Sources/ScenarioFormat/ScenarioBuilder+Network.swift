@@ -349,7 +349,10 @@ extension ScenarioBuilder {
                 gateway.attachments.append(named)
             }
         }
-        if let tables = fields["route-tables"] {
+        if let tables = fields["route-tables"], tables.value.string == "unknown" {
+            // What an import writes when the snapshot lacked them (R15.4, R19.1).
+            gateway.routeTablesKnown = false
+        } else if let tables = fields["route-tables"] {
             for entry in reader.mapping(tables.value, path: tables.path) ?? [] {
                 readTransitGatewayRouteTable(entry.key, entry.value, entry.path, gateway: &gateway, attachments: attachmentNames)
             }
@@ -428,7 +431,7 @@ extension ScenarioBuilder {
             table.routes += topology[vpc].cidrs.map { TransitGateway.Route(destination: .cidr($0), target: .attachment(index), propagated: true) }
         }
         for item in reader.sequence(fields["routes"]?.value ?? .sequence(.init([])), path: path + ".routes") {
-            guard let route = reader.fields(item.value, path: item.path, allowed: ["destination", "target"]),
+            guard let route = reader.fields(item.value, path: item.path, allowed: ["destination", "target", "origin"]),
                 let destinationField = route["destination"], let targetField = route["target"]
             else {
                 reader.error("a route needs 'destination' and 'target' (an attachment or 'blackhole')", at: item.value, path: item.path)
@@ -437,10 +440,18 @@ extension ScenarioBuilder {
             guard let destination = routeDestination(destinationField.value, path: destinationField.path),
                 let targetText = reader.string(targetField.value, path: targetField.path)
             else { continue }
+            var propagated = false
+            if let f = route["origin"], let text = reader.string(f.value, path: f.path) {
+                guard text == "static" || text == "propagated" else {
+                    reader.error("origin must be 'static' or 'propagated'", at: f.value, path: f.path)
+                    continue
+                }
+                propagated = text == "propagated"
+            }
             if targetText == "blackhole" {
-                table.routes.append(TransitGateway.Route(destination: destination, target: .blackhole))
+                table.routes.append(TransitGateway.Route(destination: destination, target: .blackhole, propagated: propagated))
             } else if let index = attachment((targetText, targetField.value, targetField.path)) {
-                table.routes.append(TransitGateway.Route(destination: destination, target: .attachment(index)))
+                table.routes.append(TransitGateway.Route(destination: destination, target: .attachment(index), propagated: propagated))
             }
         }
         gateway.routeTables.append(table)

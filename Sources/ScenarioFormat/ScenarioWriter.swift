@@ -25,9 +25,10 @@ public struct ScenarioWriter {
         out.lines = [
             "# Imported by packet-path from \(title). Names are Name tags (IDs where there is none); IDs are kept.",
             "version: 1",
-            "account: \(q(topology.account))",
-            "region: \(q(topology.region))",
         ]
+        // A snapshot without owner IDs has no account: the scenario's default stands.
+        if !topology.account.isEmpty { out.lines.append("account: \(q(topology.account))") }
+        out.lines.append("region: \(q(topology.region))")
         assignNames()
         writeVPCs()
         writePrefixLists()
@@ -229,6 +230,13 @@ public struct ScenarioWriter {
                 if table.isMain { out.lines.append("    main: true") }
                 let subnets = topology.subnets.filter { $0.routeTable == RouteTableIndex(t) }.map { name($0.label) }
                 if !subnets.isEmpty { out.lines.append("    subnets: \(list(subnets))") }
+                let gateways = table.gateways.map { gateway -> String in
+                    switch gateway {
+                    case .internetGateway(let i): return name(topology[i].label)
+                    case .vpnGateway(let i): return name(topology[i].label)
+                    }
+                }
+                if !gateways.isEmpty { out.lines.append("    gateways: \(list(gateways))") }
                 var routes: [String] = []
                 for route in table.routes {
                     if route.target == .local, route.origin == .createRouteTable { continue }  // added for every VPC block (R1.3)
@@ -386,10 +394,57 @@ public struct ScenarioWriter {
         }
         section("transit-gateways") {
             for gateway in topology.transitGateways {
-                let attachments = gateway.attachments.compactMap { attachment in
-                    attachment.vpc.map { "{vpc: \(name(topology[$0].label)), subnets: \(list(attachment.subnets.map { name(topology[$0].label) }))}" }
+                out.lines.append("  \(name(gateway.label)):")
+                out.lines.append("    id: \(q(gateway.label.id))")
+                if gateway.securityGroupReferencing { out.lines.append("    security-group-referencing: true") }
+                // Attachments are named by their IDs: unique, and what the route tables name.
+                out.lines.append(gateway.attachments.isEmpty ? "    attachments: {}" : "    attachments:")
+                for attachment in gateway.attachments {
+                    var fields = ["id: \(q(attachment.label.id))"]
+                    switch attachment.kind {
+                    case .vpc(let vpc):
+                        fields += ["vpc: \(name(topology[vpc].label))", "subnets: \(list(attachment.subnets.map { name(topology[$0].label) }))"]
+                        if attachment.applianceMode { fields.append("appliance-mode: true") }
+                    case .peering(let peer, _):
+                        guard let peer else {
+                            out.warnings.append("transit gateway peering attachment \(attachment.label.id) leads to a transit gateway outside the snapshot; written as a VPN-like exit")
+                            fields.append("vpn: \(q("peering to a transit gateway outside the input"))")
+                            break
+                        }
+                        fields.append("peer: \(name(topology[peer].label))")
+                    case .hybrid(let what):
+                        let kinds = [("Site-to-Site VPN ", "vpn"), ("Direct Connect gateway ", "direct-connect")]
+                        if let (prefix, key) = kinds.first(where: { what.hasPrefix($0.0) }) {
+                            fields.append("\(key): \(q(String(what.dropFirst(prefix.count))))")
+                        } else {
+                            fields.append("vpn: \(q(what))")
+                        }
+                    }
+                    if attachment.state != "available" { fields.append("state: \(attachment.state)") }
+                    out.lines.append("      \(q(attachment.label.id)): {\(fields.joined(separator: ", "))}")
                 }
-                out.lines.append("  \(name(gateway.label)): {id: \(q(gateway.label.id)), attachments: \(list(attachments))}")
+                guard gateway.routeTablesKnown else {
+                    out.lines.append("    route-tables: unknown  # not in the snapshot: packets through it are insufficient data")
+                    continue
+                }
+                out.lines.append(gateway.routeTables.isEmpty ? "    route-tables: {}" : "    route-tables:")
+                for (index, table) in gateway.routeTables.enumerated() {
+                    let associations = gateway.attachments.filter { $0.routeTable == index }.map { q($0.label.id) }
+                    let routes = table.routes.compactMap { route -> String? in
+                        let destination: String
+                        switch route.destination {
+                        case .cidr(let prefix): destination = q(prefix.description)
+                        case .prefixList(let list): destination = name(topology[list].label)
+                        }
+                        let target: String
+                        switch route.target {
+                        case .attachment(let a): target = q(gateway.attachments[a].label.id)
+                        case .blackhole: target = "blackhole"
+                        }
+                        return "{destination: \(destination), target: \(target)\(route.propagated ? ", origin: propagated" : "")}"
+                    }
+                    out.lines.append("      \(q(table.label.name ?? table.label.id)): {id: \(q(table.label.id)), associations: \(list(associations)), routes: \(list(routes))}")
+                }
             }
         }
     }
