@@ -39,13 +39,48 @@ extension Classifier {
         let reason = egress(&walk)
         let request = Classification(reason: reason, hops: walk.hops, notes: walk.notes)
         guard !oneWay, reason.verdict != .dropped, let delivery = walk.delivery else { return FlowClassification(request: request, reply: nil) }
-        let reply = reply(to: packet, from: source, seenAs: walk.currentSource, through: walk.natGateway, delivery: delivery)
+        let reply = reply(
+            to: packet, from: source, deliveredTo: walk.current.destination, seenAs: walk.currentSource, through: walk.natGateway, delivery: delivery)
         return FlowClassification(request: request, reply: reply)
     }
 
-    /// Classifies a flow opened from the internet to `destination` (R11.4), then its reply, which
-    /// must leave through the internet gateway that let the request in (R19.7).
-    public func classifyInboundFlow(_ packet: PacketHeader, to destination: InterfaceIndex, oneWay: Bool = false) -> FlowClassification {
+    /// Classifies a flow opened from the internet (R11.4), `packet` addressed as the internet
+    /// addresses it (R19.6): a public IPv4 address of an interface, which the internet gateway
+    /// translates to its private pair, or an IPv6 address. A private destination is dropped at the
+    /// edge, and an address no interface has is `no-such-host`: never replaced by a public address.
+    /// Then its reply, which must leave through the internet gateway that let the request in (R19.7).
+    public func classifyInboundFlow(_ packet: PacketHeader, oneWay: Bool = false) -> FlowClassification {
+        func refused(_ reason: Reason, _ text: String) -> FlowClassification {
+            let source = Hop(kind: .source, resource: ResourceLabel(id: packet.source.description), detail: "from outside the topology")
+            let edge = Hop(kind: .internetGateway, resource: ResourceLabel(id: packet.destination.description), detail: text, passed: false)
+            return FlowClassification(request: Classification(reason: reason, hops: [source, edge], notes: []), reply: nil)
+        }
+        var translated = packet
+        let destination: InterfaceIndex
+        switch packet.destination {
+        case .v4(let address) where SpecialAddresses.isPrivateOrShared(packet.destination):
+            guard topology.addressOwners[.v4(address)] != nil else {
+                return refused(.noSuchHost, "no interface of the network has \(address) (R19.6)")
+            }
+            return refused(.igwNotPublicTarget, "\(address) is a private address: the internet cannot address it, only a public IP paired with it (R7.4, R7.5, R19.6)")
+        case .v4(let address):
+            guard let owner = topology.publicAddressOwners[address], let binding = topology[owner].ipv4.first(where: { $0.publicAddress == address }) else {
+                return refused(.noSuchHost, "no interface of the network has the public address \(address) (R19.6)")
+            }
+            destination = owner
+            translated.destination = .v4(binding.privateAddress)
+        case .v6:
+            guard let owner = topology.addressOwners[packet.destination]?.first else {
+                return refused(.noSuchHost, "no interface of the network has \(packet.destination) (R19.6)")
+            }
+            destination = owner
+        }
+        return classifyInboundFlow(translated, to: destination, oneWay: oneWay)
+    }
+
+    /// A flow from the internet reaching `destination` with `packet` as the internet gateway
+    /// translated it (its private address).
+    func classifyInboundFlow(_ packet: PacketHeader, to destination: InterfaceIndex, oneWay: Bool) -> FlowClassification {
         let request = classifyInbound(packet, to: destination)
         guard !oneWay, request.verdict != .dropped, let header = Self.replyHeader(packet, from: packet.destination, to: packet.source) else {
             return FlowClassification(request: request, reply: nil)
@@ -87,15 +122,18 @@ extension Classifier {
     /// state (R9.2), network ACLs see it again with its own ports (R10.3), routing is decided again
     /// from the replying subnet, and it must come back through what translated the request.
     /// - Parameters:
-    ///   - translated: the source address the receiver saw (a private NAT gateway's, or the sender's).
+    ///   - receiver: the address the request was delivered to (its private one, for a public address).
+    ///   - translated: the source address the receiver saw (a NAT gateway's, the sender's public
+    ///     address for a hairpin, or the sender's).
     ///   - nat: the NAT gateway that translated the request, if any.
     func reply(
-        to packet: PacketHeader, from source: InterfaceIndex, seenAs translated: IPAddress, through nat: NATGatewayIndex?, delivery: Delivery
+        to packet: PacketHeader, from source: InterfaceIndex, deliveredTo receiverAddress: IPAddress, seenAs translated: IPAddress,
+        through nat: NATGatewayIndex?, delivery: Delivery
     ) -> Classification? {
         switch delivery {
         case .interface(let receiver):
             // From the receiver to the source address it saw; routed like any packet.
-            guard let header = Self.replyHeader(packet, from: packet.destination, to: translated) else { return nil }
+            guard let header = Self.replyHeader(packet, from: receiverAddress, to: translated) else { return nil }
             var walk = Walk(packet: header, isReply: true, origin: receiver, detail: .full)
             walk.returningNAT = nat
             var reason = egress(&walk)

@@ -39,12 +39,55 @@ extension Classifier {
                 return .igwNoPublicIP
             }
             walk.hop(.internetGateway, label, "translates \(privateAddress) to public \(publicAddress) (R7.2)")
+            if let target = publicOwner(of: packet.destination) {
+                walk.currentSource = .v4(publicAddress)
+                return hairpin(&walk, to: target.interface, privateAddress: target.privateAddress)
+            }
         case .v6:
             walk.hop(.internetGateway, label, "IPv6 leaves untranslated (R7.2)")
+            if let target = publicOwner(of: packet.destination) {
+                return hairpin(&walk, to: target.interface, privateAddress: target.privateAddress)
+            }
         }
         labelAWSDestination(&walk)
         walk.delivery = .internet(gateway, nat: walk.natGateway)
         return viaNAT ? .igwViaNAT : .igwDirect
+    }
+
+    /// The interface a public destination belongs to, and its private address: the owner of a
+    /// public IPv4 (R7.2), or of a global IPv6 address.
+    func publicOwner(of destination: IPAddress) -> (interface: InterfaceIndex, privateAddress: IPAddress)? {
+        switch destination {
+        case .v4(let address):
+            guard let owner = topology.publicAddressOwners[address],
+                let binding = topology[owner].ipv4.first(where: { $0.publicAddress == address })
+            else { return nil }
+            return (owner, .v4(binding.privateAddress))
+        case .v6:
+            return topology.addressOwners[destination]?.first.map { ($0, destination) }
+        }
+    }
+
+    /// A packet to a public address of this network: it leaves through the internet gateway and
+    /// comes back in through the destination VPC's internet gateway, which translates the address;
+    /// the destination's network ACL and security groups see the sender's public address, so
+    /// security-group references do not match (R19.6, R9.4).
+    func hairpin(_ walk: inout Walk, to target: InterfaceIndex, privateAddress: IPAddress) -> Reason {
+        let vpc = topology.vpc(of: target)
+        guard let gateway = topology.internetGateways.indices.map({ InternetGatewayIndex($0) }).first(where: { topology[$0].attachedVPC == vpc }) else {
+            walk.hop(.internetGateway, topology[vpc].label, "the destination's VPC has no internet gateway to come in by (R7.1)", passed: false)
+            return .igwNotPublicTarget
+        }
+        guard passesBPA(&walk, .inbound, subnet: topology[target].subnet, kind: .internetGateway, gateway: topology[gateway].label) else {
+            return .bpaBlocked
+        }
+        let destination = walk.current.destination
+        let sender = walk.currentSource
+        walk.hop(
+            .internetGateway, topology[gateway].label,
+            "\(destination) is \(topology[target].label)'s: back in from the internet as \(privateAddress), from \(sender) (R19.6)")
+        walk.current.destination = privateAddress
+        return enterVPC(&walk, through: .internetGateway(gateway), vpc: vpc, success: .igwHairpin)
     }
 
     /// NAT gateway: available, TCP/UDP/ICMP, then translated and routed by its own subnet (R8.1–R8.5).

@@ -75,24 +75,23 @@ extension NameResolver {
 }
 
 extension NameResolver {
-    /// A flow from outside the topology (`from` is an address no interface owns) to an interface:
-    /// `to` names it, or is its private address, or the public IPv4 paired with one (which the
-    /// internet gateway translates, R7.2). Returns `nil` when the request is not of that shape.
-    public func resolveInbound(_ request: FlowRequest, ordinal: Int) -> (header: PacketHeader, destination: InterfaceIndex)? {
+    /// A flow from outside the topology (`from` is an address no interface owns) into it, as the
+    /// internet addresses it (R19.6): `to` an address is taken as written (a public IPv4 the
+    /// internet gateway translates, an IPv6 address, or a private address the internet cannot
+    /// reach); `to` a name is the interface's public IPv4 when it has one (what public DNS would
+    /// answer), else its own address. Returns `nil` when the request is not of that shape.
+    public func resolveInbound(_ request: FlowRequest, ordinal: Int) -> PacketHeader? {
         guard let source = IPAddress(request.from), topology.addressOwners[source] == nil else { return nil }
-        var destination: (InterfaceIndex, IPAddress)?
+        let destination: IPAddress
         if let address = IPAddress(request.to) {
-            if let owner = topology.addressOwners[address]?.first {
-                destination = (owner, address)
-            } else if case .v4(let publicAddress) = address, let owner = topology.publicAddressOwners[publicAddress],
-                let binding = topology[owner].ipv4.first(where: { $0.publicAddress == publicAddress })
-            {
-                destination = (owner, .v4(binding.privateAddress))
-            }
+            destination = address
         } else if let resolved = try? self.source(request.to, family: source.family) {
-            destination = (resolved.interface, resolved.address)
+            let paired = topology[resolved.interface].ipv4.first { IPAddress.v4($0.privateAddress) == resolved.address }?.publicAddress
+            destination = paired.map { .v4($0) } ?? resolved.address
+        } else {
+            return nil
         }
-        guard let (interface, address) = destination, address.family == source.family else { return nil }
-        return (Self.header(request, from: source, to: address, ordinal: ordinal, servicePort: nil), interface)
+        guard destination.family == source.family else { return nil }
+        return Self.header(request, from: source, to: destination, ordinal: ordinal, servicePort: nil)
     }
 }

@@ -27,6 +27,7 @@ public enum Reason: String, Sendable, Hashable, CaseIterable {
     case igwViaNAT = "igw-via-nat"
     case egressOnlyIGW = "egress-only-igw"
     case igwInbound = "igw-inbound"
+    case igwHairpin = "igw-hairpin"
     // dropped
     case noRoute = "no-route"
     case blackholeRoute = "blackhole-route"
@@ -74,7 +75,7 @@ public enum Reason: String, Sendable, Hashable, CaseIterable {
         case .local, .interfaceEndpoint, .gatewayEndpoint, .peering,
             .transitGateway, .vpnGateway, .tgwHybrid, .awsDNS, .awsLinkLocal, .linkLayer:
             return .private
-        case .igwDirect, .igwViaNAT, .egressOnlyIGW, .igwInbound:
+        case .igwDirect, .igwViaNAT, .egressOnlyIGW, .igwInbound, .igwHairpin:
             return .internet
         default:
             return .dropped
@@ -87,7 +88,7 @@ public enum Reason: String, Sendable, Hashable, CaseIterable {
         switch self {
         case .local, .interfaceEndpoint, .gatewayEndpoint, .peering,
             .transitGateway, .vpnGateway, .tgwHybrid, .awsDNS, .awsLinkLocal, .igwDirect, .igwViaNAT, .egressOnlyIGW, .linkLayer,
-            .igwInbound:
+            .igwInbound, .igwHairpin:
             return nil
         case .noRoute: return "NO_ROUTE_TO_DESTINATION"
         case .blackholeRoute: return "BAD_STATE_ROUTE"
@@ -125,7 +126,7 @@ public enum Reason: String, Sendable, Hashable, CaseIterable {
         case .gatewayEndpoint, .tgwHybrid, .vpnGateway, .awsDNS, .awsLinkLocal,
             .igwDirect, .igwViaNAT, .egressOnlyIGW, .linkLayer:
             return "EXITS_NETWORK"
-        case .igwInbound: return "ACCEPTED"
+        case .igwInbound, .igwHairpin: return "ACCEPTED"
         case .igwNotPublicTarget, .eigwUnsolicitedInbound, .fragmentWithoutFirst: return "DENIED_IN"
         case .asymmetricReturn: return "NO_ROUTE"
         case .notInTopology, .malformedFrame: return "INSUFFICIENT_INFO"
@@ -189,6 +190,7 @@ public enum Reason: String, Sendable, Hashable, CaseIterable {
         case .unknownSource: return "No interface in the topology owns the source address."
         case .linkLayer: return "A frame that never leaves its subnet: ARP, NDP, MLD, LLDP, IPv6 link-local."
         case .igwInbound: return "Entered from the internet through the internet gateway to an interface's public address."
+        case .igwHairpin: return "Sent to another interface's public address: out through the internet gateway and back in through the destination's."
         case .igwNotPublicTarget: return "From the internet, but the destination has no public address in a VPC with an internet gateway."
         case .eigwUnsolicitedInbound: return "Unsolicited IPv6 from the internet: an egress-only gateway lets replies in only."
         case .asymmetricReturn: return "The reply does not come back the way the request went (through the gateway that translated it, or to the sender)."
@@ -240,6 +242,7 @@ public enum Reason: String, Sendable, Hashable, CaseIterable {
         case .unknownSource: return ["R11.1"]
         case .linkLayer: return ["R1.14"]
         case .igwInbound: return ["R7.2", "R7.4", "R11.4"]
+        case .igwHairpin: return ["R7.2", "R19.6"]
         case .igwNotPublicTarget: return ["R7.4"]
         case .eigwUnsolicitedInbound: return ["R7.7"]
         case .asymmetricReturn: return ["R19.7"]

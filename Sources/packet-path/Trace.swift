@@ -74,9 +74,9 @@ extension PacketPath {
             let classification: FlowClassification
             var dnsAnswer: String?
             if let inbound = resolver.resolveInbound(request, ordinal: 0) {
-                // From the internet to an interface (R11.4).
-                header = inbound.header
-                classification = Classifier(topology: topology).classifyInboundFlow(inbound.header, to: inbound.destination, oneWay: oneWay)
+                // From the internet, to an address as the internet addresses it (R11.4, R19.6).
+                header = inbound
+                classification = Classifier(topology: topology).classifyInboundFlow(inbound, oneWay: oneWay)
             } else {
                 let flow: ResolvedFlow
                 do {

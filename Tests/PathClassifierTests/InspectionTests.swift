@@ -33,7 +33,7 @@ struct InspectionTests {
         lab.extraRouteTables = "rt-edge: {vpc: lab, gateways: [igw-1], routes: [{destination: 10.0.1.0/24, target: gwlbe}]}"
         let topology = try lab.topology()
         let inbound = try #require(NameResolver(topology: topology).resolveInbound(FlowRequest(from: "198.51.100.9", to: "a1", port: 22), ordinal: 0))
-        let result = Classifier(topology: topology).classifyInbound(inbound.header, to: inbound.destination)
+        let result = Classifier(topology: topology).classifyInboundFlow(inbound, oneWay: true).request
         #expect(result.reason == .igwInbound, "\(result.text)")
         let kinds = result.hops.map(\.kind)
         #expect(kinds.prefix(4) == [.source, .internetGateway, .routeTable, .networkACLIngress], "the gateway route table right after the gateway")

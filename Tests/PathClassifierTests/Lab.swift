@@ -119,7 +119,7 @@ extension Lab {
         let request = FlowRequest(from: from, to: to, protocolNumber: number, port: port, icmpType: icmpType, family: family)
         let resolver = NameResolver(topology: topology)
         if let inbound = resolver.resolveInbound(request, ordinal: 0) {
-            return Classifier(topology: topology).classifyInboundFlow(inbound.header, to: inbound.destination, oneWay: oneWay)
+            return Classifier(topology: topology).classifyInboundFlow(inbound, oneWay: oneWay)
         }
         let flow = try resolver.resolve(request, ordinal: 0)
         return Classifier(topology: topology).classifyFlow(flow.header, from: flow.source, oneWay: oneWay)
