@@ -23,6 +23,29 @@ extension SnapshotBuilder {
             topology.peeringConnections.append(peering)
         }
         buildTransitGateways()
+        buildVPNConnections()
+    }
+
+    /// describe-vpn-connections (R19.2): a virtual private gateway's connections, their state,
+    /// `Options.StaticRoutesOnly` and `Routes`. On-premises sources are the static routes' blocks.
+    /// Connections to a transit gateway are its VPN attachments (buildTransitGateways).
+    mutating func buildVPNConnections() {
+        for record in records["VpnConnections"] ?? [] {
+            guard let label = record.label("VpnConnectionId"), let gatewayID = record.string("VpnGatewayId") else { continue }
+            guard let gateway = vgwByID[gatewayID] else {
+                warn(record, "VPN connection \(label.id) is on \(gatewayID), missing from the snapshot; ignored")
+                continue
+            }
+            let routes = (record["Routes"]?.items ?? []).enumerated().compactMap { i, route -> IPPrefix? in
+                guard route["State"]?.string.map({ $0.lowercased() == "available" }) ?? true else { return nil }
+                return prefix(route["DestinationCidrBlock"]?.string, record, field: "Routes[\(i)].DestinationCidrBlock")
+            }
+            var connection = VPNConnection(
+                label: label, gateway: gateway, state: record.string("State")?.lowercased() ?? "available",
+                staticRoutesOnly: flag(record["Options"]?["StaticRoutesOnly"], default: false, record, field: "Options.StaticRoutesOnly"), routes: routes)
+            connection.onPremises = routes
+            topology.vpnConnections.append(connection)
+        }
     }
 
     /// DNS attributes (R13.3, R16.1): describe-vpc-attribute when present; otherwise support on

@@ -46,7 +46,7 @@ struct SnapshotBuilder {
         "NatGateways": "NatGatewayId", "VpnGateways": "VpnGatewayId", "VpcPeeringConnections": "VpcPeeringConnectionId",
         "TransitGatewayVpcAttachments": "TransitGatewayAttachmentId", "Addresses": "AllocationId",
         "Reservations": "ReservationId", "PrefixLists": "PrefixListId", "SecurityGroupRules": "SecurityGroupRuleId",
-        "Functions": "FunctionName",
+        "Functions": "FunctionName", "VpnConnections": "VpnConnectionId", "CustomerGateways": "CustomerGatewayId",
         "TransitGateways": "TransitGatewayId", "TransitGatewayAttachments": "TransitGatewayAttachmentId",
         "TransitGatewayPeeringAttachments": "TransitGatewayAttachmentId", "TransitGatewayRouteTables": "TransitGatewayRouteTableId",
         // Batfish's layout: one record per transit gateway route table, wrapping its routes or propagations.

@@ -49,7 +49,9 @@ extension Classifier {
     /// translates to its private pair, or an IPv6 address. A private destination is dropped at the
     /// edge, and an address no interface has is `no-such-host`: never replaced by a public address.
     /// Then its reply, which must leave through the internet gateway that let the request in (R19.7).
+    /// A source inside an on-premises network behind a VPN connection comes in over that VPN instead (R19.2).
     public func classifyInboundFlow(_ packet: PacketHeader, oneWay: Bool = false) -> FlowClassification {
+        if let onPremises = classifyOnPremisesFlow(packet, oneWay: oneWay) { return onPremises }
         func refused(_ reason: Reason, _ text: String) -> FlowClassification {
             let source = Hop(kind: .source, resource: ResourceLabel(id: packet.source.description), detail: "from outside the topology")
             let edge = Hop(kind: .internetGateway, resource: ResourceLabel(id: packet.destination.description), detail: text, passed: false)

@@ -133,6 +133,13 @@ extension Classifier {
             return .endpointNotAvailable
         }
         let packet = walk.current
+        guard !walk.enteredFromOutside else {
+            walk.hop(
+                .gatewayEndpoint, record.label,
+                "the packet entered the VPC from outside it (a transit gateway, a VPN): gateway endpoints serve the VPC's own traffic only (R4.6)",
+                passed: false)
+            return .gatewayEndpointNotExtensible
+        }
         guard packet.protocolNumber == .tcp || packet.isEchoRequest else {
             walk.hop(
                 .gatewayEndpoint, record.label,

@@ -103,6 +103,7 @@ extension Classifier {
             return .insufficientData
         }
         if let drop = networkACLCheck(&walk, subnet: subnet, egress: true) { return drop }
+        walk.enteredFromOutside = true
         let reason = route(&walk, from: subnet)
         return reason == .local ? .transitGateway : reason
     }

@@ -135,6 +135,7 @@ public struct Classifier: Sendable {
             guard let routeIndex = compiled else { return .noRoute }
             let route = table.routes[routeIndex]
             if route.state == .blackhole { return .blackholeRoute }
+            walk.routeOrigin = route.origin
             return dispatch(&walk, target: route.target, vpc: table.vpc, from: subnetIndex)
         }
         let selection = RouteSelection.select(packet.destination, in: table, topology: topology)
@@ -156,6 +157,7 @@ public struct Classifier: Sendable {
             return .blackholeRoute
         }
         walk.hop(.routeTable, table.label, describe(route, matched: winner.matchedPrefix))
+        walk.routeOrigin = route.origin
         return dispatch(&walk, target: route.target, vpc: table.vpc, from: subnetIndex)
     }
 
@@ -203,11 +205,7 @@ public struct Classifier: Sendable {
             }
             return transitGateway(&walk, gateway: gateway, from: subnetIndex)
         case .vpnGateway(let gateway):
-            let label = topology[gateway].label
-            guard isAttached(&walk, .vpnGateway, label, topology[gateway].attachedVPC, to: vpcIndex) else { return .gatewayState }
-            walk.hop(.vpnGateway, label, "leaves AWS towards the VPN or Direct Connect side (not modelled)")
-            walk.delivery = .outside
-            return .vpnGateway
+            return vpnGateway(&walk, gateway: gateway, vpc: vpcIndex)
         case .missing(let id):
             walk.hop(.routeTable, ResourceLabel(id: id), "route target \(id) is missing from the input", passed: false)
             return .insufficientData

@@ -19,6 +19,7 @@ public enum Reason: String, Sendable, Hashable, CaseIterable {
     case transitGateway = "transit-gateway"
     case vpnGateway = "vpn-gateway"
     case tgwHybrid = "tgw-hybrid"
+    case vpnInbound = "vpn-inbound"
     case awsDNS = "aws-dns"
     case awsLinkLocal = "aws-link-local"
     case linkLayer = "link-layer"
@@ -44,6 +45,8 @@ public enum Reason: String, Sendable, Hashable, CaseIterable {
     case dnsDisabled = "dns-disabled"
     case peeringNotTransitive = "peering-not-transitive"
     case gatewayEndpointProtocol = "gateway-endpoint-protocol"
+    case gatewayEndpointNotExtensible = "gateway-endpoint-not-extensible"
+    case vpnNoRoute = "vpn-no-route"
     case endpointProtocol = "endpoint-protocol"
     case endpointNotAvailable = "endpoint-not-available"
     case endpointCannotInitiate = "endpoint-cannot-initiate"
@@ -73,7 +76,7 @@ public enum Reason: String, Sendable, Hashable, CaseIterable {
     public var verdict: Verdict {
         switch self {
         case .local, .interfaceEndpoint, .gatewayEndpoint, .peering,
-            .transitGateway, .vpnGateway, .tgwHybrid, .awsDNS, .awsLinkLocal, .linkLayer:
+            .transitGateway, .vpnGateway, .tgwHybrid, .vpnInbound, .awsDNS, .awsLinkLocal, .linkLayer:
             return .private
         case .igwDirect, .igwViaNAT, .egressOnlyIGW, .igwInbound, .igwHairpin:
             return .internet
@@ -87,7 +90,7 @@ public enum Reason: String, Sendable, Hashable, CaseIterable {
     public var reachabilityAnalyzerCode: String? {
         switch self {
         case .local, .interfaceEndpoint, .gatewayEndpoint, .peering,
-            .transitGateway, .vpnGateway, .tgwHybrid, .awsDNS, .awsLinkLocal, .igwDirect, .igwViaNAT, .egressOnlyIGW, .linkLayer,
+            .transitGateway, .vpnGateway, .tgwHybrid, .vpnInbound, .awsDNS, .awsLinkLocal, .igwDirect, .igwViaNAT, .egressOnlyIGW, .linkLayer,
             .igwInbound, .igwHairpin:
             return nil
         case .noRoute: return "NO_ROUTE_TO_DESTINATION"
@@ -112,6 +115,8 @@ public enum Reason: String, Sendable, Hashable, CaseIterable {
         case .natProtocol: return "PROTOCOL_RESTRICTION"
         case .transitGatewayAZ: return "TGW_ROUTE_AZ_RESTRICTION"
         case .tgwNoRoute: return "TGW_RTB_CANNOT_ROUTE"
+        case .vpnNoRoute: return "VGW_NO_ROUTE"
+        case .gatewayEndpointNotExtensible: return "VPCE_GATEWAY_EGRESS_SOURCE_ADDRESS_RESTRICTION"
         case .tgwBlackhole: return "TGW_RTB_BAD_STATE_ROUTE"
         case .gatewayState: return "BAD_STATE_ATTACHMENT"
         case .insufficientData: return "UNKNOWN_RESOURCE"
@@ -126,7 +131,9 @@ public enum Reason: String, Sendable, Hashable, CaseIterable {
         case .gatewayEndpoint, .tgwHybrid, .vpnGateway, .awsDNS, .awsLinkLocal,
             .igwDirect, .igwViaNAT, .egressOnlyIGW, .linkLayer:
             return "EXITS_NETWORK"
-        case .igwInbound, .igwHairpin: return "ACCEPTED"
+        case .igwInbound, .igwHairpin, .vpnInbound: return "ACCEPTED"
+        case .vpnNoRoute: return "NO_ROUTE"
+        case .gatewayEndpointNotExtensible: return "DENIED_IN"
         case .igwNotPublicTarget, .eigwUnsolicitedInbound, .fragmentWithoutFirst: return "DENIED_IN"
         case .asymmetricReturn: return "NO_ROUTE"
         case .notInTopology, .malformedFrame: return "INSUFFICIENT_INFO"
@@ -156,7 +163,7 @@ public enum Reason: String, Sendable, Hashable, CaseIterable {
         case .tgwHybrid: return "Left AWS through a transit gateway's VPN, Direct Connect or Connect attachment (or to a peer transit gateway outside the input)."
         case .tgwNoRoute: return "The transit gateway route table associated with the ingress attachment has no route for the destination."
         case .tgwBlackhole: return "The transit gateway route that matched is a blackhole."
-        case .vpnGateway: return "Handed to a virtual private gateway, towards VPN or Direct Connect."
+        case .vpnGateway: return "Left AWS through a virtual private gateway, over a VPN connection that covers the destination (or with no VPN data in the input)."
         case .awsDNS: return "Answered by the Route 53 Resolver on the host (VPC+2, 169.254.169.253, fd00:ec2::253)."
         case .awsLinkLocal: return "Answered by a link-local AWS service on the host (IMDS, Time Sync)."
         case .igwDirect: return "Left through the internet gateway with the source's own public IP (or IPv6)."
@@ -191,6 +198,9 @@ public enum Reason: String, Sendable, Hashable, CaseIterable {
         case .linkLayer: return "A frame that never leaves its subnet: ARP, NDP, MLD, LLDP, IPv6 link-local."
         case .igwInbound: return "Entered from the internet through the internet gateway to an interface's public address."
         case .igwHairpin: return "Sent to another interface's public address: out through the internet gateway and back in through the destination's."
+        case .vpnInbound: return "Entered the VPC from an on-premises network over a Site-to-Site VPN."
+        case .vpnNoRoute: return "Routed to a virtual private gateway, but no available VPN connection covers the destination."
+        case .gatewayEndpointNotExtensible: return "Entered the VPC from outside it (a transit gateway, a VPN), then met a gateway endpoint, which serves only the VPC's own traffic."
         case .igwNotPublicTarget: return "From the internet, but the destination has no public address in a VPC with an internet gateway."
         case .eigwUnsolicitedInbound: return "Unsolicited IPv6 from the internet: an egress-only gateway lets replies in only."
         case .asymmetricReturn: return "The reply does not come back the way the request went (through the gateway that translated it, or to the sender)."
@@ -210,7 +220,7 @@ public enum Reason: String, Sendable, Hashable, CaseIterable {
         case .transitGateway: return ["R12.4", "R12.5", "R19.1"]
         case .tgwHybrid: return ["R19.1"]
         case .tgwNoRoute, .tgwBlackhole: return ["R12.5", "R19.1"]
-        case .vpnGateway: return ["R11.2"]
+        case .vpnGateway: return ["R11.2", "R19.2"]
         case .awsDNS: return ["R9.7", "R13.3"]
         case .awsLinkLocal: return ["R1.10"]
         case .igwDirect: return ["R7.1", "R7.2"]
@@ -243,6 +253,8 @@ public enum Reason: String, Sendable, Hashable, CaseIterable {
         case .linkLayer: return ["R1.14"]
         case .igwInbound: return ["R7.2", "R7.4", "R11.4"]
         case .igwHairpin: return ["R7.2", "R19.6"]
+        case .vpnInbound, .vpnNoRoute: return ["R19.2"]
+        case .gatewayEndpointNotExtensible: return ["R4.6"]
         case .igwNotPublicTarget: return ["R7.4"]
         case .eigwUnsolicitedInbound: return ["R7.7"]
         case .asymmetricReturn: return ["R19.7"]

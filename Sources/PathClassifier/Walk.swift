@@ -35,6 +35,12 @@ struct Walk {
     /// The transit gateway the packet crossed last: security-group references match across it
     /// only with referencing support (R9.4, R19.1).
     var crossedTransitGateway: TransitGatewayIndex?
+    /// The origin of the last route the walk took: a VPN decides by it whether BGP covers the
+    /// destination (R19.2).
+    var routeOrigin: RouteOrigin?
+    /// Whether the packet entered its current VPC from outside it (a transit gateway, a VPN): a
+    /// gateway endpoint does not take such traffic (R4.6).
+    var enteredFromOutside = false
     var hops: [Hop] = []
     var notes: [String] = []
 

@@ -102,6 +102,31 @@ extension ScenarioBuilder {
         }
     }
 
+    /// `{vpn-gateway, static-routes-only, routes, state, on-premises-cidrs}` (R19.2).
+    mutating func readVPNConnection(_ name: String, _ node: Node, _ path: String) {
+        let allowed = ["id", "vpn-gateway", "static-routes-only", "routes", "state", "on-premises-cidrs"]
+        guard let fields = reader.fields(node, path: path, allowed: allowed) else { return }
+        guard let gatewayField = fields["vpn-gateway"], let gateway: VPNGatewayIndex = lookupIndex(gatewayField.value, path: gatewayField.path, .vpnGateway)
+        else {
+            if fields["vpn-gateway"] == nil { reader.error("a VPN connection needs 'vpn-gateway'", at: node, path: path) }
+            return
+        }
+        func cidrs(_ key: String) -> [IPPrefix] {
+            fields[key].map { f in reader.sequence(f.value, path: f.path).compactMap { reader.prefix($0.value, path: $0.path) } } ?? []
+        }
+        var connection = VPNConnection(
+            label: label(name, fields, prefix: "vpn"), gateway: gateway,
+            state: fields["state"].flatMap { reader.string($0.value, path: $0.path) }?.lowercased() ?? "available",
+            staticRoutesOnly: fields["static-routes-only"].flatMap { reader.bool($0.value, path: $0.path) } ?? true, routes: cidrs("routes"))
+        // Where on-premises sources are: given, else what its static routes reach.
+        connection.onPremises = fields["on-premises-cidrs"] != nil ? cidrs("on-premises-cidrs") : connection.routes
+        if connection.staticRoutesOnly && connection.routes.isEmpty {
+            reader.warning("a static VPN connection without 'routes' covers no destination: packets routed to it are dropped (R19.2)", at: node, path: path)
+        }
+        register(name, id: connection.label.id, kind: .vpnConnection, index: topology.vpnConnections.count, path: path)
+        topology.vpnConnections.append(connection)
+    }
+
     mutating func readSubnet(_ name: String, _ node: Node, _ path: String) {
         guard let fields = reader.fields(node, path: path, allowed: ["id", "vpc", "az", "cidr", "ipv6-cidr"]) else { return }
         guard let vpcField = fields["vpc"], let vpc: VPCIndex = lookupIndex(vpcField.value, path: vpcField.path, .vpc)

@@ -20,6 +20,7 @@ enum ResourceKind: String, CaseIterable {
     case peering = "peering connection"
     case transitGateway = "transit gateway"
     case vpnGateway = "VPN gateway"
+    case vpnConnection = "VPN connection"
     case awsResource = "AWS resource"
 }
 
@@ -55,7 +56,7 @@ struct ScenarioBuilder {
         "version", "name", "description", "account", "region", "vpcs", "prefix-lists", "aws-public-ranges",
         "aws-resources", "internet-gateways", "egress-only-internet-gateways", "vpn-gateways", "subnets",
         "route-tables", "security-groups", "network-acls", "nat-gateways", "instances", "network-interfaces",
-        "lambda-functions", "endpoints", "peering-connections", "transit-gateways", "block-public-access",
+        "lambda-functions", "endpoints", "peering-connections", "transit-gateways", "vpn-connections", "block-public-access",
     ]
 
     init(reader: YAMLReader) { self.reader = reader }
@@ -88,6 +89,7 @@ struct ScenarioBuilder {
         each("internet-gateways") { $0.readGateway($1, $2, $3, kind: .internetGateway) }
         each("egress-only-internet-gateways") { $0.readGateway($1, $2, $3, kind: .egressOnlyGateway) }
         each("vpn-gateways") { $0.readGateway($1, $2, $3, kind: .vpnGateway) }
+        each("vpn-connections") { $0.readVPNConnection($1, $2, $3) }
         each("subnets") { $0.readSubnet($1, $2, $3) }
         each("security-groups") { $0.declareSecurityGroup($1, $2, $3) }
         each("security-groups") { $0.readSecurityGroupRules($1, $2, $3) }

@@ -73,7 +73,7 @@ public struct ScenarioWriter {
         labels += topology.securityGroups.map(\.label) + topology.networkACLs.map(\.label) + topology.routeTables.map(\.label)
         labels += topology.natGateways.map(\.label) + topology.instances.map(\.label) + topology.interfaces.map(\.label)
         labels += topology.lambdaFunctions.map(\.label) + topology.endpoints.map(\.label)
-        labels += topology.peeringConnections.map(\.label) + topology.transitGateways.map(\.label)
+        labels += topology.peeringConnections.map(\.label) + topology.transitGateways.map(\.label) + topology.vpnConnections.map(\.label)
         for label in labels { used.insert(label.id) }
         for label in labels {
             if let name = label.name, name != label.id, !name.contains("/"), !used.contains(name) {
@@ -390,6 +390,16 @@ public struct ScenarioWriter {
                     fields.append("accepter-cidrs: \(list(peering.accepterCIDRs.map { q($0.description) }))")
                 }
                 entry(peering.label, fields)
+            }
+        }
+        section("vpn-connections") {
+            for connection in topology.vpnConnections {
+                var fields = ["id: \(q(connection.label.id))", "vpn-gateway: \(name(topology[connection.gateway].label))"]
+                fields.append("static-routes-only: \(connection.staticRoutesOnly)")
+                fields.append("routes: \(list(connection.routes.map { q($0.description) }))")
+                if connection.onPremises != connection.routes { fields.append("on-premises-cidrs: \(list(connection.onPremises.map { q($0.description) }))") }
+                if connection.state != "available" { fields.append("state: \(connection.state)") }
+                out.lines.append("  \(name(connection.label)): {\(fields.joined(separator: ", "))}")
             }
         }
         section("transit-gateways") {

@@ -174,3 +174,31 @@ public struct VPNGateway: Sendable {
         self.attachedVPC = attachedVPC
     }
 }
+
+/// A Site-to-Site VPN connection of a virtual private gateway (R19.2).
+public struct VPNConnection: Sendable {
+    public var label: ResourceLabel
+    public var gateway: VPNGatewayIndex
+    /// Lower-cased `State`; only `available` carries traffic.
+    public var state: String
+    /// `Options.StaticRoutesOnly`: its static routes decide what it covers; else BGP, whose
+    /// learned prefixes are in no describe output.
+    public var staticRoutesOnly: Bool
+    /// Its static routes in state `available`.
+    public var routes: [IPPrefix]
+    /// On-premises networks behind it, from which traffic enters the VPC (a scenario's
+    /// `on-premises-cidrs`: the input says where sources outside AWS are).
+    public var onPremises: [IPPrefix]
+
+    public init(label: ResourceLabel, gateway: VPNGatewayIndex, state: String = "available", staticRoutesOnly: Bool, routes: [IPPrefix] = []) {
+        self.label = label
+        self.gateway = gateway
+        self.state = state
+        self.staticRoutesOnly = staticRoutesOnly
+        self.routes = routes
+        self.onPremises = []
+    }
+
+    /// Whether it carries traffic to `destination` by its static routes.
+    public func covers(_ destination: IPAddress) -> Bool { state == "available" && routes.contains { $0.contains(destination) } }
+}

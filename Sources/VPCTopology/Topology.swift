@@ -25,6 +25,7 @@ public struct Topology: Sendable {
     public var peeringConnections: [PeeringConnection] = []
     public var transitGateways: [TransitGateway] = []
     public var vpnGateways: [VPNGateway] = []
+    public var vpnConnections: [VPNConnection] = []
     /// Public address ranges of AWS services (ip-ranges.json style), for labels and DNS (R14).
     public var serviceRanges: [ServiceRange] = []
     /// Named AWS resources reached over a service endpoint (a bucket, a table, a function).

@@ -28,10 +28,7 @@ extension PacketPath {
         func run() throws {
             let requests = try loadFlows(flows)
             let sides = try [before, after].map { path in
-                let topology = try loadTopology(path)
-                let resolved = try resolveFlows(requests, file: flows, topology: topology)
-                let classifier = Classifier(topology: topology)
-                return resolved.map { (flow: $0, classification: classifier.classifyFlow($0.header, from: $0.source, oneWay: oneWay)) }
+                try judgeFlows(requests, file: flows, topology: try loadTopology(path), oneWay: oneWay)
             }
             var changed = 0
             var lines: [String] = []
@@ -47,7 +44,7 @@ extension PacketPath {
                     let c = side.classification
                     let via = c.decisiveHop.map { " via \($0.resource)" } ?? ""
                     let replyDropped = c.reply.map { $0.verdict == .dropped } ?? false
-                    lines.append("    \(label.rightPadded(to: 7)) \(TextReporter.packet(side.flow.header).rightPadded(to: 44))  \(c.verdict.rawValue.rightPadded(to: 8)) \(c.reason.rawValue)\(via)\(replyDropped ? " (the reply)" : "")")
+                    lines.append("    \(label.rightPadded(to: 7)) \(TextReporter.packet(side.header).rightPadded(to: 44))  \(c.verdict.rawValue.rightPadded(to: 8)) \(c.reason.rawValue)\(via)\(replyDropped ? " (the reply)" : "")")
                     if let route = c.request.hops.last(where: { $0.kind == .routeTable }) {
                         lines.append("            \(route.resource.description): \(route.detail)")
                     }

@@ -115,17 +115,14 @@ extension PacketPath {
             }
             var failed = false
             if let flows {
-                let resolved = try resolveFlows(try loadFlows(flows), file: flows, topology: topology)
-                let classifier = Classifier(topology: topology)
                 var frame = 0
-                for flow in resolved {
+                for flow in try judgeFlows(try loadFlows(flows), file: flows, topology: topology, oneWay: oneWay) {
                     // Every packet of a synthetic flow is identical: classified once (with its reply,
                     // R19.7), reported per packet.
-                    let classification = classifier.classifyFlow(flow.header, from: flow.source, oneWay: oneWay)
                     let name = flow.request.name ?? "\(flow.request.from) → \(flow.request.to)"
                     for _ in 0..<flow.request.packets {
                         frame += 1
-                        let record = PacketRecord(frame: frame, header: flow.header, flow: classification, name: name)
+                        let record = PacketRecord(frame: frame, header: flow.header, flow: flow.classification, name: name)
                         summary.add(record.reason, header: record.header, length: 0)
                         try printLine(record)
                     }

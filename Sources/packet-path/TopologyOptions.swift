@@ -2,6 +2,7 @@ import ArgumentParser
 import EC2Snapshot
 import Foundation
 import PathClassifier
+import PathCore
 import ScenarioFormat
 import VPCTopology
 
@@ -80,12 +81,43 @@ func loadFlows(_ path: String) throws -> [FlowRequest] {
     }
 }
 
+/// A synthetic flow judged both ways (R19.7): its packet and its classification.
+struct JudgedFlow {
+    var request: FlowRequest
+    var header: PacketHeader
+    var classification: FlowClassification
+}
+
+/// Resolves and classifies every flow of a file: from an interface, or from outside the topology
+/// (an address no interface owns: the internet, or on premises behind a VPN, R19.2, R19.6).
+/// Exits 65 naming each flow that does not resolve.
+func judgeFlows(_ flows: [FlowRequest], file: String, topology: Topology, oneWay: Bool) throws -> [JudgedFlow] {
+    let resolver = NameResolver(topology: topology)
+    let classifier = Classifier(topology: topology)
+    var judged = [JudgedFlow?](repeating: nil, count: flows.count)
+    var inside: [Int] = []
+    for (index, flow) in flows.enumerated() {
+        if let header = resolver.resolveInbound(flow, ordinal: index) {
+            judged[index] = JudgedFlow(request: flow, header: header, classification: classifier.classifyInboundFlow(header, oneWay: oneWay))
+        } else {
+            inside.append(index)
+        }
+    }
+    let resolved = try resolveFlows(inside.map { flows[$0] }, ordinals: inside, file: file, topology: topology)
+    for (index, flow) in zip(inside, resolved) {
+        judged[index] = JudgedFlow(request: flow.request, header: flow.header, classification: classifier.classifyFlow(flow.header, from: flow.source, oneWay: oneWay))
+    }
+    return judged.compactMap { $0 }
+}
+
 /// Resolves every flow of a file against a topology, or exits 65 naming each flow that fails.
-func resolveFlows(_ flows: [FlowRequest], file: String, topology: Topology) throws -> [ResolvedFlow] {
+/// - Parameter ordinals: each flow's position in its file (default: its position here).
+func resolveFlows(_ flows: [FlowRequest], ordinals: [Int]? = nil, file: String, topology: Topology) throws -> [ResolvedFlow] {
     let resolver = NameResolver(topology: topology)
     var resolved: [ResolvedFlow] = []
     var failures = 0
-    for (index, flow) in flows.enumerated() {
+    for (position, flow) in flows.enumerated() {
+        let index = ordinals?[position] ?? position
         do {
             resolved.append(try resolver.resolve(flow, ordinal: index))
         } catch {

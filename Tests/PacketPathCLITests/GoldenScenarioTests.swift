@@ -19,6 +19,7 @@ struct GoldenScenarioTests {
         ("Scenarios/lambda-in-vpc/scenario.yaml", "Scenarios/lambda-in-vpc/flows.yaml", "Scenarios/lambda-in-vpc/expected/replay"),
         ("Scenarios/multi-tier/scenario.yaml", "Scenarios/multi-tier/flows.yaml", "Scenarios/multi-tier/expected/replay"),
         ("Scenarios/hub-and-spoke/scenario.yaml", "Scenarios/hub-and-spoke/flows.yaml", "Scenarios/hub-and-spoke/expected/replay"),
+        ("Scenarios/hybrid/scenario.yaml", "Scenarios/hybrid/flows.yaml", "Scenarios/hybrid/expected/replay"),
     ].flatMap { topology, flows, expected in
         ["txt", "jsonl", "csv"].map { Case(topology: topology, flows: flows, expected: "\(expected).\($0)", format: $0) }
     }
