@@ -97,8 +97,13 @@ extension SnapshotBuilder {
             return .none
         }
         if type == "nat_gateway" || type == "natgateway" || description.hasPrefix("Interface for NAT Gateway") {
-            warn(record, "interface \(id) belongs to a NAT gateway missing from describe-nat-gateways")
-            return .none
+            warn(record, "interface \(id) belongs to a NAT gateway missing from describe-nat-gateways; it cannot forward, and accepts no connections")
+            return .managed("a NAT gateway missing from the snapshot")
+        }
+        // `Network Interface for Transit Gateway Attachment tgw-attach-…` (R19.1).
+        if type == "transit_gateway" || description.hasPrefix("Network Interface for Transit Gateway Attachment") {
+            let attachment = description.split(separator: " ").last.map(String.init).flatMap { $0.hasPrefix("tgw-attach-") ? $0 : nil }
+            return .managed(attachment.map { "transit gateway attachment \($0)" } ?? "a transit gateway attachment")
         }
         if type == "lambda" || description.hasPrefix("AWS Lambda VPC ENI") {
             return .lambda(lambdaFunctions(using: record, description: description))
@@ -175,18 +180,23 @@ extension SnapshotBuilder {
             interface.sourceDestCheck = flag(record["SourceDestCheck"], default: true, record, field: "SourceDestCheck")
             let status = record.string("Status")?.lowercased() ?? "in-use"
             if case .none = owner { interface.isAttached = status == "in-use" }
+            // An address outside every associated block of its subnet (a block whose state is not
+            // `associated` was ignored above): the interface cannot use it.
             for address in interface.addresses where !topology[subnet].contains(address) {
-                warn(record, "\(address) is outside its subnet \(topology[subnet].label) (\(topology[subnet].ipv4CIDR?.description ?? "-"))")
+                warn(record, "\(address) is not in an associated block of its subnet \(topology[subnet].label); address ignored")
+                interface.ipv4.removeAll { .v4($0.privateAddress) == address }
+                interface.ipv6.removeAll { .v6($0) == address }
             }
             let index = InterfaceIndex(topology.interfaces.count)
             interfaceByID[id] = index
+            recordByID[id] = record
             topology.interfaces.append(interface)
             switch owner {
             case .instance(let i): topology.instances[i.rawValue].interfaces.append(index)
             case .lambda(let functions): for f in functions { topology.lambdaFunctions[f.rawValue].interfaces.append(index) }
             case .interfaceEndpoint(let e), .gatewayLoadBalancerEndpoint(let e): topology.endpoints[e.rawValue].interfaces.append(index)
             case .natGateway(let n): topology.natGateways[n.rawValue].interface = index
-            case .none: break
+            case .managed, .none: break
             }
         }
         // Instance interfaces in device order: the primary (device 0) first; an untagged interface
@@ -222,6 +232,7 @@ extension SnapshotBuilder {
             if let publicText = primary["PublicIp"]?.string, case .v4(let p)? = IPAddress(publicText) { binding.publicAddress = p }
             interface.ipv4 = [binding]
             interface.sourceDestCheck = false
+            recordByID[interface.label.id] = record
             topology.natGateways[nat.rawValue].interface = InterfaceIndex(topology.interfaces.count)
             topology.interfaces.append(interface)
         }

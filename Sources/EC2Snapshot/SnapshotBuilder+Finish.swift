@@ -15,6 +15,11 @@ extension SnapshotBuilder {
             }
             let (requester, requesterCIDRs) = side("RequesterVpcInfo")
             let (accepter, accepterCIDRs) = side("AccepterVpcInfo")
+            // Only a peering with a side in the snapshot can carry its packets.
+            guard requester != nil || accepter != nil else {
+                warn(record, "peering connection \(label.id) joins no VPC of the snapshot; ignored")
+                continue
+            }
             var peering = PeeringConnection(
                 label: label, requester: requester, accepter: accepter, status: record["Status"]?["Code"]?.string?.lowercased() ?? "active")
             peering.requesterCIDRs = requesterCIDRs
@@ -60,10 +65,36 @@ extension SnapshotBuilder {
         }
     }
 
+    /// What AWS would refuse to create (a subnet outside its VPC, an interface on a reserved
+    /// address, …) is an error, as it is in a scenario: such a snapshot was edited or mixes
+    /// collections, and a verdict from it would be a guess.
+    mutating func checkAWSRefusals() {
+        for refusal in topology.awsRefusals() {
+            let id: String
+            var field: String?
+            switch refusal.subject {
+            case .subnet(let subnet): id = topology[subnet].label.id
+            case .interface(let interface): id = topology[interface].label.id
+            case .route(let table, let route):
+                id = topology[table].label.id
+                // The route's entry in the table's `Routes`.
+                guard case .cidr(let prefix) = route.destination else { break }
+                let entries = recordByID[id]?["Routes"]?.items ?? []
+                field = entries.firstIndex {
+                    ($0["DestinationCidrBlock"] ?? $0["DestinationIpv6CidrBlock"])?.string.flatMap { IPPrefix($0) } == prefix
+                }.map { "Routes[\($0)]" }
+            }
+            let record = recordByID[id]
+            let path = record.map { r in field.map { "\(r.path).\($0)" } ?? r.path } ?? ""
+            diagnostics.append(
+                Diagnostic(severity: .error, file: record?.file ?? "snapshot", line: nil, column: nil, path: path, message: "\(id): \(refusal.message)"))
+        }
+    }
+
     /// Warnings for snapshots whose parts disagree.
     mutating func checkConsistency() {
         for (v, vpc) in topology.vpcs.enumerated() {
-            let record = Record(file: "", path: "Vpcs", value: .null, region: nil, account: nil)
+            guard let record = recordByID[vpc.label.id] else { continue }
             if vpc.mainRouteTable == nil, topology.subnets.contains(where: { $0.vpc == VPCIndex(v) && $0.routeTable == nil }) {
                 warn(record, "\(vpc.label.id) has no main route table in the snapshot; its implicitly associated subnets cannot route")
             }

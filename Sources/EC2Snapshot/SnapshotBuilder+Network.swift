@@ -65,6 +65,7 @@ extension SnapshotBuilder {
                 if BlockPublicAccess(rawValue: mode) == nil { warn(record, "unknown Block Public Access mode '\(mode)'; read as off") }
             }
             vpcByID[label.id] = VPCIndex(topology.vpcs.count)
+            recordByID[label.id] = record
             topology.vpcs.append(vpc)
         }
         if let first = topology.vpcs.first { topology.region = first.region }
@@ -152,6 +153,7 @@ extension SnapshotBuilder {
                 subnet.blockPublicAccessExclusion = mode == .off ? .allowBidirectional : .allowEgress
             }
             subnetByID[label.id] = SubnetIndex(topology.subnets.count)
+            recordByID[label.id] = record
             topology.subnets.append(subnet)
         }
     }
@@ -164,6 +166,7 @@ extension SnapshotBuilder {
                 continue
             }
             let index = RouteTableIndex(topology.routeTables.count)
+            recordByID[label.id] = record
             var isMain = false
             var gateways: [EdgeGateway] = []
             for (i, association) in (record["Associations"]?.items ?? []).enumerated() {

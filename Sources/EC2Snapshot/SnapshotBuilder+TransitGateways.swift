@@ -10,14 +10,17 @@ extension SnapshotBuilder {
         // The transit gateways, then every attachment any call names.
         for record in records["TransitGateways"] ?? [] {
             guard let label = record.label("TransitGatewayId") else { continue }
+            recordByID[label.id] = record
             var gateway = TransitGateway(label: label, routeTablesKnown: false)
             gateway.securityGroupReferencing = record["Options"]?["SecurityGroupReferencingSupport"]?.string == "enable"
             tgwByID[label.id] = TransitGatewayIndex(topology.transitGateways.count)
             topology.transitGateways.append(gateway)
         }
-        func gateway(_ id: String?) -> TransitGatewayIndex? {
+        /// The transit gateway `id`, added when an attachment in `record` first names it.
+        func gateway(_ id: String?, _ record: Record) -> TransitGatewayIndex? {
             guard let id else { return nil }
             if let known = tgwByID[id] { return known }
+            recordByID[id] = record
             tgwByID[id] = TransitGatewayIndex(topology.transitGateways.count)
             topology.transitGateways.append(TransitGateway(label: ResourceLabel(id: id), routeTablesKnown: false))
             return tgwByID[id]
@@ -28,10 +31,14 @@ extension SnapshotBuilder {
             topology.transitGateways[tgw.rawValue].attachments.append(TransitGateway.Attachment(label: ResourceLabel(id: id), kind: kind))
             return topology[tgw].attachments.count - 1
         }
+        var outsideVPCs: Set<String> = []  // attachments to VPCs the snapshot lacks, warned about once
         for record in records["TransitGatewayVpcAttachments"] ?? [] {
-            guard let id = record.string("TransitGatewayAttachmentId"), let tgw = gateway(record.string("TransitGatewayId")) else { continue }
+            guard let id = record.string("TransitGatewayAttachmentId"), let tgw = gateway(record.string("TransitGatewayId"), record) else { continue }
             guard let vpc = record.string("VpcId").flatMap({ vpcByID[$0] }) else {
-                warn(record, "attachment \(id) is to a VPC missing from the snapshot; packets routed to it are insufficient data")
+                let missing = record.string("VpcId") ?? "a VPC"
+                warn(record, "attachment \(id) is to \(missing), missing from the snapshot; packets routed to it are insufficient data")
+                outsideVPCs.insert(id)
+                _ = attachment(id, on: tgw, kind: .outside(missing))
                 continue
             }
             let index = attachment(id, on: tgw, kind: .vpc(vpc))
@@ -43,8 +50,8 @@ extension SnapshotBuilder {
         }
         for record in records["TransitGatewayPeeringAttachments"] ?? [] {
             guard let id = record.string("TransitGatewayAttachmentId"),
-                let requester = gateway(record["RequesterTgwInfo"]?["TransitGatewayId"]?.string),
-                let accepter = gateway(record["AccepterTgwInfo"]?["TransitGatewayId"]?.string)
+                let requester = gateway(record["RequesterTgwInfo"]?["TransitGatewayId"]?.string, record),
+                let accepter = gateway(record["AccepterTgwInfo"]?["TransitGatewayId"]?.string, record)
             else { continue }
             let state = record["Status"]?["Code"]?.string ?? record.string("State") ?? "available"
             let mine = attachment(id, on: requester, kind: .peering(nil, peerAttachment: nil))
@@ -57,13 +64,20 @@ extension SnapshotBuilder {
         // describe-transit-gateway-attachments: every kind, with the associated route table.
         var associated: [String: String] = [:]  // attachment ID → route table ID
         for record in records["TransitGatewayAttachments"] ?? [] {
-            guard let id = record.string("TransitGatewayAttachmentId"), let tgw = gateway(record.string("TransitGatewayId")) else { continue }
+            guard let id = record.string("TransitGatewayAttachmentId"), let tgw = gateway(record.string("TransitGatewayId"), record) else { continue }
             let type = record.string("ResourceType") ?? ""
             let kind: TransitGateway.Attachment.Kind
             switch type {
             case "vpc":
-                guard let vpc = record.string("ResourceId").flatMap({ vpcByID[$0] }) else { continue }
-                kind = .vpc(vpc)
+                let missing = record.string("ResourceId") ?? "a VPC"
+                if let vpc = vpcByID[missing] {
+                    kind = .vpc(vpc)
+                } else {
+                    if outsideVPCs.insert(id).inserted {
+                        warn(record, "attachment \(id) is to \(missing), missing from the snapshot; packets routed to it are insufficient data")
+                    }
+                    kind = .outside(missing)
+                }
             case "peering", "tgw-peering": kind = .peering(nil, peerAttachment: nil)
             case "vpn": kind = .hybrid("Site-to-Site VPN \(record.string("ResourceId") ?? id)")
             case "direct-connect-gateway": kind = .hybrid("Direct Connect gateway \(record.string("ResourceId") ?? id)")
@@ -79,11 +93,9 @@ extension SnapshotBuilder {
         }
         buildTransitGatewayRouteTables(associated: associated)
         // A transit gateway's VPC attachments without route tables: name the calls to add.
-        for (t, gateway) in topology.transitGateways.enumerated() where !gateway.routeTablesKnown && !gateway.attachments.isEmpty {
-            diagnostics.append(
-                Diagnostic(
-                    severity: .warning, file: "", line: nil, column: nil, path: "TransitGateways",
-                    message: "\(topology.transitGateways[t].label.id): its route tables are not in the snapshot (add describe-transit-gateway-route-tables, get-transit-gateway-route-table-associations and search-transit-gateway-routes per table); packets through it are insufficient data (R19.1)"))
+        for gateway in topology.transitGateways where !gateway.routeTablesKnown && !gateway.attachments.isEmpty {
+            guard let record = recordByID[gateway.label.id] else { continue }
+            warn(record, "\(gateway.label.id): its route tables are not in the snapshot (add describe-transit-gateway-route-tables, get-transit-gateway-route-table-associations and search-transit-gateway-routes per table); packets through it are insufficient data (R19.1)")
         }
     }
 

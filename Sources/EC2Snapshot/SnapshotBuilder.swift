@@ -37,6 +37,9 @@ struct SnapshotBuilder {
     var peeringByID: [String: PeeringIndex] = [:]
     var tgwByID: [String: TransitGatewayIndex] = [:]
     var endpointByInterfaceID: [String: EndpointIndex] = [:]
+    /// The record that first named each VPC, subnet, route table, interface and transit gateway:
+    /// diagnostics about them as a whole point there.
+    var recordByID: [String: Record] = [:]
 
     /// The list-valued top-level keys this importer reads, with the ID key that deduplicates pages.
     static let listKeys: [String: String] = [
@@ -167,6 +170,7 @@ struct SnapshotBuilder {
         buildRoutes()
         finishVPCs()
         topology.rebuildIndexes()
+        checkAWSRefusals()
         checkConsistency()
     }
 }

@@ -91,6 +91,9 @@ extension Classifier {
             walk.note("\(what) leaves AWS: the on-premises side is not modelled (R19.1)")
             walk.delivery = .outside
             return .tgwHybrid
+        case .outside(let what):
+            walk.hop(.transitGateway, target.label, "attachment to \(what), which is not in the input (R15.4)", passed: false)
+            return .insufficientData
         }
     }
 

@@ -277,6 +277,9 @@ public struct Classifier: Sendable {
                 .destination, interface.label,
                 "\(topology[nat].label) only forwards traffic; it accepts no connections to itself (R8.1)", passed: false)
             return .noSuchHost
+        case .managed(let what):
+            walk.hop(.destination, interface.label, "an interface of \(what): it carries traffic but accepts no connections to itself", passed: false)
+            return .noSuchHost
         case .instance(let instance):
             if !topology[instance].isRunning {
                 walk.hop(.destination, interface.label, "instance \(topology[instance].label) is \(topology[instance].state)", passed: false)

@@ -76,7 +76,7 @@ extension ScenarioBuilder {
     }
 
     mutating func readStandaloneInterface(_ name: String, _ node: Node, _ path: String) {
-        let allowed = ["id", "subnet", "security-groups", "source-dest-check", "instance"] + Self.addressKeys
+        let allowed = ["id", "subnet", "security-groups", "source-dest-check", "instance", "managed-by"] + Self.addressKeys
         guard let fields = reader.fields(node, path: path, allowed: allowed),
             let subnet = subnetField(fields, node: node, path: path, what: "a network interface")
         else { return }
@@ -86,8 +86,13 @@ extension ScenarioBuilder {
             owner = .instance(found)
             instance = found
         }
+        // An interface AWS manages (a transit gateway attachment's): in use, but no host.
+        if let f = fields["managed-by"], let what = reader.string(f.value, path: f.path) {
+            if instance != nil { reader.error("an interface is an instance's or 'managed-by' something, not both", at: f.value, path: f.path) }
+            owner = .managed(what)
+        }
         var interface = NetworkInterface(label: label(name, fields, prefix: "eni"), subnet: subnet, owner: owner)
-        interface.isAttached = instance != nil
+        interface.isAttached = owner != .none
         readAddresses(fields, into: &interface, path: path)
         interface.securityGroups = securityGroups(fields["security-groups"]?.value, path: path + ".security-groups", vpc: topology[subnet].vpc)
         if let f = fields["source-dest-check"] { interface.sourceDestCheck = reader.bool(f.value, path: f.path) ?? true }

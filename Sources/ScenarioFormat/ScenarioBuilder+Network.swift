@@ -388,14 +388,15 @@ extension ScenarioBuilder {
         topology.transitGateways.append(gateway)
     }
 
-    /// One attachment: `{vpc, subnets, appliance-mode, state}`, `{vpn: NAME}`, `{direct-connect: NAME}`
-    /// or `{peer: TRANSIT-GATEWAY}` (its side there is the attachment whose `peer` names this one).
+    /// One attachment: `{vpc, subnets, appliance-mode, state}`, `{vpn: NAME}`, `{direct-connect: NAME}`,
+    /// `{peer: TRANSIT-GATEWAY}` (its side there is the attachment whose `peer` names this one) or
+    /// `{outside: TEXT}` (a VPC not in the file: insufficient data).
     mutating func transitGatewayAttachment(_ node: Node, path: String, gateway: String, index: Int) -> TransitGateway.Attachment? {
-        let allowed = ["id", "vpc", "subnets", "appliance-mode", "state", "vpn", "direct-connect", "peer"]
+        let allowed = ["id", "vpc", "subnets", "appliance-mode", "state", "vpn", "direct-connect", "peer", "outside"]
         guard let a = reader.fields(node, path: path, allowed: allowed) else { return nil }
-        let kinds = ["vpc", "vpn", "direct-connect", "peer"].filter { a[$0] != nil }
+        let kinds = ["vpc", "vpn", "direct-connect", "peer", "outside"].filter { a[$0] != nil }
         guard kinds.count == 1 else {
-            reader.error("an attachment names exactly one of 'vpc', 'vpn', 'direct-connect' or 'peer'", at: node, path: path)
+            reader.error("an attachment names exactly one of 'vpc', 'vpn', 'direct-connect', 'peer' or 'outside'", at: node, path: path)
             return nil
         }
         let id = a["id"].flatMap { reader.string($0.value, path: $0.path) } ?? ResourceID.make(prefix: "tgw-attach", name: "\(gateway)/\(path)")
@@ -417,6 +418,9 @@ extension ScenarioBuilder {
             attachment.applianceMode = a["appliance-mode"].flatMap { reader.bool($0.value, path: $0.path) } ?? false
         case "peer":
             attachment = TransitGateway.Attachment(label: ResourceLabel(id: id), kind: .peering(nil, peerAttachment: nil), state: state)
+        case "outside":
+            let what = reader.string(a["outside"]!.value, path: a["outside"]!.path) ?? "a VPC outside the file"
+            attachment = TransitGateway.Attachment(label: ResourceLabel(id: id), kind: .outside(what), state: state)
         default:
             let what = kinds[0] == "vpn" ? "Site-to-Site VPN" : "Direct Connect gateway"
             let name = reader.string(a[kinds[0]]!.value, path: a[kinds[0]]!.path) ?? what

@@ -333,6 +333,8 @@ public struct ScenarioWriter {
                 case .instance(let instance):
                     if topology[instance].interfaces.first == InterfaceIndex(i) { continue }
                     fields.append("instance: \(name(topology[instance].label))")
+                case .managed(let what):
+                    fields.append("managed-by: \(q(what))")
                 case .none:
                     if interface.isAttached { out.warnings.append("\(interface.label.id) is in use by something packet-path does not model; written as detached") }
                 default: continue
@@ -422,6 +424,8 @@ public struct ScenarioWriter {
                             break
                         }
                         fields.append("peer: \(name(topology[peer].label))")
+                    case .outside(let what):
+                        fields.append("outside: \(q(what))")
                     case .hybrid(let what):
                         let kinds = [("Site-to-Site VPN ", "vpn"), ("Direct Connect gateway ", "direct-connect")]
                         if let (prefix, key) = kinds.first(where: { what.hasPrefix($0.0) }) {

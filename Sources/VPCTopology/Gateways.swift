@@ -83,6 +83,9 @@ public struct TransitGateway: Sendable {
             case peering(TransitGatewayIndex?, peerAttachment: Int?)
             /// A Site-to-Site VPN, a Direct Connect gateway or a Connect attachment: traffic leaves AWS.
             case hybrid(String)
+            /// A VPC the input does not hold (another account's, not collected), named by the text:
+            /// packets routed to it are insufficient data (R15.4).
+            case outside(String)
         }
         public var label: ResourceLabel
         public var kind: Kind

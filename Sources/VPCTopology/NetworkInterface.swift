@@ -10,6 +10,10 @@ public struct NetworkInterface: Sendable {
         case interfaceEndpoint(EndpointIndex)
         case gatewayLoadBalancerEndpoint(EndpointIndex)
         case natGateway(NATGatewayIndex)
+        /// An interface AWS manages for something that carries traffic but is no host (a transit
+        /// gateway attachment; a NAT gateway missing from a snapshot): it accepts no connections to
+        /// itself. The text names what it belongs to.
+        case managed(String)
         /// A detached or otherwise unowned interface.
         case none
     }

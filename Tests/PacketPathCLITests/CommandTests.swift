@@ -135,6 +135,25 @@ struct CommandTests {
         #expect(fromScenario.stdout.contains("reason: interface-endpoint"), "\(fromScenario.stdout)")
     }
 
+    @Test("validate and import agree: a snapshot with an interface on an address AWS reserves fails both, naming the file")
+    func validateAgreesWithImport() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("packet-path-refused-\(getpid())")
+        try? FileManager.default.removeItem(at: directory)
+        try FileManager.default.copyItem(at: CLIRunner.packageRoot.appendingPathComponent(Self.snapshot), to: directory)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let interfaces = directory.appendingPathComponent("describe-network-interfaces.json")
+        let text = try String(contentsOf: interfaces, encoding: .utf8)
+        #expect(text.contains("10.0.7.200"))
+        // SN714 is 10.0.7.0/24: .3 is the third address AWS reserves (R13.1).
+        try text.replacingOccurrences(of: "10.0.7.200", with: "10.0.7.3").write(to: interfaces, atomically: true, encoding: .utf8)
+        let validated = try CLIRunner.run(["validate", "--topology", directory.path])
+        let imported = try CLIRunner.run(["import", directory.path])
+        for result in [validated, imported] {
+            #expect(result.status == 65, "\(result.stderr)")
+            #expect(result.stderr.contains("describe-network-interfaces.json:") && result.stderr.contains("10.0.7.3 is one of the five addresses AWS reserves"), "\(result.stderr)")
+        }
+    }
+
     @Test("a malformed snapshot file: file, line and column, exit 65")
     func malformedSnapshot() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("packet-path-bad-\(getpid())")

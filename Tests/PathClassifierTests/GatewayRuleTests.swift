@@ -157,6 +157,23 @@ struct GatewayRuleTests {
         #expect(try classify(yaml, from: "a1", to: "10.2.0.9").reason == .peeringNotTransitive)
     }
 
+    @Test("R9.4: a security-group rule referencing a group in a peered VPC of the same Region matches its members")
+    func groupReferenceAcrossPeering() throws {
+        let yaml = Self.withPeerVPC(Self.peeringLab().yaml)
+        // The peer's group admits only members of sg-a (a1's group in the lab VPC).
+        let referencing = yaml.replacingOccurrences(
+            of: "sg-peer: {vpc: peer, ingress: [{protocol: all, source: 10.0.0.0/16}]}",
+            with: "sg-peer: {vpc: peer, ingress: [{protocol: all, source: sg-a}]}")
+        #expect(referencing != yaml)
+        #expect(try classify(referencing, from: "a1", to: "p1").reason == .peering)
+        // A lab instance in the same subnet but outside sg-a is not matched by the reference.
+        let other = referencing.replacingOccurrences(
+            of: "instances:\n  p1:", with: "instances:\n  a9: {subnet: A, private-ip: 10.0.1.99, security-groups: [sg-x]}\n  p1:"
+        ).replacingOccurrences(
+            of: "security-groups:\n  sg-peer:", with: "security-groups:\n  sg-x: {vpc: lab, egress: [{protocol: all, destination: 0.0.0.0/0}]}\n  sg-peer:")
+        #expect(try classify(other, from: "a9", to: "p1").reason == .securityGroupIngress)
+    }
+
     @Test("R12.1: a peering connection that is not active carries nothing")
     func peeringInactive() throws {
         let yaml = Self.withPeerVPC(Self.peeringLab(status: "pending-acceptance").yaml)
