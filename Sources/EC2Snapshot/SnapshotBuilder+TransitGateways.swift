@@ -146,7 +146,9 @@ extension SnapshotBuilder {
                     attachmentIndex($0["TransitGatewayAttachmentId"]?.string, on: tgw)
                 }.first
                 guard let target else {
-                    warn(record, "a route to an attachment missing from the snapshot; ignored")
+                    // AWS names the attachment of every active route; moto names none.
+                    warn(record, "route \(topology.label(of: destination).id) names no attachment of the snapshot; packets it carries are insufficient data (R15.4)")
+                    routes.append(TransitGateway.Route(destination: destination, target: .unknown, propagated: propagated))
                     continue
                 }
                 routes.append(TransitGateway.Route(destination: destination, target: .attachment(target), propagated: propagated))

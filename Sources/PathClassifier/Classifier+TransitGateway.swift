@@ -62,11 +62,19 @@ extension Classifier {
             return .tgwNoRoute
         }
         let route = table.routes[winner]
-        guard case .attachment(let next) = route.target else {
+        let next: Int
+        switch route.target {
+        case .attachment(let attachment): next = attachment
+        case .blackhole:
             walk.hop(
                 .transitGateway, record.label, "route table \(table.label): \(topology.label(of: route.destination)) is a blackhole route (R19.1)",
                 passed: false)
             return .tgwBlackhole
+        case .unknown:
+            walk.hop(
+                .transitGateway, record.label,
+                "route table \(table.label): \(topology.label(of: route.destination)) goes to an attachment the input does not name (R15.4)", passed: false)
+            return .insufficientData
         }
         let target = record.attachments[next]
         guard target.state == "available" else {

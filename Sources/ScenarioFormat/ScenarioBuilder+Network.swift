@@ -477,8 +477,9 @@ extension ScenarioBuilder {
                 }
                 propagated = text == "propagated"
             }
-            if targetText == "blackhole" {
-                table.routes.append(TransitGateway.Route(destination: destination, target: .blackhole, propagated: propagated))
+            if targetText == "blackhole" || targetText == "unknown" {
+                let target: TransitGateway.Route.Target = targetText == "blackhole" ? .blackhole : .unknown
+                table.routes.append(TransitGateway.Route(destination: destination, target: target, propagated: propagated))
             } else if let index = attachment((targetText, targetField.value, targetField.path)) {
                 table.routes.append(TransitGateway.Route(destination: destination, target: .attachment(index), propagated: propagated))
             }

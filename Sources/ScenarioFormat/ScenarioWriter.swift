@@ -454,6 +454,7 @@ public struct ScenarioWriter {
                         switch route.target {
                         case .attachment(let a): target = q(gateway.attachments[a].label.id)
                         case .blackhole: target = "blackhole"
+                        case .unknown: target = "unknown"
                         }
                         return "{destination: \(destination), target: \(target)\(route.propagated ? ", origin: propagated" : "")}"
                     }

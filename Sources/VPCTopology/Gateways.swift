@@ -115,6 +115,9 @@ public struct TransitGateway: Sendable {
         public enum Target: Sendable, Hashable {
             case attachment(Int)
             case blackhole
+            /// An attachment the input does not name (a snapshot route listing none): packets the
+            /// route carries are insufficient data (R15.4).
+            case unknown
         }
         public var destination: RouteDestination
         public var target: Target
