@@ -103,6 +103,20 @@ struct SnapshotConsistencyTests {
         }
     }
 
+    @Test("R15.4: a transit gateway route naming no attachment (as moto lists them) carries insufficient data, not a drop, also once imported")
+    func routeWithoutAttachment() throws {
+        var files = Base.base
+        files["search-transit-gateway-routes.tgw-rtb-01.json"] = files["search-transit-gateway-routes.tgw-rtb-01.json"]!.replacingOccurrences(
+            of: #""TransitGatewayAttachments": [{"ResourceId": "vpc-b", "TransitGatewayAttachmentId": "tgw-attach-b", "ResourceType": "vpc"}]"#,
+            with: #""TransitGatewayAttachments": []"#)
+        let (topology, warnings) = try Base.load(files)
+        #expect(warnings.contains { $0.message.contains("route 10.2.0.0/16 names no attachment of the snapshot") })
+        for candidate in [topology, try Self.imported(topology)] {
+            #expect(try Base.classify(candidate, from: "10.1.1.10", to: "10.2.1.20").reason == .insufficientData)
+            #expect(try Base.classify(candidate, from: "10.1.1.10", to: "10.2.9.9").reason == .tgwBlackhole)
+        }
+    }
+
     @Test("what AWS refuses to create fails the snapshot as it fails a scenario: a subnet outside its VPC, an interface on a reserved address")
     func awsRefusals() throws {
         var outside = Base.base
