@@ -1,11 +1,14 @@
 #!/bin/sh
 # Writes the read-only `aws ec2 describe-*` (and Lambda) output packet-path reads into OUT_DIR.
 #
-#   scripts/collect-aws-snapshot.sh [--region R] [--vpc-id V] [--profile P] [--endpoint-url URL] OUT_DIR
+#   scripts/collect-aws-snapshot.sh [--region R] [--vpc-id V] [--profile P] [--endpoint-url URL]
+#                                   [--skip-direct-connect] OUT_DIR
 #
 # Every call is a read (describe/get/search/list); nothing is changed in the account. Needs the AWS
 # CLI (v1 or v2) with credentials allowed ec2:Describe*, ec2:GetManagedPrefixListEntries,
-# ec2:SearchTransitGatewayRoutes, ec2:GetTransitGatewayRouteTable* and lambda:List*/Get*.
+# ec2:SearchTransitGatewayRoutes, ec2:GetTransitGatewayRouteTable*, lambda:List*/Get* and, per
+# virtual private gateway, directconnect:DescribeDirectConnectGatewayAssociations (--skip-direct-connect
+# leaves that call out where it is not allowed; the gateways' Direct Connect side is then unknown).
 # --profile and --endpoint-url are passed to every call (an emulator, a VPC endpoint for the API).
 #
 # The files are collected in a temporary folder beside OUT_DIR and moved into place only when every
@@ -15,17 +18,19 @@
 set -eu
 
 me="collect-aws-snapshot"
-usage="usage: $0 [--region R] [--vpc-id V] [--profile P] [--endpoint-url URL] OUT_DIR"
+usage="usage: $0 [--region R] [--vpc-id V] [--profile P] [--endpoint-url URL] [--skip-direct-connect] OUT_DIR"
 region=""
 vpc=""
 profile=""
 endpoint=""
+direct_connect=yes
 while [ $# -gt 1 ]; do
     case "$1" in
         --region) region="$2"; shift 2 ;;
         --vpc-id) vpc="$2"; shift 2 ;;
         --profile) profile="$2"; shift 2 ;;
         --endpoint-url) endpoint="$2"; shift 2 ;;
+        --skip-direct-connect) direct_connect=no; shift ;;
         *) echo "$usage" >&2; exit 64 ;;
     esac
 done
@@ -109,6 +114,16 @@ for table in $(cat "$tmp/.list"); do
     fetch "get-transit-gateway-route-table-propagations.$table.json" ec2 get-transit-gateway-route-table-propagations \
         --transit-gateway-route-table-id "$table"
 done
+
+# Direct Connect gateways associated with each virtual private gateway (R19.2).
+if [ "$direct_connect" = yes ]; then
+    ids 'VpnGateways[].VpnGatewayId' ec2 describe-vpn-gateways \
+        ${vpc:+--filters "Name=attachment.vpc-id,Values=$vpc"}
+    for vgw in $(cat "$tmp/.list"); do
+        fetch "describe-direct-connect-gateway-associations.$vgw.json" directconnect describe-direct-connect-gateway-associations \
+            --virtual-gateway-id "$vgw"
+    done
+fi
 
 # Prefix lists: the list records hold no entries (R16.5); fetch each list's entries.
 fetch describe-managed-prefix-lists.json ec2 describe-managed-prefix-lists

@@ -33,10 +33,17 @@ extension SnapshotBuilder {
 
     /// describe-vpn-connections (R19.2): a virtual private gateway's connections, their state,
     /// `Options.StaticRoutesOnly` and `Routes`. On-premises sources are the static routes' blocks.
-    /// Connections to a transit gateway are its VPN attachments (buildTransitGateways).
+    /// Connections to a transit gateway are its VPN attachments (buildTransitGateways); Direct
+    /// Connect gateways associated with a virtual private gateway are BGP connections of it.
     mutating func buildVPNConnections() {
         for record in records["VpnConnections"] ?? [] {
-            guard let label = record.label("VpnConnectionId"), let gatewayID = record.string("VpnGatewayId") else { continue }
+            guard let label = record.label("VpnConnectionId") else { continue }
+            guard let gatewayID = record.string("VpnGatewayId") else {
+                if record.string("TransitGatewayId") == nil {
+                    warn(record, "VPN connection \(label.id) names neither a virtual private gateway nor a transit gateway; ignored")
+                }
+                continue  // a transit gateway's VPN attachment: read from describe-transit-gateway-attachments
+            }
             guard let gateway = vgwByID[gatewayID] else {
                 warn(record, "VPN connection \(label.id) is on \(gatewayID), missing from the snapshot; ignored")
                 continue
@@ -49,6 +56,20 @@ extension SnapshotBuilder {
                 label: label, gateway: gateway, state: record.string("State")?.lowercased() ?? "available",
                 staticRoutesOnly: flag(record["Options"]?["StaticRoutesOnly"], default: false, record, field: "Options.StaticRoutesOnly"), routes: routes)
             connection.onPremises = routes
+            topology.vpnConnections.append(connection)
+        }
+        for record in records["directConnectGatewayAssociations"] ?? [] {
+            let gatewayID = record["associatedGateway"]?["id"]?.string ?? record.string("virtualGatewayId")
+            guard let gatewayID, gatewayID.hasPrefix("vgw-") else { continue }  // transit gateways: their attachments
+            guard let gateway = vgwByID[gatewayID] else {
+                warn(record, "Direct Connect gateway association with \(gatewayID), missing from the snapshot; ignored")
+                continue
+            }
+            let id = record.string("directConnectGatewayId") ?? record.string("associationId") ?? "dxgw"
+            let state = record.string("associationState")?.lowercased() ?? "associated"
+            var connection = VPNConnection(
+                label: ResourceLabel(id: id), gateway: gateway, state: state == "associated" ? "available" : state, staticRoutesOnly: false)
+            connection.kind = .directConnect
             topology.vpnConnections.append(connection)
         }
     }

@@ -165,6 +165,20 @@ extension SnapshotBuilder {
             topology.transitGateways[tgw.rawValue].routeTables[index].routes = routes
         }
         for (tgw, known) in complete { topology.transitGateways[tgw.rawValue].routeTablesKnown = known }
+        // On-premises networks are behind a VPN or Direct Connect attachment: the blocks its
+        // tables route there (static or propagated by BGP), where traffic from on premises comes
+        // from. A default route says where what is unknown goes, not where a network is.
+        for t in topology.transitGateways.indices {
+            let gateway = topology.transitGateways[t]
+            for (a, attachment) in gateway.attachments.enumerated() {
+                guard case .hybrid = attachment.kind else { continue }
+                let blocks = gateway.routeTables.flatMap(\.routes).compactMap { route -> IPPrefix? in
+                    guard case .attachment(a) = route.target, case .cidr(let prefix) = route.destination, prefix.length > 0 else { return nil }
+                    return prefix
+                }
+                topology.transitGateways[t].attachments[a].onPremises = blocks.reduce(into: []) { if !$0.contains($1) { $0.append($1) } }
+            }
+        }
     }
 
     /// A table's static routes in Batfish's layout.

@@ -54,6 +54,8 @@ struct SnapshotBuilder {
         "TransitGatewayPeeringAttachments": "TransitGatewayAttachmentId", "TransitGatewayRouteTables": "TransitGatewayRouteTableId",
         // Batfish's layout: one record per transit gateway route table, wrapping its routes or propagations.
         "TransitGatewayStaticRoutes": "TransitGatewayRouteTableId", "TransitGatewayPropagations": "TransitGatewayRouteTableId",
+        // aws directconnect describe-direct-connect-gateway-associations (its keys are camelCase).
+        "directConnectGatewayAssociations": "associationId",
     ]
     /// Keys that carry no routing facts and are read without a warning.
     static let ignoredKeys: Set<String> = ["FlowLogs", "NextToken", "ResponseMetadata", "AdditionalRoutesAvailable"]

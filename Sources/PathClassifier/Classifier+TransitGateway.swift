@@ -98,6 +98,7 @@ extension Classifier {
         case .hybrid(let what):
             walk.note("\(what) leaves AWS: the on-premises side is not modelled (R19.1)")
             walk.delivery = .outside
+            walk.leftAt = .transitGateway(gateway, attachment: next)
             return .tgwHybrid
         case .outside(let what):
             walk.hop(.transitGateway, target.label, "attachment to \(what), which is not in the input (R15.4)", passed: false)

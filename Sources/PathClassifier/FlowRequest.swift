@@ -86,8 +86,8 @@ extension NameResolver {
         if let address = IPAddress(request.to) {
             destination = address
         } else if let resolved = try? self.source(request.to, family: source.family) {
-            // From on premises (a network behind a VPN connection) names answer private addresses.
-            let onPremises = topology.vpnConnections.contains { $0.onPremises.contains { $0.contains(source) } }
+            // From on premises (a network behind a VPN or Direct Connect) names answer private addresses.
+            let onPremises = topology.isOnPremises(source)
             let paired = topology[resolved.interface].ipv4.first { IPAddress.v4($0.privateAddress) == resolved.address }?.publicAddress
             destination = onPremises ? resolved.address : paired.map { .v4($0) } ?? resolved.address
         } else {

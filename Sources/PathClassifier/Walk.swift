@@ -41,6 +41,9 @@ struct Walk {
     /// Whether the packet entered its current VPC from outside it (a transit gateway, a VPN): a
     /// gateway endpoint does not take such traffic (R4.6).
     var enteredFromOutside = false
+    /// Where the packet left AWS for on premises, if it did: a reply from on premises must leave
+    /// where its request came in (R19.7).
+    var leftAt: OnPremisesEdge?
     var hops: [Hop] = []
     var notes: [String] = []
 
@@ -107,6 +110,14 @@ enum Delivery: Equatable {
     /// It left the model (a VPN or Direct Connect side, a peer VPC outside the input): its reply is
     /// not walked.
     case outside
+}
+
+/// Where traffic crosses between AWS and on premises (R19.2, R19.1).
+enum OnPremisesEdge: Equatable {
+    /// A virtual private gateway (its VPN connections or Direct Connect gateway).
+    case vpnGateway(VPNGatewayIndex)
+    /// A transit gateway's VPN or Direct Connect attachment.
+    case transitGateway(TransitGatewayIndex, attachment: Int)
 }
 
 /// How much of its path a walk records.

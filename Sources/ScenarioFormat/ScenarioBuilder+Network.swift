@@ -102,25 +102,45 @@ extension ScenarioBuilder {
         }
     }
 
-    /// `{vpn-gateway, static-routes-only, routes, state, on-premises-cidrs}` (R19.2).
+    /// A Site-to-Site VPN connection or Direct Connect gateway of a virtual private gateway (R19.2):
+    /// `{type, vpn-gateway, static-routes-only, routes, state, on-premises-cidrs}`.
     mutating func readVPNConnection(_ name: String, _ node: Node, _ path: String) {
-        let allowed = ["id", "vpn-gateway", "static-routes-only", "routes", "state", "on-premises-cidrs"]
+        let allowed = ["id", "type", "vpn-gateway", "static-routes-only", "routes", "state", "on-premises-cidrs"]
         guard let fields = reader.fields(node, path: path, allowed: allowed) else { return }
         guard let gatewayField = fields["vpn-gateway"], let gateway: VPNGatewayIndex = lookupIndex(gatewayField.value, path: gatewayField.path, .vpnGateway)
         else {
             if fields["vpn-gateway"] == nil { reader.error("a VPN connection needs 'vpn-gateway'", at: node, path: path) }
             return
         }
+        var kind = VPNConnection.Kind.siteToSiteVPN
+        if let f = fields["type"], let text = reader.string(f.value, path: f.path) {
+            guard let known = VPNConnection.Kind(rawValue: text) else {
+                reader.error("type must be 'vpn' or 'direct-connect'", at: f.value, path: f.path)
+                return
+            }
+            kind = known
+        }
         func cidrs(_ key: String) -> [IPPrefix] {
             fields[key].map { f in reader.sequence(f.value, path: f.path).compactMap { reader.prefix($0.value, path: $0.path) } } ?? []
         }
+        // Direct Connect gateway IDs are UUIDs: no prefix to check.
+        let connectionLabel = kind == .directConnect
+            ? ResourceLabel(id: fields["id"].flatMap { reader.string($0.value, path: $0.path) } ?? ResourceID.make(prefix: "dxgw", name: name), name: name)
+            : label(name, fields, prefix: "vpn")
         var connection = VPNConnection(
-            label: label(name, fields, prefix: "vpn"), gateway: gateway,
+            label: connectionLabel, gateway: gateway,
             state: fields["state"].flatMap { reader.string($0.value, path: $0.path) }?.lowercased() ?? "available",
             staticRoutesOnly: fields["static-routes-only"].flatMap { reader.bool($0.value, path: $0.path) } ?? true, routes: cidrs("routes"))
+        connection.kind = kind
         // Where on-premises sources are: given, else what its static routes reach.
         connection.onPremises = fields["on-premises-cidrs"] != nil ? cidrs("on-premises-cidrs") : connection.routes
-        if connection.staticRoutesOnly && connection.routes.isEmpty {
+        // A Direct Connect gateway learns every route by BGP (R19.2).
+        if kind == .directConnect {
+            for key in ["static-routes-only", "routes"] where fields[key] != nil {
+                reader.error("a Direct Connect gateway has no static routes: its routes come by BGP (propagated routes)", path: fields[key]!.path)
+            }
+            connection.staticRoutesOnly = false
+        } else if connection.staticRoutesOnly && connection.routes.isEmpty {
             reader.warning("a static VPN connection without 'routes' covers no destination: packets routed to it are dropped (R19.2)", at: node, path: path)
         }
         register(name, id: connection.label.id, kind: .vpnConnection, index: topology.vpnConnections.count, path: path)
@@ -392,7 +412,7 @@ extension ScenarioBuilder {
     /// `{peer: TRANSIT-GATEWAY}` (its side there is the attachment whose `peer` names this one) or
     /// `{outside: TEXT}` (a VPC not in the file: insufficient data).
     mutating func transitGatewayAttachment(_ node: Node, path: String, gateway: String, index: Int) -> TransitGateway.Attachment? {
-        let allowed = ["id", "vpc", "subnets", "appliance-mode", "state", "vpn", "direct-connect", "peer", "outside"]
+        let allowed = ["id", "vpc", "subnets", "appliance-mode", "state", "vpn", "direct-connect", "peer", "outside", "on-premises-cidrs"]
         guard let a = reader.fields(node, path: path, allowed: allowed) else { return nil }
         let kinds = ["vpc", "vpn", "direct-connect", "peer", "outside"].filter { a[$0] != nil }
         guard kinds.count == 1 else {
@@ -425,6 +445,13 @@ extension ScenarioBuilder {
             let what = kinds[0] == "vpn" ? "Site-to-Site VPN" : "Direct Connect gateway"
             let name = reader.string(a[kinds[0]]!.value, path: a[kinds[0]]!.path) ?? what
             attachment = TransitGateway.Attachment(label: ResourceLabel(id: id), kind: .hybrid("\(what) \(name)"), state: state)
+        }
+        if let f = a["on-premises-cidrs"] {
+            guard case .hybrid = attachment.kind else {
+                reader.error("only a 'vpn' or 'direct-connect' attachment has on-premises networks behind it", at: f.value, path: f.path)
+                return attachment
+            }
+            attachment.onPremises = reader.sequence(f.value, path: f.path).compactMap { reader.prefix($0.value, path: $0.path) }
         }
         return attachment
     }

@@ -397,8 +397,12 @@ public struct ScenarioWriter {
         section("vpn-connections") {
             for connection in topology.vpnConnections {
                 var fields = ["id: \(q(connection.label.id))", "vpn-gateway: \(name(topology[connection.gateway].label))"]
-                fields.append("static-routes-only: \(connection.staticRoutesOnly)")
-                fields.append("routes: \(list(connection.routes.map { q($0.description) }))")
+                if connection.kind == .directConnect {
+                    fields.append("type: direct-connect")
+                } else {
+                    fields.append("static-routes-only: \(connection.staticRoutesOnly)")
+                    fields.append("routes: \(list(connection.routes.map { q($0.description) }))")
+                }
                 if connection.onPremises != connection.routes { fields.append("on-premises-cidrs: \(list(connection.onPremises.map { q($0.description) }))") }
                 if connection.state != "available" { fields.append("state: \(connection.state)") }
                 out.lines.append("  \(name(connection.label)): {\(fields.joined(separator: ", "))}")
@@ -434,6 +438,7 @@ public struct ScenarioWriter {
                             fields.append("vpn: \(q(what))")
                         }
                     }
+                    if !attachment.onPremises.isEmpty { fields.append("on-premises-cidrs: \(list(attachment.onPremises.map { q($0.description) }))") }
                     if attachment.state != "available" { fields.append("state: \(attachment.state)") }
                     out.lines.append("      \(q(attachment.label.id)): {\(fields.joined(separator: ", "))}")
                 }

@@ -96,6 +96,9 @@ public struct TransitGateway: Sendable {
         public var routeTable: Int?
         /// Appliance mode: both directions of a flow use one Availability Zone (R19.1).
         public var applianceMode: Bool
+        /// For VPN and Direct Connect attachments: the on-premises networks behind it, from which
+        /// traffic enters the transit gateway here (R19.1, R19.2).
+        public var onPremises: [IPPrefix] = []
 
         public init(label: ResourceLabel, kind: Kind, subnets: [SubnetIndex] = [], state: String = "available", routeTable: Int? = nil) {
             self.label = label
@@ -183,7 +186,15 @@ public struct VPNGateway: Sendable {
 
 /// A Site-to-Site VPN connection of a virtual private gateway (R19.2).
 public struct VPNConnection: Sendable {
+    /// What carries the traffic between the gateway and the on-premises side.
+    public enum Kind: String, Sendable {
+        /// A Site-to-Site VPN connection: static routes or BGP.
+        case siteToSiteVPN = "vpn"
+        /// A Direct Connect gateway associated with the virtual private gateway: always BGP.
+        case directConnect = "direct-connect"
+    }
     public var label: ResourceLabel
+    public var kind: Kind = .siteToSiteVPN
     public var gateway: VPNGatewayIndex
     /// Lower-cased `State`; only `available` carries traffic.
     public var state: String
@@ -207,4 +218,13 @@ public struct VPNConnection: Sendable {
 
     /// Whether it carries traffic to `destination` by its static routes.
     public func covers(_ destination: IPAddress) -> Bool { state == "available" && routes.contains { $0.contains(destination) } }
+}
+
+extension Topology {
+    /// Whether `address` is in an on-premises network the input declares: behind a virtual
+    /// private gateway's connection or a transit gateway's VPN or Direct Connect attachment.
+    public func isOnPremises(_ address: IPAddress) -> Bool {
+        vpnConnections.contains { $0.onPremises.contains { $0.contains(address) } }
+            || transitGateways.contains { $0.attachments.contains { $0.onPremises.contains { $0.contains(address) } } }
+    }
 }

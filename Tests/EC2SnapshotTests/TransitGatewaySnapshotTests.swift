@@ -95,6 +95,9 @@ struct TransitGatewaySnapshotTests {
         try SnapshotImporter.load(files: files.map { ($0.key, Array($0.value.utf8)) }.sorted { $0.0 < $1.0 })
     }
 
+    /// The hops' texts, one per line.
+    static func text(_ classification: Classification) -> String { classification.hops.map(\.detail).joined(separator: "\n") }
+
     static func classify(_ topology: Topology, from: String, to: String) throws -> FlowClassification {
         let header = PacketHeader(source: IPAddress(from)!, destination: IPAddress(to)!, protocolNumber: .tcp, sourcePort: 40_000, destinationPort: 443)
         let source = try #require(topology.addressOwners[header.source]?.first)
@@ -141,6 +144,59 @@ struct TransitGatewaySnapshotTests {
         #expect(try Self.classify(topology, from: "10.1.1.10", to: "10.2.1.20").reason == .transitGateway)
         #expect(try Self.classify(topology, from: "10.2.1.20", to: "10.1.1.10").reason == .transitGateway)
         #expect(try Self.classify(topology, from: "10.1.1.10", to: "10.2.9.9").reason == .tgwBlackhole)
+    }
+
+    /// The base with a VPN attachment to tgw-1 (192.168.0.0/16 behind it, routed there by a static
+    /// route), vpc-b routing that block back, and vpc-a's virtual private gateway with a Direct
+    /// Connect gateway, whose routes come by BGP (172.16.0.0/12 propagated).
+    static var hybrid: [String: String] {
+        var files = base
+        files["describe-transit-gateway-attachments.json"] = files["describe-transit-gateway-attachments.json"]!.replacingOccurrences(
+            of: "\"State\": \"associated\"}}]}", with: """
+                "State": "associated"}},
+                  {"TransitGatewayAttachmentId": "tgw-attach-vpn", "TransitGatewayId": "tgw-1", "ResourceType": "vpn", "ResourceId": "vpn-1", "State": "available",
+                   "Association": {"TransitGatewayRouteTableId": "tgw-rtb-01", "State": "associated"}}]}
+                """)
+        files["search-transit-gateway-routes.tgw-rtb-01.json"] = files["search-transit-gateway-routes.tgw-rtb-01.json"]!.replacingOccurrences(
+            of: "{\"Routes\": [", with: """
+                {"Routes": [{"DestinationCidrBlock": "192.168.0.0/16", "TransitGatewayAttachments": [{"ResourceId": "vpn-1", "TransitGatewayAttachmentId": "tgw-attach-vpn", "ResourceType": "vpn"}], "Type": "static", "State": "active"},
+                """)
+        files["describe-vpn-connections.json"] = #"""
+            {"VpnConnections": [{"VpnConnectionId": "vpn-1", "TransitGatewayId": "tgw-1", "CustomerGatewayId": "cgw-1", "State": "available", "Type": "ipsec.1",
+              "Options": {"StaticRoutesOnly": false}, "Routes": []}]}
+            """#
+        files["describe-vpn-gateways.json"] = #"""
+            {"VpnGateways": [{"VpnGatewayId": "vgw-1", "State": "available", "Type": "ipsec.1", "VpcAttachments": [{"VpcId": "vpc-a", "State": "attached"}]}]}
+            """#
+        files["describe-direct-connect-gateway-associations.vgw-1.json"] = #"""
+            {"directConnectGatewayAssociations": [{"directConnectGatewayId": "dxgw-1", "associationId": "dxgw-assoc-1", "associationState": "associated",
+              "associatedGateway": {"id": "vgw-1", "type": "virtualPrivateGateway", "ownerAccount": "111122223333", "region": "us-east-1"},
+              "virtualGatewayId": "vgw-1", "allowedPrefixesToDirectConnectGateway": [{"cidr": "10.1.0.0/16"}]}]}
+            """#
+        files["describe-route-tables.json"] = files["describe-route-tables.json"]!
+            .replacingOccurrences(
+                of: #"{"DestinationCidrBlock": "10.1.0.0/16", "TransitGatewayId": "tgw-1", "Origin": "CreateRoute", "State": "active"}"#,
+                with: #"{"DestinationCidrBlock": "10.1.0.0/16", "TransitGatewayId": "tgw-1", "Origin": "CreateRoute", "State": "active"}, {"DestinationCidrBlock": "192.168.0.0/16", "TransitGatewayId": "tgw-1", "Origin": "CreateRoute", "State": "active"}"#)
+            .replacingOccurrences(
+                of: #"{"DestinationCidrBlock": "10.2.0.0/16", "TransitGatewayId": "tgw-1", "Origin": "CreateRoute", "State": "active"}"#,
+                with: #"{"DestinationCidrBlock": "10.2.0.0/16", "TransitGatewayId": "tgw-1", "Origin": "CreateRoute", "State": "active"}, {"DestinationCidrBlock": "172.16.0.0/12", "GatewayId": "vgw-1", "Origin": "EnableVgwRoutePropagation", "State": "active"}"#)
+        return files
+    }
+
+    @Test("R19.1, R19.2: from on premises through a VPN attachment (its networks: what the tables route to it), reply included; a Direct Connect gateway on a virtual private gateway is BGP; also once imported")
+    func hybridSnapshot() throws {
+        let (topology, warnings) = try Self.load(Self.hybrid)
+        #expect(!warnings.contains { $0.message.contains("vpn-1") || $0.message.contains("dxgw") }, "\(warnings)")
+        var writer = ScenarioWriter(topology: topology)
+        let yaml = writer.yaml(title: "hybrid")
+        let (imported, _) = try ScenarioLoader.load(yaml, file: "hybrid.yaml")
+        for candidate in [topology, imported] {
+            let header = PacketHeader(source: IPAddress("192.168.1.5")!, destination: IPAddress("10.2.1.20")!, protocolNumber: .tcp, sourcePort: 40_000, destinationPort: 22)
+            let flow = Classifier(topology: candidate).classifyInboundFlow(header)
+            #expect(flow.request.reason == .vpnInbound && flow.reply?.reason == .tgwHybrid, "\(Self.text(flow.request))\n\(flow.reply.map(Self.text) ?? "")\n\(yaml)")
+            let dx = try Self.classify(candidate, from: "10.1.1.10", to: "172.16.5.5")
+            #expect(dx.reason == .vpnGateway && Self.text(dx.request).contains("Direct Connect gateway dxgw-1"), "\(Self.text(dx.request))")
+        }
     }
 
     @Test("import writes the transit gateway's attachments and route tables, and the scenario classifies alike")
