@@ -198,7 +198,7 @@ public enum Reason: String, Sendable, Hashable, CaseIterable {
         case .linkLayer: return "A frame that never leaves its subnet: ARP, NDP, MLD, LLDP, IPv6 link-local."
         case .igwInbound: return "Entered from the internet through the internet gateway to an interface's public address."
         case .igwHairpin: return "Sent to another interface's public address: out through the internet gateway and back in through the destination's."
-        case .vpnInbound: return "Entered the VPC from an on-premises network over a Site-to-Site VPN."
+        case .vpnInbound: return "Entered a VPC from an on-premises network over a Site-to-Site VPN or Direct Connect, at a virtual private gateway or a transit gateway."
         case .vpnNoRoute: return "Routed to a virtual private gateway, but no available VPN connection covers the destination."
         case .gatewayEndpointNotExtensible: return "Entered the VPC from outside it (a transit gateway, a VPN), then met a gateway endpoint, which serves only the VPC's own traffic."
         case .igwNotPublicTarget: return "From the internet, but the destination has no public address in a VPC with an internet gateway."

@@ -381,16 +381,16 @@ extension ScenarioBuilder {
             }
             for entry in entries {
                 guard let attachment = transitGatewayAttachment(entry.value, path: entry.path, gateway: name, index: index) else { continue }
-                let attachmentName = entry.name ?? attachment.vpc.map { topology[$0].label.name ?? topology[$0].label.id } ?? attachment.label.id
+                let attachmentName = entry.name ?? attachment.defaultName
                 if attachmentNames[attachmentName] != nil {
                     reader.error("attachment name '\(attachmentName)' is used twice in this transit gateway", path: entry.path)
                 }
                 attachmentNames[attachmentName] = gateway.attachments.count
-                if case .peering = attachment.kind, let peer = reader.fields(entry.value, path: entry.path, allowed: ["id", "peer", "state"])?["peer"] {
+                if let peer = attachment.peerNode {
                     pendingTransitGatewayPeerings.append((index, gateway.attachments.count, peer.value, peer.path))
                 }
-                var named = attachment
-                named.label = ResourceLabel(id: attachment.label.id, name: attachmentName)
+                var named = attachment.value
+                named.label = ResourceLabel(id: named.label.id, name: attachmentName)
                 gateway.attachments.append(named)
             }
         }
@@ -408,10 +408,19 @@ extension ScenarioBuilder {
         topology.transitGateways.append(gateway)
     }
 
-    /// One attachment: `{vpc, subnets, appliance-mode, state}`, `{vpn: NAME}`, `{direct-connect: NAME}`,
-    /// `{peer: TRANSIT-GATEWAY}` (its side there is the attachment whose `peer` names this one) or
-    /// `{outside: TEXT}` (a VPC not in the file: insufficient data).
-    mutating func transitGatewayAttachment(_ node: Node, path: String, gateway: String, index: Int) -> TransitGateway.Attachment? {
+    /// An attachment as read, with what its entry needs besides: the name it gets where the list
+    /// form gives none (its VPC's), and a peering attachment's `peer` node, resolved once every
+    /// transit gateway is read.
+    struct ReadAttachment {
+        var value: TransitGateway.Attachment
+        var defaultName: String
+        var peerNode: (value: Node, path: String)?
+    }
+
+    /// One attachment: `{vpc, subnets, appliance-mode, state}`, `{vpn: NAME}`, `{direct-connect: NAME}`
+    /// (both with `on-premises-cidrs`), `{peer: TRANSIT-GATEWAY}` (its side there is the attachment
+    /// whose `peer` names this one) or `{outside: TEXT}` (a VPC not in the file: insufficient data).
+    mutating func transitGatewayAttachment(_ node: Node, path: String, gateway: String, index: Int) -> ReadAttachment? {
         let allowed = ["id", "vpc", "subnets", "appliance-mode", "state", "vpn", "direct-connect", "peer", "outside", "on-premises-cidrs"]
         guard let a = reader.fields(node, path: path, allowed: allowed) else { return nil }
         let kinds = ["vpc", "vpn", "direct-connect", "peer", "outside"].filter { a[$0] != nil }
@@ -421,7 +430,7 @@ extension ScenarioBuilder {
         }
         let id = a["id"].flatMap { reader.string($0.value, path: $0.path) } ?? ResourceID.make(prefix: "tgw-attach", name: "\(gateway)/\(path)")
         let state = a["state"].flatMap { reader.string($0.value, path: $0.path) }?.lowercased() ?? "available"
-        var attachment: TransitGateway.Attachment
+        var read: ReadAttachment
         switch kinds[0] {
         case "vpc":
             guard let vpc: VPCIndex = lookupIndex(a["vpc"]!.value, path: a["vpc"]!.path, .vpc) else { return nil }
@@ -434,26 +443,37 @@ extension ScenarioBuilder {
                 }
             }
             if subnets.isEmpty { reader.error("a VPC attachment needs 'subnets', one per Availability Zone it serves (R12.4)", at: node, path: path) }
-            attachment = TransitGateway.Attachment(label: ResourceLabel(id: id), kind: .vpc(vpc), subnets: subnets, state: state)
+            var attachment = TransitGateway.Attachment(label: ResourceLabel(id: id), kind: .vpc(vpc), subnets: subnets, state: state)
             attachment.applianceMode = a["appliance-mode"].flatMap { reader.bool($0.value, path: $0.path) } ?? false
+            read = ReadAttachment(value: attachment, defaultName: topology[vpc].label.name ?? topology[vpc].label.id)
         case "peer":
-            attachment = TransitGateway.Attachment(label: ResourceLabel(id: id), kind: .peering(nil, peerAttachment: nil), state: state)
+            read = ReadAttachment(
+                value: TransitGateway.Attachment(label: ResourceLabel(id: id), kind: .peering(nil, peerAttachment: nil), state: state),
+                defaultName: id, peerNode: a["peer"].map { ($0.value, $0.path) })
         case "outside":
             let what = reader.string(a["outside"]!.value, path: a["outside"]!.path) ?? "a VPC outside the file"
-            attachment = TransitGateway.Attachment(label: ResourceLabel(id: id), kind: .outside(what), state: state)
+            read = ReadAttachment(value: TransitGateway.Attachment(label: ResourceLabel(id: id), kind: .outside(what), state: state), defaultName: id)
         default:
             let what = kinds[0] == "vpn" ? "Site-to-Site VPN" : "Direct Connect gateway"
             let name = reader.string(a[kinds[0]]!.value, path: a[kinds[0]]!.path) ?? what
-            attachment = TransitGateway.Attachment(label: ResourceLabel(id: id), kind: .hybrid("\(what) \(name)"), state: state)
-        }
-        if let f = a["on-premises-cidrs"] {
-            guard case .hybrid = attachment.kind else {
-                reader.error("only a 'vpn' or 'direct-connect' attachment has on-premises networks behind it", at: f.value, path: f.path)
-                return attachment
+            read = ReadAttachment(value: TransitGateway.Attachment(label: ResourceLabel(id: id), kind: .hybrid("\(what) \(name)"), state: state), defaultName: id)
+            if let f = a["on-premises-cidrs"] {
+                read.value.onPremises = reader.sequence(f.value, path: f.path).compactMap { reader.prefix($0.value, path: $0.path) }
             }
-            attachment.onPremises = reader.sequence(f.value, path: f.path).compactMap { reader.prefix($0.value, path: $0.path) }
         }
-        return attachment
+        // Keys of another kind of attachment are mistakes, not options.
+        let applies: [String: Set<String>] = [
+            "vpc": ["vpc", "subnets", "appliance-mode"], "vpn": ["vpn", "on-premises-cidrs"],
+            "direct-connect": ["direct-connect", "on-premises-cidrs"], "peer": ["peer"], "outside": ["outside"],
+        ]
+        for (key, field) in a.sorted(by: { $0.key < $1.key }) where key != "id" && key != "state" && !applies[kinds[0]]!.contains(key) {
+            reader.error(
+                key == "on-premises-cidrs"
+                    ? "only a 'vpn' or 'direct-connect' attachment has on-premises networks behind it"
+                    : "'\(key)' does not apply to a '\(kinds[0])' attachment",
+                at: field.value, path: field.path)
+        }
+        return read
     }
 
     /// `{associations, propagations, routes}` of a transit gateway route table (R12.5, R19.1).
