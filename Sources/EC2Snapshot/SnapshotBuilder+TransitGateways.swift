@@ -46,6 +46,8 @@ extension SnapshotBuilder {
                 (record["SubnetIds"]?.items ?? []).compactMap { $0.string.flatMap { subnetByID[$0] } }
             topology.transitGateways[tgw.rawValue].attachments[index].state = record.string("State")?.lowercased() ?? "available"
             topology.transitGateways[tgw.rawValue].attachments[index].applianceMode = record["Options"]?["ApplianceModeSupport"]?.string == "enable"
+            topology.transitGateways[tgw.rawValue].attachments[index].securityGroupReferencing =
+                record["Options"]?["SecurityGroupReferencingSupport"]?.string != "disable"
             if let name = record.name { topology.transitGateways[tgw.rawValue].attachments[index].label.name = name }
         }
         for record in records["TransitGatewayPeeringAttachments"] ?? [] {

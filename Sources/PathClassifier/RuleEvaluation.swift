@@ -60,7 +60,8 @@ struct RuleEvaluation {
 
     /// Whether a group of `member`'s VPC can be referenced by a rule in `vpc` (R9.4): the same VPC;
     /// a VPC peered with it by an active connection in the same Region (inter-Region peering cannot
-    /// reference groups); or both attached to `transitGateway` when it supports referencing.
+    /// reference groups); or both attached to `transitGateway` when it and both VPC attachments
+    /// support referencing (R19.1).
     func referencesReach(from member: VPCIndex, to vpc: VPCIndex, across transitGateway: TransitGatewayIndex?) -> Bool {
         if member == vpc { return true }
         if topology[member].region == topology[vpc].region,
@@ -72,7 +73,7 @@ struct RuleEvaluation {
         }
         guard let transitGateway, topology[transitGateway].securityGroupReferencing else { return false }
         let attached = topology[transitGateway].attachments
-        return attached.contains { $0.vpc == member } && attached.contains { $0.vpc == vpc }
+        return attached.contains { $0.vpc == member && $0.securityGroupReferencing } && attached.contains { $0.vpc == vpc && $0.securityGroupReferencing }
     }
 
     /// The outcome of a network-ACL check: the entry that decided, or `nil` for the `*` rule.

@@ -421,7 +421,10 @@ extension ScenarioBuilder {
     /// (both with `on-premises-cidrs`), `{peer: TRANSIT-GATEWAY}` (its side there is the attachment
     /// whose `peer` names this one) or `{outside: TEXT}` (a VPC not in the file: insufficient data).
     mutating func transitGatewayAttachment(_ node: Node, path: String, gateway: String, index: Int) -> ReadAttachment? {
-        let allowed = ["id", "vpc", "subnets", "appliance-mode", "state", "vpn", "direct-connect", "peer", "outside", "on-premises-cidrs"]
+        let allowed = [
+            "id", "vpc", "subnets", "appliance-mode", "security-group-referencing", "state", "vpn", "direct-connect", "peer", "outside",
+            "on-premises-cidrs",
+        ]
         guard let a = reader.fields(node, path: path, allowed: allowed) else { return nil }
         let kinds = ["vpc", "vpn", "direct-connect", "peer", "outside"].filter { a[$0] != nil }
         guard kinds.count == 1 else {
@@ -445,6 +448,7 @@ extension ScenarioBuilder {
             if subnets.isEmpty { reader.error("a VPC attachment needs 'subnets', one per Availability Zone it serves (R12.4)", at: node, path: path) }
             var attachment = TransitGateway.Attachment(label: ResourceLabel(id: id), kind: .vpc(vpc), subnets: subnets, state: state)
             attachment.applianceMode = a["appliance-mode"].flatMap { reader.bool($0.value, path: $0.path) } ?? false
+            attachment.securityGroupReferencing = a["security-group-referencing"].flatMap { reader.bool($0.value, path: $0.path) } ?? true
             read = ReadAttachment(value: attachment, defaultName: topology[vpc].label.name ?? topology[vpc].label.id)
         case "peer":
             read = ReadAttachment(
@@ -463,7 +467,7 @@ extension ScenarioBuilder {
         }
         // Keys of another kind of attachment are mistakes, not options.
         let applies: [String: Set<String>] = [
-            "vpc": ["vpc", "subnets", "appliance-mode"], "vpn": ["vpn", "on-premises-cidrs"],
+            "vpc": ["vpc", "subnets", "appliance-mode", "security-group-referencing"], "vpn": ["vpn", "on-premises-cidrs"],
             "direct-connect": ["direct-connect", "on-premises-cidrs"], "peer": ["peer"], "outside": ["outside"],
         ]
         for (key, field) in a.sorted(by: { $0.key < $1.key }) where key != "id" && key != "state" && !applies[kinds[0]]!.contains(key) {

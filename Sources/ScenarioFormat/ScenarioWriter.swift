@@ -421,6 +421,7 @@ public struct ScenarioWriter {
                     case .vpc(let vpc):
                         fields += ["vpc: \(name(topology[vpc].label))", "subnets: \(list(attachment.subnets.map { name(topology[$0].label) }))"]
                         if attachment.applianceMode { fields.append("appliance-mode: true") }
+                        if !attachment.securityGroupReferencing { fields.append("security-group-referencing: false") }
                     case .peering(let peer, _):
                         guard let peer else {
                             out.warnings.append("transit gateway peering attachment \(attachment.label.id) leads to a transit gateway outside the snapshot; written as a VPN-like exit")

@@ -96,6 +96,9 @@ public struct TransitGateway: Sendable {
         public var routeTable: Int?
         /// Appliance mode: both directions of a flow use one Availability Zone (R19.1).
         public var applianceMode: Bool
+        /// For VPC attachments: security-group referencing support, on by default (the transit
+        /// gateway's own option is off by default; references need both, R19.1).
+        public var securityGroupReferencing = true
         /// For VPN and Direct Connect attachments: the on-premises networks behind it, from which
         /// traffic enters the transit gateway here (R19.1, R19.2).
         public var onPremises: [IPPrefix] = []

@@ -144,6 +144,11 @@ struct TransitGatewayTests {
             transitGateway: "tgw-1: {security-group-referencing: true, attachments: {lab: {vpc: lab, subnets: [A]}, far: {vpc: far, subnets: [F]}}}",
             farIngress: ingress)
         #expect(try Self.flow(with, from: "a1", to: "f1").reason == .transitGateway)
+        // Both VPC attachments must support it too (on by default for attachments).
+        let attachmentOff = Self.lab(
+            transitGateway: "tgw-1: {security-group-referencing: true, attachments: {lab: {vpc: lab, subnets: [A], security-group-referencing: false}, far: {vpc: far, subnets: [F]}}}",
+            farIngress: ingress)
+        #expect(try Self.flow(attachmentOff, from: "a1", to: "f1").reason == .securityGroupIngress)
     }
 
     @Test("R19.1: a VPN or Direct Connect attachment leaves AWS; a peering attachment continues in the peer transit gateway")
