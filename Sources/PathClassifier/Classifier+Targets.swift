@@ -209,10 +209,16 @@ extension Classifier {
         if subnet != subnetIndex {
             if let drop = networkACLCheck(&walk, subnet: subnet, egress: false) { return drop }
         }
+        if record.gatewayLoadBalancerTargets == 0 {
+            walk.hop(.gatewayLoadBalancerEndpoint, record.label, "the Gateway Load Balancer behind \(record.serviceName) has no registered target (R19.5)", passed: false)
+            return .lbNoTarget
+        }
         walk.hop(
             .gatewayLoadBalancerEndpoint, record.label,
             "to the appliances behind \(record.serviceName) and back; security groups do not apply (R19.5)")
-        walk.note("the Gateway Load Balancer's appliances are not in the input: they are taken to return every packet unchanged")
+        if record.gatewayLoadBalancerTargets == nil {
+            walk.note("the Gateway Load Balancer's appliances are not in the input: they are taken to return every packet unchanged")
+        }
         if let drop = networkACLCheck(&walk, subnet: subnet, egress: true) { return drop }
         return route(&walk, from: subnet)
     }

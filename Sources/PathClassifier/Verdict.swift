@@ -58,6 +58,7 @@ public enum Reason: String, Sendable, Hashable, CaseIterable {
     case tgwBlackhole = "tgw-blackhole"
     case gatewayState = "gateway-state"
     case loop
+    case lbNoTarget = "lb-no-target"
     case insufficientData = "insufficient-data"
     case unknownSource = "unknown-source"
     case igwNotPublicTarget = "igw-not-public-target"
@@ -120,6 +121,7 @@ public enum Reason: String, Sendable, Hashable, CaseIterable {
         case .tgwBlackhole: return "TGW_RTB_BAD_STATE_ROUTE"
         case .gatewayState: return "BAD_STATE_ATTACHMENT"
         case .insufficientData: return "UNKNOWN_RESOURCE"
+        case .lbNoTarget: return "ELBV2_NO_TARGETS_IN_AZ"
         }
     }
 
@@ -148,6 +150,7 @@ public enum Reason: String, Sendable, Hashable, CaseIterable {
             return "DENIED_IN"
         case .noSuchHost: return "NEIGHBOR_UNREACHABLE"
         case .loop: return "LOOP"
+        case .lbNoTarget: return "NEIGHBOR_UNREACHABLE"
         case .insufficientData: return "INSUFFICIENT_INFO"
         }
     }
@@ -193,6 +196,7 @@ public enum Reason: String, Sendable, Hashable, CaseIterable {
         case .transitGatewayAZ: return "The transit gateway attachment has no subnet in the source's Availability Zone."
         case .gatewayState: return "The gateway or connection is detached, not active, or not attached to this VPC."
         case .loop: return "The packet was forwarded in a loop."
+        case .lbNoTarget: return "The Gateway Load Balancer behind the endpoint has no target to send the packet to."
         case .insufficientData: return "A resource the packet depends on is missing from the input; packet-path does not guess."
         case .unknownSource: return "No interface in the topology owns the source address."
         case .linkLayer: return "A frame that never leaves its subnet: ARP, NDP, MLD, LLDP, IPv6 link-local."
@@ -247,7 +251,8 @@ public enum Reason: String, Sendable, Hashable, CaseIterable {
         case .natProtocol: return ["R8.2"]
         case .transitGatewayAZ: return ["R12.4"]
         case .gatewayState: return ["R7.6", "R12.1"]
-        case .loop: return []
+        case .loop: return ["R19.5"]
+        case .lbNoTarget: return ["R19.5"]
         case .insufficientData: return ["R15.4"]
         case .unknownSource: return ["R11.1"]
         case .linkLayer: return ["R1.14"]

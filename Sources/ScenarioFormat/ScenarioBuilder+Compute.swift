@@ -198,7 +198,7 @@ extension ScenarioBuilder {
     mutating func readEndpoint(_ name: String, _ node: Node, _ path: String) {
         let allowed = [
             "id", "type", "service", "vpc", "state", "route-tables", "subnets", "security-groups", "private-dns",
-            "private-dns-only-for-inbound-resolver", "dns-names",
+            "private-dns-only-for-inbound-resolver", "dns-names", "targets",
         ]
         guard let fields = reader.fields(node, path: path, allowed: allowed) else { return }
         guard let vpcField = fields["vpc"], let vpc: VPCIndex = lookupIndex(vpcField.value, path: vpcField.path, .vpc),
@@ -218,6 +218,13 @@ extension ScenarioBuilder {
         let endpointIndex = EndpointIndex(topology.endpoints.count)
         var endpoint = VPCEndpoint(label: label(name, fields, prefix: "vpce"), kind: kind, vpc: vpc, serviceName: serviceName)
         endpoint.state = fields["state"].flatMap { reader.string($0.value, path: $0.path) } ?? "available"
+        if let f = fields["targets"] {
+            if kind == .gatewayLoadBalancer {
+                endpoint.gatewayLoadBalancerTargets = reader.integer(f.value, path: f.path, in: 0...1_000_000)
+            } else {
+                reader.error("'targets' is for gateway-load-balancer endpoints: the targets of the load balancer behind it", at: f.value, path: f.path)
+            }
+        }
         register(name, id: endpoint.label.id, kind: .endpoint, index: endpointIndex.rawValue, path: path)
         defer { topology.endpoints.append(endpoint) }
         switch kind {

@@ -375,6 +375,7 @@ public struct ScenarioWriter {
                         fields.append("private-dns: \(endpoint.privateDNSEnabled)")
                         if endpoint.privateDNSOnlyForInboundResolver { fields.append("private-dns-only-for-inbound-resolver: true") }
                     }
+                    if let targets = endpoint.gatewayLoadBalancerTargets { fields.append("targets: \(targets)") }
                 }
                 entry(endpoint.label, fields)
             }

@@ -25,6 +25,10 @@ public struct VPCEndpoint: Sendable {
     public var privateDNSOnlyForInboundResolver: Bool
     /// DNS names the endpoint answers to (Regional, zonal and private names).
     public var dnsNames: [String]
+    /// GWLB endpoints: how many targets the Gateway Load Balancer behind it has registered; `nil`
+    /// when the input does not say (its appliances are then taken to return every packet). None
+    /// drops what the endpoint receives (R19.5).
+    public var gatewayLoadBalancerTargets: Int?
 
     public init(label: ResourceLabel, kind: Kind, vpc: VPCIndex, serviceName: String, state: String = "available") {
         self.label = label

@@ -26,6 +26,18 @@ struct InspectionTests {
         #expect(flow.reason == .igwDirect, "the reply comes back directly")
     }
 
+    @Test("R19.5: a Gateway Load Balancer without a registered target drops what its endpoint receives; with targets the walk goes on without the note")
+    func noTarget() throws {
+        var lab = Lab()
+        lab.aRoutes = "- {destination: 0.0.0.0/0, target: gwlbe}"
+        lab.endpoints = Self.endpoint.replacingOccurrences(of: "subnets: {P: 10.0.0.60}}", with: "subnets: {P: 10.0.0.60}, targets: 0}")
+        let none = try lab.classify(from: "a1", to: "8.8.8.8")
+        #expect(none.reason == .lbNoTarget && none.reason.verdict == .dropped, "\(none.text)")
+        lab.endpoints = Self.endpoint.replacingOccurrences(of: "subnets: {P: 10.0.0.60}}", with: "subnets: {P: 10.0.0.60}, targets: 2}")
+        let some = try lab.classify(from: "a1", to: "8.8.8.8")
+        #expect(some.reason == .igwDirect && !some.notes.contains { $0.contains("appliances are not in the input") })
+    }
+
     @Test("R2.1, R19.5: from the internet through an edge-associated route table to a GWLB endpoint, then to the instance")
     func inboundInspection() throws {
         var lab = Lab()
