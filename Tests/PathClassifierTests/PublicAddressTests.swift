@@ -34,6 +34,20 @@ struct PublicAddressTests {
         #expect(try Self.lab(ingress: "- {protocol: all, source: 0.0.0.0/0}").flow(from: "a2", to: "54.0.0.20").reason == .igwNoPublicIP)
     }
 
+    @Test("R19.6, R8.1: a sender behind a NAT gateway hairpins through it: the destination judges the NAT gateway's public address, and the reply comes back through it")
+    func hairpinThroughNAT() throws {
+        var lab = Self.lab(ingress: "- {protocol: tcp, ports: 443, source: 3.0.0.1/32}")
+        lab.bRoutes = "- {destination: 0.0.0.0/0, target: nat-1}"
+        let flow = try lab.flow(from: "b1", to: "54.0.0.20")
+        #expect(flow.request.reason == .igwHairpin, "\(flow.request.text)")
+        #expect(flow.request.hops.contains { $0.kind == .natGateway })
+        #expect(flow.reason == .igwHairpin, "the reply returns through the NAT gateway: \(flow.reply?.text ?? "")")
+        // The sender's private address is not what the destination sees.
+        var direct = Self.lab(ingress: "- {protocol: tcp, ports: 443, source: 10.0.2.5/32}")
+        direct.bRoutes = lab.bRoutes
+        #expect(try direct.flow(from: "b1", to: "54.0.0.20").reason == .securityGroupIngress)
+    }
+
     @Test("R19.6: from the internet a private destination is dropped at the edge and an unknown public one is no such host; a name is its public address")
     func fromTheInternet() throws {
         let lab = Lab()
