@@ -150,6 +150,26 @@ struct SnapshotConsistencyTests {
         _ = try Self.imported(topology)
     }
 
+    @Test("a route to a peering connection in the snapshot is not warned about as missing; import writes no empty account and loads")
+    func presentPeering() throws {
+        var files = Base.base
+        files["describe-vpc-peering-connections.json"] = #"""
+            {"VpcPeeringConnections": [{"VpcPeeringConnectionId": "pcx-ab", "Status": {"Code": "active"},
+              "RequesterVpcInfo": {"VpcId": "vpc-a", "CidrBlock": "10.1.0.0/16"}, "AccepterVpcInfo": {"VpcId": "vpc-b", "CidrBlock": "10.2.0.0/16"}}]}
+            """#
+        files["describe-route-tables.json"] = files["describe-route-tables.json"]!.replacingOccurrences(
+            of: #"{"DestinationCidrBlock": "10.2.0.0/16", "TransitGatewayId": "tgw-1", "Origin": "CreateRoute", "State": "active"}"#,
+            with: #"{"DestinationCidrBlock": "10.2.0.0/16", "VpcPeeringConnectionId": "pcx-ab", "Origin": "CreateRoute", "State": "active"}"#)
+        let (topology, warnings) = try Base.load(files)
+        #expect(!warnings.contains { $0.message.contains("pcx-ab") }, "\(warnings)")
+        #expect(try Base.classify(topology, from: "10.1.1.10", to: "10.2.1.20").request.reason == .peering)
+        // No OwnerId in this snapshot: no account at all rather than an empty one.
+        var writer = ScenarioWriter(topology: topology)
+        let yaml = writer.yaml(title: "snapshot")
+        #expect(!yaml.contains("account: \"\""), "\(yaml)")
+        #expect(try Base.classify(try Self.imported(topology), from: "10.1.1.10", to: "10.2.1.20").request.reason == .peering)
+    }
+
     @Test("a peering connection that joins no VPC of the snapshot is warned about and left out; the import loads")
     func peeringWithoutVPCs() throws {
         var files = Base.base
