@@ -40,7 +40,8 @@ extension Classifier {
         let request = Classification(reason: reason, hops: walk.hops, notes: walk.notes)
         guard !oneWay, reason.verdict != .dropped, let delivery = walk.delivery else { return FlowClassification(request: request, reply: nil) }
         let reply = reply(
-            to: packet, from: source, deliveredTo: walk.current.destination, seenAs: walk.currentSource, through: walk.natGateway, delivery: delivery)
+            to: packet, from: source, deliveredTo: walk.current.destination, seenAs: walk.currentSource, through: walk.natGateway, delivery: delivery,
+            zones: walk.transitZones)
         return FlowClassification(request: request, reply: reply)
     }
 
@@ -130,7 +131,7 @@ extension Classifier {
     ///   - nat: the NAT gateway that translated the request, if any.
     func reply(
         to packet: PacketHeader, from source: InterfaceIndex, deliveredTo receiverAddress: IPAddress, seenAs translated: IPAddress,
-        through nat: NATGatewayIndex?, delivery: Delivery
+        through nat: NATGatewayIndex?, delivery: Delivery, zones: [TransitZone]
     ) -> Classification? {
         switch delivery {
         case .interface(let receiver):
@@ -138,6 +139,7 @@ extension Classifier {
             guard let header = Self.replyHeader(packet, from: receiverAddress, to: translated) else { return nil }
             var walk = Walk(packet: header, isReply: true, origin: receiver, detail: .full)
             walk.returningNAT = nat
+            walk.requestZones = zones
             var reason = egress(&walk)
             if reason.verdict != .dropped, let nat, let natInterface = topology[nat].interface, walk.delivery == .interface(natInterface) {
                 // A private NAT gateway translated the request: it translates the reply back and

@@ -87,7 +87,7 @@ extension Classifier {
         walk.crossedTransitGateway = gateway
         switch target.kind {
         case .vpc(let vpc):
-            return intoVPC(&walk, vpc: vpc, attachment: target, zone: zone, gateway: gateway)
+            return intoVPC(&walk, vpc: vpc, attachment: next, zone: zone, gateway: gateway)
         case .peering(let peer, let peerAttachment):
             guard let peer, let peerAttachment else {
                 walk.note("the peer transit gateway is not in the input; the walk stops at the peering attachment")
@@ -108,11 +108,22 @@ extension Classifier {
 
     /// Into `vpc` at the attachment's interface in `zone` (any of its subnets when it has none
     /// there): the attachment subnet's outbound rules, not its inbound rules, then its route
-    /// table decides (R19.1). A delivery by its local route is `transit-gateway`.
-    func intoVPC(_ walk: inout Walk, vpc: VPCIndex, attachment: TransitGateway.Attachment, zone: String, gateway: TransitGatewayIndex) -> Reason {
+    /// table decides (R19.1). A delivery by its local route is `transit-gateway`. A reply crosses
+    /// an appliance-mode attachment in the Availability Zone its request did.
+    func intoVPC(_ walk: inout Walk, vpc: VPCIndex, attachment index: Int, zone: String, gateway: TransitGatewayIndex) -> Reason {
+        let attachment = topology[gateway].attachments[index]
+        let requestZone = walk.requestZones.first { $0.gateway == gateway && $0.attachment == index }?.zone
+        let zone = attachment.applianceMode ? requestZone ?? zone : zone
         guard let subnet = attachment.subnets.first(where: { topology[$0].availabilityZone == zone }) ?? attachment.subnets.first else {
             walk.hop(.transitGateway, topology[gateway].label, "attachment \(attachment.label) has no subnet", passed: false)
             return .insufficientData
+        }
+        let entered = topology[subnet].availabilityZone
+        if walk.recordsPath {
+            walk.transitZones.append(TransitZone(gateway: gateway, attachment: index, zone: entered))
+            if let requestZone, requestZone != entered {
+                walk.note("the reply enters \(attachment.label) in \(entered), its request did in \(requestZone): without appliance mode a stateful appliance there sees one direction only (R19.1)")
+            }
         }
         if let drop = networkACLCheck(&walk, subnet: subnet, egress: true) { return drop }
         walk.enteredFromOutside = true

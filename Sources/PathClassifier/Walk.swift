@@ -44,6 +44,12 @@ struct Walk {
     /// Where the packet left AWS for on premises, if it did: a reply from on premises must leave
     /// where its request came in (R19.7).
     var leftAt: OnPremisesEdge?
+    /// The Availability Zones in which the walk entered VPCs from transit gateways; recorded only
+    /// with the full path (flows), so the counting path allocates nothing.
+    var transitZones: [TransitZone] = []
+    /// For a reply: its request's ``transitZones``; appliance mode keeps both directions of a flow
+    /// in one zone (R19.1).
+    var requestZones: [TransitZone] = []
     var hops: [Hop] = []
     var notes: [String] = []
 
@@ -110,6 +116,13 @@ enum Delivery: Equatable {
     /// It left the model (a VPN or Direct Connect side, a peer VPC outside the input): its reply is
     /// not walked.
     case outside
+}
+
+/// An attachment of a transit gateway a walk entered a VPC by, and the Availability Zone.
+struct TransitZone: Equatable {
+    var gateway: TransitGatewayIndex
+    var attachment: Int
+    var zone: String
 }
 
 /// Where traffic crosses between AWS and on premises (R19.2, R19.1).

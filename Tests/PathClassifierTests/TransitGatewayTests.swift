@@ -135,6 +135,70 @@ struct TransitGatewayTests {
         #expect(out.reason == .networkACLIngress && out.decisiveHop?.resource.name == "t-acl")
     }
 
+    /// Spoke A (AZ a) and spoke B (AZ b) reach each other through an inspection VPC with a
+    /// firewall per Availability Zone; `applianceMode` is the inspection attachment's.
+    static func inspectionAcrossZones(applianceMode: Bool) -> String {
+        """
+        version: 1
+        region: us-east-1
+        vpcs:
+          spoke-a: {cidrs: [10.1.0.0/16]}
+          spoke-b: {cidrs: [10.2.0.0/16]}
+          inspection: {cidrs: [10.200.0.0/16]}
+        subnets:
+          a-app: {vpc: spoke-a, az: us-east-1a, cidr: 10.1.1.0/24}
+          b-app: {vpc: spoke-b, az: us-east-1b, cidr: 10.2.1.0/24}
+          i-tgw-a: {vpc: inspection, az: us-east-1a, cidr: 10.200.255.0/28}
+          i-tgw-b: {vpc: inspection, az: us-east-1b, cidr: 10.200.255.16/28}
+          i-fw-a: {vpc: inspection, az: us-east-1a, cidr: 10.200.1.0/24}
+          i-fw-b: {vpc: inspection, az: us-east-1b, cidr: 10.200.2.0/24}
+        route-tables:
+          a-rt: {vpc: spoke-a, subnets: [a-app], routes: [{destination: 0.0.0.0/0, target: hub}]}
+          b-rt: {vpc: spoke-b, subnets: [b-app], routes: [{destination: 0.0.0.0/0, target: hub}]}
+          i-tgw-a-rt: {vpc: inspection, subnets: [i-tgw-a], routes: [{destination: 0.0.0.0/0, target: fw-a}]}
+          i-tgw-b-rt: {vpc: inspection, subnets: [i-tgw-b], routes: [{destination: 0.0.0.0/0, target: fw-b}]}
+          i-fw-rt: {vpc: inspection, subnets: [i-fw-a, i-fw-b], routes: [{destination: 0.0.0.0/0, target: hub}]}
+        security-groups:
+          open-a: {vpc: spoke-a, ingress: [{protocol: all, source: 0.0.0.0/0}]}
+          open-b: {vpc: spoke-b, ingress: [{protocol: all, source: 0.0.0.0/0}]}
+          fw: {vpc: inspection, ingress: [{protocol: all, source: 0.0.0.0/0}]}
+        instances:
+          a1: {subnet: a-app, private-ip: 10.1.1.10, security-groups: [open-a]}
+          b1: {subnet: b-app, private-ip: 10.2.1.20, security-groups: [open-b]}
+          fw-a: {subnet: i-fw-a, private-ip: 10.200.1.5, source-dest-check: false, security-groups: [fw]}
+          fw-b: {subnet: i-fw-b, private-ip: 10.200.2.5, source-dest-check: false, security-groups: [fw]}
+        transit-gateways:
+          hub:
+            attachments:
+              spoke-a: {vpc: spoke-a, subnets: [a-app]}
+              spoke-b: {vpc: spoke-b, subnets: [b-app]}
+              inspection: {vpc: inspection, subnets: [i-tgw-a, i-tgw-b], appliance-mode: \(applianceMode)}
+            route-tables:
+              spokes: {associations: [spoke-a, spoke-b], routes: [{destination: 0.0.0.0/0, target: inspection}]}
+              after: {associations: [inspection], propagations: [spoke-a, spoke-b]}
+        """
+    }
+
+    @Test("R19.1: appliance mode keeps a flow's reply in its request's Availability Zone at the inspection attachment; without it the reply crosses the other zone's firewall, with a note")
+    func applianceMode() throws {
+        for mode in [true, false] {
+            let topology = try ScenarioLoader.load(Self.inspectionAcrossZones(applianceMode: mode), file: "inspection.yaml").0
+            let request = try NameResolver(topology: topology).resolve(FlowRequest(from: "a1", to: "b1"), ordinal: 0)
+            let flow = Classifier(topology: topology).classifyFlow(request.header, from: request.source)
+            #expect(flow.reason == .transitGateway, "\(flow.request.text)\n\(flow.reply?.text ?? "")")
+            let reply = try #require(flow.reply)
+            let firewalls = Set(reply.hops.compactMap { $0.resource.name }.filter { $0.hasPrefix("fw-") })
+            #expect(flow.request.hops.contains { $0.resource.name?.hasPrefix("fw-a") == true }, "the request enters inspection in its own zone, a")
+            if mode {
+                #expect(firewalls.allSatisfy { $0.hasPrefix("fw-a") } && !firewalls.isEmpty, "\(firewalls)")
+                #expect(!reply.notes.contains { $0.contains("appliance mode") })
+            } else {
+                #expect(firewalls.allSatisfy { $0.hasPrefix("fw-b") } && !firewalls.isEmpty, "\(firewalls)")
+                #expect(reply.notes.contains { $0.contains("without appliance mode a stateful appliance there sees one direction only") })
+            }
+        }
+    }
+
     @Test("R9.4, R19.1: a security-group reference matches across a transit gateway only with referencing support")
     func groupReferences() throws {
         let ingress = "- {protocol: all, source: sg-a}"
