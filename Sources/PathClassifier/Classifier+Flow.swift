@@ -149,27 +149,29 @@ extension Classifier {
                 reason = arrived(&walk, reason, at: source)
             }
             return Classification(reason: reason, hops: walk.hops, notes: walk.notes)
-        case .internet(let gateway, let nat):
-            guard let header = Self.replyHeader(packet, from: packet.destination, to: packet.source) else { return nil }
-            var walk = Walk(packet: header, isReply: true, origin: source, detail: .full)
-            let reason = replyFromInternet(&walk, gateway: gateway, nat: nat, to: source)
-            return Classification(reason: reason, hops: walk.hops, notes: walk.notes)
-        case .egressOnly(let gateway):
-            guard let header = Self.replyHeader(packet, from: packet.destination, to: packet.source) else { return nil }
-            var walk = Walk(packet: header, isReply: true, origin: source, detail: .full)
-            walk.hop(.egressOnlyInternetGateway, topology[gateway].label, "lets the reply to an outbound connection in (R7.7)")
-            let reason = deliverReply(&walk, to: source, success: .egressOnlyIGW)
-            return Classification(reason: reason, hops: walk.hops, notes: walk.notes)
-        case .gatewayEndpoint(let endpoint):
-            guard let header = Self.replyHeader(packet, from: packet.destination, to: packet.source) else { return nil }
-            var walk = Walk(packet: header, isReply: true, origin: source, detail: .full)
-            walk.hop(.gatewayEndpoint, topology[endpoint].label, "the service's answer comes back through the endpoint (R4.2)")
-            let reason = deliverReply(&walk, to: source, success: .gatewayEndpoint)
-            return Classification(reason: reason, hops: walk.hops, notes: walk.notes)
         case .host, .outside:
             // The host answers on the host (R9.7); what leaves the model cannot be followed back.
             return nil
+        case .internet, .egressOnly, .gatewayEndpoint:
+            break
         }
+        // From outside the VPC (the internet, a service) back to the sender.
+        guard let header = Self.replyHeader(packet, from: packet.destination, to: packet.source) else { return nil }
+        var walk = Walk(packet: header, isReply: true, origin: source, detail: .full)
+        let reason: Reason
+        switch delivery {
+        case .internet(let gateway, let nat):
+            reason = replyFromInternet(&walk, gateway: gateway, nat: nat, to: source)
+        case .egressOnly(let gateway):
+            walk.hop(.egressOnlyInternetGateway, topology[gateway].label, "lets the reply to an outbound connection in (R7.7)")
+            reason = deliverReply(&walk, to: source, success: .egressOnlyIGW)
+        case .gatewayEndpoint(let endpoint):
+            walk.hop(.gatewayEndpoint, topology[endpoint].label, "the service's answer comes back through the endpoint (R4.2)")
+            reason = deliverReply(&walk, to: source, success: .gatewayEndpoint)
+        case .interface, .host, .outside:
+            return nil
+        }
+        return Classification(reason: reason, hops: walk.hops, notes: walk.notes)
     }
 
     /// A reply arriving from the internet at the internet gateway, for a connection that left

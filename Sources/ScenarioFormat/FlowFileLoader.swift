@@ -57,11 +57,8 @@ public enum FlowFileLoader {
         if let f = fields["icmp-type"] { flow.icmpType = reader.integer(f.value, path: f.path, in: 0...255).map { UInt8($0) } }
         if let f = fields["icmp-code"] { flow.icmpCode = reader.integer(f.value, path: f.path, in: 0...255).map { UInt8($0) } }
         if let f = fields["packets"] { flow.packets = reader.integer(f.value, path: f.path, in: 1...maximumPacketsPerFlow) ?? 1 }
-        if let f = fields["family"], let text = reader.string(f.value, path: f.path) {
-            guard let family = AddressFamily(rawValue: text) else {
-                reader.error("family must be 'ipv4' or 'ipv6'", at: f.value, path: f.path)
-                return nil
-            }
+        if let f = fields["family"] {
+            guard let family: AddressFamily = reader.choice(f.value, path: f.path, key: "family") else { return nil }
             flow.family = family
         }
         for key in ["port", "source-port"] where fields[key] != nil && !flow.protocolNumber.hasPorts {

@@ -106,11 +106,8 @@ extension ScenarioBuilder {
             let subnet = subnetField(fields, node: node, path: path, what: "a NAT gateway")
         else { return }
         var connectivity = NATGateway.Connectivity.public
-        if let f = fields["connectivity"], let text = reader.string(f.value, path: f.path) {
-            guard let value = NATGateway.Connectivity(rawValue: text) else {
-                reader.error("connectivity must be 'public' or 'private'", at: f.value, path: f.path)
-                return
-            }
+        if let f = fields["connectivity"] {
+            guard let value: NATGateway.Connectivity = reader.choice(f.value, path: f.path, key: "connectivity") else { return }
             connectivity = value
         }
         let natIndex = NATGatewayIndex(topology.natGateways.count)
@@ -203,15 +200,12 @@ extension ScenarioBuilder {
         guard let fields = reader.fields(node, path: path, allowed: allowed) else { return }
         guard let vpcField = fields["vpc"], let vpc: VPCIndex = lookupIndex(vpcField.value, path: vpcField.path, .vpc),
             let serviceField = fields["service"], let serviceText = reader.string(serviceField.value, path: serviceField.path),
-            let typeField = fields["type"], let typeText = reader.string(typeField.value, path: typeField.path)
+            let typeField = fields["type"]
         else {
             reader.error("an endpoint needs 'type', 'service' and 'vpc'", at: node, path: path)
             return
         }
-        guard let kind = VPCEndpoint.Kind(rawValue: typeText) else {
-            reader.error("type must be 'gateway', 'interface' or 'gateway-load-balancer'", at: typeField.value, path: typeField.path)
-            return
-        }
+        guard let kind: VPCEndpoint.Kind = reader.choice(typeField.value, path: typeField.path, key: "type") else { return }
         let region = topology[vpc].region
         let serviceName =
             serviceText.hasPrefix("com.amazonaws.") ? serviceText : "com.amazonaws.\(region).\(AWSService.aliases[serviceText] ?? serviceText)"
@@ -244,7 +238,7 @@ extension ScenarioBuilder {
             }
         case .interface, .gatewayLoadBalancer:
             guard let subnetsField = fields["subnets"], let subnets = reader.mapping(subnetsField.value, path: subnetsField.path) else {
-                reader.error("an \(typeText) endpoint needs 'subnets': a mapping from subnet name to the endpoint ENI's IP (R5.1)", at: node, path: path)
+                reader.error("an \(kind.rawValue) endpoint needs 'subnets': a mapping from subnet name to the endpoint ENI's IP (R5.1)", at: node, path: path)
                 return
             }
             var zones: [String: String] = [:]

@@ -113,11 +113,8 @@ extension ScenarioBuilder {
             return
         }
         var kind = VPNConnection.Kind.siteToSiteVPN
-        if let f = fields["type"], let text = reader.string(f.value, path: f.path) {
-            guard let known = VPNConnection.Kind(rawValue: text) else {
-                reader.error("type must be 'vpn' or 'direct-connect'", at: f.value, path: f.path)
-                return
-            }
+        if let f = fields["type"] {
+            guard let known: VPNConnection.Kind = reader.choice(f.value, path: f.path, key: "type") else { return }
             kind = known
         }
         func cidrs(_ key: String) -> [IPPrefix] {

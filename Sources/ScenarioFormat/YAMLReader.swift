@@ -144,6 +144,16 @@ final class YAMLReader {
         return value
     }
 
+    /// One of a closed set of words, `key` naming the field in the message that lists them.
+    func choice<T: RawRepresentable & CaseIterable>(_ node: Node, path: String, key: String) -> T? where T.RawValue == String {
+        guard let text = string(node, path: path) else { return nil }
+        if let value = T(rawValue: text) { return value }
+        let words = T.allCases.map { "'\($0.rawValue)'" }
+        let list = words.count > 1 ? words.dropLast().joined(separator: ", ") + " or " + words.last! : words.joined()
+        error("\(key) must be \(list)", at: node, path: path)
+        return nil
+    }
+
     /// A strict CIDR block (no host bits, R1.8 family rules apply later).
     func prefix(_ node: Node, path: String) -> IPPrefix? {
         guard let text = string(node, path: path) else { return nil }

@@ -23,7 +23,7 @@ public struct EgressOnlyInternetGateway: Sendable {
 
 /// A NAT gateway (R8.1–R8.5).
 public struct NATGateway: Sendable {
-    public enum Connectivity: String, Sendable, Hashable {
+    public enum Connectivity: String, Sendable, Hashable, CaseIterable {
         case `public`
         case `private`
     }
@@ -190,7 +190,7 @@ public struct VPNGateway: Sendable {
 /// A Site-to-Site VPN connection of a virtual private gateway (R19.2).
 public struct VPNConnection: Sendable {
     /// What carries the traffic between the gateway and the on-premises side.
-    public enum Kind: String, Sendable {
+    public enum Kind: String, Sendable, CaseIterable {
         /// A Site-to-Site VPN connection: static routes or BGP.
         case siteToSiteVPN = "vpn"
         /// A Direct Connect gateway associated with the virtual private gateway: always BGP.

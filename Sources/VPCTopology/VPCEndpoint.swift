@@ -2,7 +2,7 @@ import PathCore
 
 /// A VPC endpoint (R4, R5).
 public struct VPCEndpoint: Sendable {
-    public enum Kind: String, Sendable, Hashable {
+    public enum Kind: String, Sendable, Hashable, CaseIterable {
         case gateway
         case interface
         case gatewayLoadBalancer = "gateway-load-balancer"
