@@ -196,6 +196,7 @@ extension SnapshotBuilder {
             case .lambda(let functions): for f in functions { topology.lambdaFunctions[f.rawValue].interfaces.append(index) }
             case .interfaceEndpoint(let e), .gatewayLoadBalancerEndpoint(let e): topology.endpoints[e.rawValue].interfaces.append(index)
             case .natGateway(let n): topology.natGateways[n.rawValue].interface = index
+            case .loadBalancer(let b): topology.loadBalancers[b.rawValue].nodes.append(index)
             case .managed, .none: break
             }
         }

@@ -13,6 +13,7 @@ extension Classifier {
         case .interfaceEndpoint(let e): return "(interface endpoint \(topology[e].label.name ?? topology[e].label.id))"
         case .gatewayLoadBalancerEndpoint(let e): return "(GWLB endpoint \(topology[e].label.name ?? topology[e].label.id))"
         case .natGateway(let n): return "(NAT gateway \(topology[n].label.name ?? topology[n].label.id))"
+        case .loadBalancer(let b): return "(load balancer \(topology[b].label.name ?? topology[b].label.id))"
         case .managed(let what): return "(interface of \(what))"
         case .none: return "(unattached interface)"
         }

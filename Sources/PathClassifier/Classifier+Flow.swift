@@ -39,10 +39,7 @@ extension Classifier {
         let reason = egress(&walk)
         let request = Classification(reason: reason, hops: walk.hops, notes: walk.notes)
         guard !oneWay, reason.verdict != .dropped, let delivery = walk.delivery else { return FlowClassification(request: request, reply: nil) }
-        let reply = reply(
-            to: packet, from: source, deliveredTo: walk.current.destination, seenAs: walk.currentSource, through: walk.natGateway, delivery: delivery,
-            zones: walk.transitZones)
-        return FlowClassification(request: request, reply: reply)
+        return FlowClassification(request: request, reply: reply(to: packet, from: source, request: walk, delivery: delivery))
     }
 
     /// Classifies a flow opened from the internet (R11.4), `packet` addressed as the internet
@@ -84,12 +81,15 @@ extension Classifier {
     /// A flow from the internet reaching `destination` with `packet` as the internet gateway
     /// translated it (its private address).
     func classifyInboundFlow(_ packet: PacketHeader, to destination: InterfaceIndex, oneWay: Bool) -> FlowClassification {
-        let request = classifyInbound(packet, to: destination)
+        let (requestReason, requestWalk) = inboundWalk(packet, to: destination, detail: .full)
+        let request = Classification(reason: requestReason, hops: requestWalk.hops, notes: requestWalk.notes)
         guard !oneWay, request.verdict != .dropped, let header = Self.replyHeader(packet, from: packet.destination, to: packet.source) else {
             return FlowClassification(request: request, reply: nil)
         }
-        var walk = Walk(packet: header, isReply: true, origin: destination, detail: .full)
-        var reason = egress(&walk)
+        // The receiver: the interface addressed, or the target a load balancer node sent it to.
+        let receiver = requestWalk.delivery.flatMap { if case .interface(let i) = $0 { i } else { nil } } ?? destination
+        var walk = replyWalk(header, at: receiver, request: requestWalk)
+        var reason = replyEgress(&walk, request: requestWalk, receiver: receiver)
         if reason.verdict != .dropped {
             switch walk.delivery {
             case .internet(_, nat: nil):
@@ -124,23 +124,20 @@ extension Classifier {
     /// The reply's walk, by where the request was delivered (R19.7): security groups pass it by
     /// state (R9.2), network ACLs see it again with its own ports (R10.3), routing is decided again
     /// from the replying subnet, and it must come back through what translated the request.
-    /// - Parameters:
-    ///   - receiver: the address the request was delivered to (its private one, for a public address).
-    ///   - translated: the source address the receiver saw (a NAT gateway's, the sender's public
-    ///     address for a hairpin, or the sender's).
-    ///   - nat: the NAT gateway that translated the request, if any.
-    func reply(
-        to packet: PacketHeader, from source: InterfaceIndex, deliveredTo receiverAddress: IPAddress, seenAs translated: IPAddress,
-        through nat: NATGatewayIndex?, delivery: Delivery, zones: [TransitZone]
-    ) -> Classification? {
+    /// - Parameter request: the request's finished walk: where it was delivered (its private
+    ///   address, for a public one), the source address the receiver saw (a NAT gateway's, the
+    ///   sender's public address for a hairpin, a load balancer node's, or the sender's), what
+    ///   translated it, and the zones it crossed.
+    func reply(to packet: PacketHeader, from source: InterfaceIndex, request: Walk, delivery: Delivery) -> Classification? {
+        let nat = request.natGateway
         switch delivery {
         case .interface(let receiver):
             // From the receiver to the source address it saw; routed like any packet.
-            guard let header = Self.replyHeader(packet, from: receiverAddress, to: translated) else { return nil }
-            var walk = Walk(packet: header, isReply: true, origin: receiver, detail: .full)
+            guard let header = Self.replyHeader(packet, from: request.current.destination, to: request.currentSource) else { return nil }
+            var walk = replyWalk(header, at: receiver, request: request)
             walk.returningNAT = nat
-            walk.requestZones = zones
-            var reason = egress(&walk)
+            walk.requestZones = request.transitZones
+            var reason = replyEgress(&walk, request: request, receiver: receiver)
             if reason.verdict != .dropped, let nat, let natInterface = topology[nat].interface, walk.delivery == .interface(natInterface) {
                 // A private NAT gateway translated the request: it translates the reply back and
                 // routes it from its subnet to the sender (R8.1).

@@ -7,12 +7,16 @@ extension Classifier {
     /// gateway translated the public address to the private one (R7.2, R7.4, R11.4).
     /// - Parameter detail: what of the path to record; every choice decides the same reason.
     public func classifyInbound(_ packet: PacketHeader, to destination: InterfaceIndex, detail: PathDetail = .full) -> Classification {
-        var walk = Walk(packet: packet, isReply: false, origin: destination, detail: detail)
-        let interface = topology[destination]
-        let vpcIndex = topology.vpc(of: destination)
-        walk.hop(.source, ResourceLabel(id: packet.source.description), "from outside the topology to \(interface.label)")
-        let reason = inbound(&walk, interface: destination, vpc: vpcIndex)
+        let (reason, walk) = inboundWalk(packet, to: destination, detail: detail)
         return Classification(reason: reason, hops: walk.hops, notes: walk.notes)
+    }
+
+    /// The walk of a new connection from the internet to `destination`, and its reason.
+    func inboundWalk(_ packet: PacketHeader, to destination: InterfaceIndex, detail: PathDetail) -> (Reason, Walk) {
+        var walk = Walk(packet: packet, isReply: false, origin: destination, detail: detail)
+        walk.hop(.source, ResourceLabel(id: packet.source.description), "from outside the topology to \(topology[destination].label)")
+        let reason = inbound(&walk, interface: destination, vpc: topology.vpc(of: destination))
+        return (reason, walk)
     }
 
     func inbound(_ walk: inout Walk, interface index: InterfaceIndex, vpc: VPCIndex) -> Reason {

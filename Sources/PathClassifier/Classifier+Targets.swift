@@ -209,14 +209,17 @@ extension Classifier {
         if subnet != subnetIndex {
             if let drop = networkACLCheck(&walk, subnet: subnet, egress: false) { return drop }
         }
-        if record.gatewayLoadBalancerTargets == 0 {
+        let service = topology.endpointService(named: record.serviceName)
+        if let service {
+            if let drop = gatewayLoadBalancerFleet(&walk, service, endpoint: record.label, subnet: subnet) { return drop }
+        } else if record.gatewayLoadBalancerTargets == 0 {
             walk.hop(.gatewayLoadBalancerEndpoint, record.label, "the Gateway Load Balancer behind \(record.serviceName) has no registered target (R19.5)", passed: false)
             return .lbNoTarget
         }
         walk.hop(
             .gatewayLoadBalancerEndpoint, record.label,
             "to the appliances behind \(record.serviceName) and back; security groups do not apply (R19.5)")
-        if record.gatewayLoadBalancerTargets == nil {
+        if service == nil && record.gatewayLoadBalancerTargets == nil {
             walk.note("the Gateway Load Balancer's appliances are not in the input: they are taken to return every packet unchanged")
         }
         if let drop = networkACLCheck(&walk, subnet: subnet, egress: true) { return drop }

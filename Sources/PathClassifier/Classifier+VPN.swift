@@ -91,8 +91,8 @@ extension Classifier {
         guard !oneWay, reason.verdict != .dropped, case .interface(let receiver) = walk.delivery,
             let header = Self.replyHeader(packet, from: walk.current.destination, to: packet.source)
         else { return FlowClassification(request: request, reply: nil) }
-        var back = Walk(packet: header, isReply: true, origin: receiver, detail: .full)
-        var replyReason = egress(&back)
+        var back = replyWalk(header, at: receiver, request: walk)
+        var replyReason = replyEgress(&back, request: walk, receiver: receiver)
         if replyReason.verdict != .dropped && back.leftAt != edge {
             replyReason = back.drop(.asymmetricReturn, "the reply does not leave AWS where the request came in (R19.7)")
         }

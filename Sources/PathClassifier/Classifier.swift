@@ -290,6 +290,15 @@ public struct Classifier: Sendable {
                 walk.hop(.destination, interface.label, "the interface is not attached to anything: nothing receives (R7.4)", passed: false)
                 return .noSuchHost
             }
+        case .loadBalancer(let balancer):
+            if walk.isReply {
+                // Replies to what a node forwarded are walked by replyThroughLoadBalancer; a packet
+                // that merely answers to a node's address has no connection there.
+                walk.hop(.destination, interface.label, "a load balancer node accepts only new connections to its listeners (R19.3)", passed: false)
+                return .noSuchHost
+            }
+            if let drop = securityGroupCheck(&walk, interface: destination, egress: false) { return drop }
+            return loadBalancer(&walk, balancer, node: destination, entry: destination, success: success)
         case .gatewayLoadBalancerEndpoint:
             break
         }
@@ -297,9 +306,13 @@ public struct Classifier: Sendable {
         switch interface.owner {
         case .interfaceEndpoint(let endpoint):
             let record = topology[endpoint]
+            let reason = success == .local ? .interfaceEndpoint : success
+            if !walk.isReply, let service = topology.endpointService(named: record.serviceName) {
+                return endpointService(&walk, service, endpoint: endpoint, at: destination, success: reason)
+            }
             walk.hop(.interfaceEndpoint, record.label, "PrivateLink to \(record.serviceName) (R5.1)")
             walk.delivery = .interface(destination)
-            return success == .local ? .interfaceEndpoint : success
+            return reason
         default:
             walk.hop(.destination, interface.label, "\(packet.destination) \(ownerText(interface.owner)) in subnet \(topology[interface.subnet].label)")
             walk.delivery = .interface(destination)
@@ -317,8 +330,15 @@ public struct Classifier: Sendable {
             walk.hop(kind, label, "reply to a tracked connection: allowed by state (R9.2)")
             return nil
         }
+        if case .loadBalancer(let balancer) = topology[interface].owner, !topology[balancer].hasSecurityGroups {
+            walk.hop(kind, label, "\(topology[balancer].label) has no security groups: all traffic passes (R19.3)")
+            return nil
+        }
         let peer = egress ? walk.current.destination : walk.current.source
-        switch rules.securityGroups(of: interface, egress: egress, packet: walk.current, peer: peer, transitGateway: walk.crossedTransitGateway) {
+        let balancerNode = egress ? nil : walk.balancer?.node
+        switch rules.securityGroups(
+            of: interface, egress: egress, packet: walk.current, peer: peer, transitGateway: walk.crossedTransitGateway, balancerNode: balancerNode)
+        {
         case .allowed(let group, let rule):
             let direction = egress ? "egress" : "ingress"
             let preposition = egress ? "to" : "from"

@@ -13,6 +13,7 @@ public enum HopKind: String, Sendable, Hashable, CaseIterable {
     case gatewayEndpoint = "gateway-endpoint"
     case gatewayLoadBalancerEndpoint = "gwlb-endpoint"
     case interfaceEndpoint = "interface-endpoint"
+    case loadBalancer = "load-balancer"
     case peeringConnection = "peering-connection"
     case transitGateway = "transit-gateway"
     case vpnGateway = "vpn-gateway"

@@ -27,6 +27,7 @@ public struct NameResolver: Sendable {
         case notASource(String, why: String)
         case noAddress(String, family: AddressFamily)
         case noServiceAddress(AWSService)
+        case unresolvable(String, why: String)
 
         public var description: String {
             switch self {
@@ -36,12 +37,16 @@ public struct NameResolver: Sendable {
             case .noAddress(let name, let family): return "'\(name)' has no \(family.rawValue) address"
             case .noServiceAddress(let service):
                 return "no address is known for \(service.serviceName): declare its AWS-managed prefix list or its public ranges (aws-public-ranges) in the scenario"
+            case .unresolvable(let name, let why): return "'\(name)' does not resolve here: \(why)"
             }
         }
     }
 
     private var interfacesByName: [String: InterfaceIndex] = [:]
     private var lambdasByName: [String: LambdaIndex] = [:]
+    private var balancersByName: [String: LoadBalancerIndex] = [:]
+    /// Endpoint services by name, ID, service name and private DNS name (R19.4).
+    private var servicesByName: [String: EndpointServiceIndex] = [:]
 
     public init(topology: Topology) {
         self.topology = topology
@@ -58,6 +63,14 @@ public struct NameResolver: Sendable {
         }
         for (i, function) in topology.lambdaFunctions.enumerated() {
             for key in [function.label.name, function.label.id].compactMap({ $0 }) { lambdasByName[key] = LambdaIndex(i) }
+        }
+        for (i, balancer) in topology.loadBalancers.enumerated() {
+            for key in [balancer.label.name, balancer.label.id].compactMap({ $0 }) + balancer.dnsNames { balancersByName[key] = LoadBalancerIndex(i) }
+        }
+        for (i, service) in topology.endpointServices.enumerated() {
+            for key in [service.label.name, service.label.id, service.serviceName, service.privateDNSName].compactMap({ $0 }) {
+                servicesByName[key] = EndpointServiceIndex(i)
+            }
         }
     }
 
@@ -102,6 +115,13 @@ public struct NameResolver: Sendable {
         if let interface = interfacesByName[text] {
             return Destination(address: try address(of: interface, name: text, family: family))
         }
+        // A consumer VPC's private DNS answers before public DNS (R19.4).
+        if let service = servicesByName[text] {
+            do { return try resolve(service, name: text, from: source) } catch {
+                if balancersByName[text] == nil { throw error }
+            }
+        }
+        if let balancer = balancersByName[text] { return try resolve(balancer, name: text, from: source, family: family) }
         if let service = AWSService(serviceName: text) ?? serviceFromDNSName(text) ?? serviceFromKey(text, region: region) {
             return try resolve(service, from: source)
         }
@@ -121,11 +141,7 @@ public struct NameResolver: Sendable {
             guard vpc.dnsSupport && vpc.dnsHostnames else { continue }
             // R5.7: S3 private DNS only for inbound Resolver endpoints keeps in-VPC answers public.
             if endpoint.privateDNSOnlyForInboundResolver { continue }
-            let interfaces = endpoint.interfaces.sorted {
-                (topology[topology[$0].subnet].availabilityZone == subnet.availabilityZone ? 0 : 1)
-                    < (topology[topology[$1].subnet].availabilityZone == subnet.availabilityZone ? 0 : 1)
-            }
-            if let chosen = interfaces.first, let address = topology[chosen].ipv4.first?.privateAddress {
+            if let chosen = nearest(endpoint.interfaces, to: source), let address = topology[chosen].ipv4.first?.privateAddress {
                 return Destination(
                     address: .v4(address), service: service,
                     dnsAnswer: "VPC DNS answers \(name) with \(address), interface endpoint \(endpoint.label) (private DNS, R5.6)")
@@ -162,6 +178,52 @@ public struct NameResolver: Sendable {
                 dnsAnswer: "public DNS answers \(name) with an AMAZON address of \(service.region), \(address) in \(range.prefix): ip-ranges.json has no \(key) subset (R14.3)")
         }
         throw .noServiceAddress(service)
+    }
+
+    /// A load balancer's DNS name: its node in the source's zone first; an internet-facing one
+    /// answers with public addresses, from inside AWS too (its traffic then takes the internet
+    /// gateway, R19.6).
+    private func resolve(_ balancer: LoadBalancerIndex, name: String, from source: InterfaceIndex, family: AddressFamily) throws(Failure) -> Destination {
+        let record = topology[balancer]
+        guard let node = nearest(record.nodes, to: source) else {
+            throw .unresolvable(name, why: "load balancer \(record.label) has no node in the input")
+        }
+        if record.scheme == .internetFacing, family == .ipv4, let publicAddress = topology[node].ipv4.first?.publicAddress {
+            return Destination(address: .v4(publicAddress), dnsAnswer: "public DNS answers \(name) with \(publicAddress), node \(topology[node].label) (internet-facing)")
+        }
+        let address = try address(of: node, name: name, family: family)
+        return Destination(address: address, dnsAnswer: "DNS answers \(name) with \(address), node \(topology[node].label)")
+    }
+
+    /// An endpoint service seen from a consumer VPC (R19.4): its name or ID stands for the
+    /// endpoint's own `vpce-…` DNS names; its private DNS name resolves to the endpoint only when
+    /// the endpoint has private DNS on and the provider's domain is verified.
+    private func resolve(_ service: EndpointServiceIndex, name: String, from source: InterfaceIndex) throws(Failure) -> Destination {
+        let record = topology[service]
+        let vpcIndex = topology.vpc(of: source)
+        guard let endpoint = topology.endpoints.first(where: { $0.vpc == vpcIndex && $0.kind == .interface && $0.serviceName == record.serviceName }) else {
+            throw .unresolvable(name, why: "\(topology[vpcIndex].label) has no interface endpoint for endpoint service \(record.label) (\(record.serviceName))")
+        }
+        if name == record.privateDNSName {
+            let vpc = topology[vpcIndex]
+            guard record.privateDNSVerified else {
+                throw .unresolvable(name, why: "the private DNS name of \(record.label) is not verified: only the endpoint's vpce-… names resolve (R19.4)")
+            }
+            guard endpoint.privateDNSEnabled, vpc.dnsSupport, vpc.dnsHostnames else {
+                throw .unresolvable(name, why: "endpoint \(endpoint.label) has private DNS off (or the VPC's DNS attributes are off): only its vpce-… names resolve (R5.6, R19.4)")
+            }
+        }
+        guard let chosen = nearest(endpoint.interfaces, to: source), let address = topology[chosen].ipv4.first?.privateAddress else {
+            throw .unresolvable(name, why: "endpoint \(endpoint.label) has no interface in the input")
+        }
+        return Destination(address: .v4(address), dnsAnswer: "VPC DNS answers \(name) with \(address), interface endpoint \(endpoint.label) of \(record.label) (R19.4)")
+    }
+
+    /// Of `interfaces`, one in the source's Availability Zone if any, else the first: what zonal
+    /// DNS answers prefer.
+    private func nearest(_ interfaces: [InterfaceIndex], to source: InterfaceIndex) -> InterfaceIndex? {
+        let zone = topology[topology[source].subnet].availabilityZone
+        return interfaces.first { topology[topology[$0].subnet].availabilityZone == zone } ?? interfaces.first
     }
 
     private func address(of interface: InterfaceIndex, name: String, family: AddressFamily) throws(Failure) -> IPAddress {

@@ -20,8 +20,12 @@ struct RuleEvaluation {
     ///   - egress: `true` for outbound rules (peer is the destination), `false` for inbound.
     ///   - transitGateway: the transit gateway the packet crossed, if any: group references match
     ///     across it only when it has security-group referencing support (R9.4, R19.1).
+    ///   - balancerNode: the load balancer node that forwarded the packet, if any: a rule
+    ///     referencing the load balancer's group matches it even when the client's address is
+    ///     preserved (R19.3).
     func securityGroups(
-        of interface: InterfaceIndex, egress: Bool, packet: PacketHeader, peer: IPAddress, transitGateway: TransitGatewayIndex? = nil
+        of interface: InterfaceIndex, egress: Bool, packet: PacketHeader, peer: IPAddress, transitGateway: TransitGatewayIndex? = nil,
+        balancerNode: InterfaceIndex? = nil
     ) -> SecurityGroupOutcome {
         var missing: String?
         let vpc = topology.vpc(of: interface)
@@ -43,6 +47,9 @@ struct RuleEvaluation {
                     // R9.4: the peer must be a private IP of an interface that has the group attached,
                     // in this VPC, a VPC peered with it in the same Region, or across a transit
                     // gateway with referencing support.
+                    if let balancerNode, topology[balancerNode].securityGroups.contains(referenced) {
+                        return .allowed(group: groupIndex, rule: rule)
+                    }
                     let members = topology.addressOwners[peer] ?? []
                     if members.contains(where: {
                         topology[$0].securityGroups.contains(referenced) && referencesReach(from: topology.vpc(of: $0), to: vpc, across: transitGateway)

@@ -59,6 +59,8 @@ public enum Reason: String, Sendable, Hashable, CaseIterable {
     case gatewayState = "gateway-state"
     case loop
     case lbNoTarget = "lb-no-target"
+    case lbNoListener = "lb-no-listener"
+    case endpointServiceNotInAZ = "endpoint-service-not-in-az"
     case insufficientData = "insufficient-data"
     case unknownSource = "unknown-source"
     case igwNotPublicTarget = "igw-not-public-target"
@@ -122,6 +124,8 @@ public enum Reason: String, Sendable, Hashable, CaseIterable {
         case .gatewayState: return "BAD_STATE_ATTACHMENT"
         case .insufficientData: return "UNKNOWN_RESOURCE"
         case .lbNoTarget: return "ELBV2_NO_TARGETS_IN_AZ"
+        case .lbNoListener: return "ELBV2_LISTENER_PORT_RESTRICTION"
+        case .endpointServiceNotInAZ: return "VPCE_SERVICE_NOT_INSTALLED_IN_AZ"
         }
     }
 
@@ -151,6 +155,8 @@ public enum Reason: String, Sendable, Hashable, CaseIterable {
         case .noSuchHost: return "NEIGHBOR_UNREACHABLE"
         case .loop: return "LOOP"
         case .lbNoTarget: return "NEIGHBOR_UNREACHABLE"
+        case .lbNoListener: return "DENIED_IN"
+        case .endpointServiceNotInAZ: return "NO_ROUTE"
         case .insufficientData: return "INSUFFICIENT_INFO"
         }
     }
@@ -196,7 +202,9 @@ public enum Reason: String, Sendable, Hashable, CaseIterable {
         case .transitGatewayAZ: return "The transit gateway attachment has no subnet in the source's Availability Zone."
         case .gatewayState: return "The gateway or connection is detached, not active, or not attached to this VPC."
         case .loop: return "The packet was forwarded in a loop."
-        case .lbNoTarget: return "The Gateway Load Balancer behind the endpoint has no target to send the packet to."
+        case .lbNoTarget: return "The load balancer has no target to send the packet to: none registered, or none in the node's Availability Zone with cross-zone load balancing off."
+        case .lbNoListener: return "The Network Load Balancer has no listener for the packet's protocol and port."
+        case .endpointServiceNotInAZ: return "The endpoint service's load balancer has no node in the Availability Zone (by zone ID) of the consumer's endpoint."
         case .insufficientData: return "A resource the packet depends on is missing from the input; packet-path does not guess."
         case .unknownSource: return "No interface in the topology owns the source address."
         case .linkLayer: return "A frame that never leaves its subnet: ARP, NDP, MLD, LLDP, IPv6 link-local."
@@ -252,7 +260,9 @@ public enum Reason: String, Sendable, Hashable, CaseIterable {
         case .transitGatewayAZ: return ["R12.4"]
         case .gatewayState: return ["R7.6", "R12.1"]
         case .loop: return ["R19.5"]
-        case .lbNoTarget: return ["R19.5"]
+        case .lbNoTarget: return ["R19.3", "R19.5"]
+        case .lbNoListener: return ["R19.3"]
+        case .endpointServiceNotInAZ: return ["R5.12", "R19.4"]
         case .insufficientData: return ["R15.4"]
         case .unknownSource: return ["R11.1"]
         case .linkLayer: return ["R1.14"]

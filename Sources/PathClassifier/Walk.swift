@@ -44,6 +44,8 @@ struct Walk {
     /// Where the packet left AWS for on premises, if it did: a reply from on premises must leave
     /// where its request came in (R19.7).
     var leftAt: OnPremisesEdge?
+    /// The load balancer the request crossed, if any: its reply returns through it (R19.3).
+    var balancer: BalancerCrossing?
     /// The Availability Zones in which the walk entered VPCs from transit gateways; recorded only
     /// with the full path (flows), so the counting path allocates nothing.
     var transitZones: [TransitZone] = []

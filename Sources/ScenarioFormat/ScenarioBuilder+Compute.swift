@@ -192,6 +192,26 @@ extension ScenarioBuilder {
         }
     }
 
+    /// The subnets a `subnet: value` mapping names, each in `vpc` and in its own zone (endpoint
+    /// ENIs, load balancer nodes); `rule` is the message for a second subnet in one zone.
+    func zonalSubnets(_ entries: [YAMLReader.Entry], vpc: VPCIndex, what rule: String) -> [(SubnetIndex, YAMLReader.Entry)] {
+        var zones: [String: String] = [:]
+        var found: [(SubnetIndex, YAMLReader.Entry)] = []
+        for entry in entries {
+            guard let named = names[entry.key], named.kind == .subnet else {
+                reader.error("'\(entry.key)' does not name a subnet", path: entry.path)
+                continue
+            }
+            let subnet = SubnetIndex(named.index)
+            if topology[subnet].vpc != vpc { reader.error("subnet \(entry.key) is in another VPC", path: entry.path) }
+            let zone = topology[subnet].availabilityZone
+            if let other = zones[zone] { reader.error("\(rule); \(zone) already has \(other)", path: entry.path) }
+            zones[zone] = entry.key
+            found.append((subnet, entry))
+        }
+        return found
+    }
+
     mutating func readEndpoint(_ name: String, _ node: Node, _ path: String) {
         let allowed = [
             "id", "type", "service", "vpc", "state", "route-tables", "subnets", "security-groups", "private-dns",
@@ -207,8 +227,10 @@ extension ScenarioBuilder {
         }
         guard let kind: VPCEndpoint.Kind = reader.choice(typeField.value, path: typeField.path, key: "type") else { return }
         let region = topology[vpc].region
+        // An endpoint service of the scenario by its name (R19.4), else an AWS service.
+        let published = names[serviceText].flatMap { $0.kind == .endpointService ? topology.endpointServices[$0.index].serviceName : nil }
         let serviceName =
-            serviceText.hasPrefix("com.amazonaws.") ? serviceText : "com.amazonaws.\(region).\(AWSService.aliases[serviceText] ?? serviceText)"
+            published ?? (serviceText.hasPrefix("com.amazonaws.") ? serviceText : "com.amazonaws.\(region).\(AWSService.aliases[serviceText] ?? serviceText)")
         let endpointIndex = EndpointIndex(topology.endpoints.count)
         var endpoint = VPCEndpoint(label: label(name, fields, prefix: "vpce"), kind: kind, vpc: vpc, serviceName: serviceName)
         endpoint.state = fields["state"].flatMap { reader.string($0.value, path: $0.path) } ?? "available"
@@ -241,18 +263,7 @@ extension ScenarioBuilder {
                 reader.error("an \(kind.rawValue) endpoint needs 'subnets': a mapping from subnet name to the endpoint ENI's IP (R5.1)", at: node, path: path)
                 return
             }
-            var zones: [String: String] = [:]
-            for entry in subnets {
-                guard let found = names[entry.key], found.kind == .subnet else {
-                    reader.error("'\(entry.key)' does not name a subnet", path: entry.path)
-                    continue
-                }
-                let subnet = SubnetIndex(found.index)
-                let zone = topology[subnet].availabilityZone
-                if let other = zones[zone] {
-                    reader.error("an endpoint has at most one subnet per Availability Zone (R5.1); \(zone) already has \(other)", path: entry.path)
-                }
-                zones[zone] = entry.key
+            for (subnet, entry) in zonalSubnets(subnets, vpc: vpc, what: "an endpoint has at most one subnet per Availability Zone (R5.1)") {
                 guard let address = reader.ipv4(entry.value, path: entry.path) else { continue }
                 let owner: NetworkInterface.Owner =
                     kind == .interface ? .interfaceEndpoint(endpointIndex) : .gatewayLoadBalancerEndpoint(endpointIndex)

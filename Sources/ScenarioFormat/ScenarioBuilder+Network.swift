@@ -22,7 +22,7 @@ extension ScenarioBuilder {
         if fields["cidrs"] == nil { reader.error("a VPC needs 'cidrs' (at least one IPv4 CIDR block)", at: node, path: path) }
         var vpc = VPC(
             label: label(name, fields, prefix: "vpc"),
-            account: fields["account"].flatMap { reader.string($0.value, path: $0.path) } ?? topology.account,
+            account: fields["account"].flatMap { reader.string($0.value, path: $0.path) }.map { accountIDs[$0] ?? $0 } ?? topology.account,
             region: fields["region"].flatMap { reader.string($0.value, path: $0.path) } ?? topology.region,
             ipv4CIDRs: ipv4, ipv6CIDRs: ipv6)
         if let f = fields["dns-support"] { vpc.dnsSupport = reader.bool(f.value, path: f.path) ?? true }
@@ -145,7 +145,7 @@ extension ScenarioBuilder {
     }
 
     mutating func readSubnet(_ name: String, _ node: Node, _ path: String) {
-        guard let fields = reader.fields(node, path: path, allowed: ["id", "vpc", "az", "cidr", "ipv6-cidr"]) else { return }
+        guard let fields = reader.fields(node, path: path, allowed: ["id", "vpc", "az", "az-id", "cidr", "ipv6-cidr"]) else { return }
         guard let vpcField = fields["vpc"], let vpc: VPCIndex = lookupIndex(vpcField.value, path: vpcField.path, .vpc)
         else {
             if fields["vpc"] == nil { reader.error("a subnet needs 'vpc'", at: node, path: path) }
@@ -161,7 +161,8 @@ extension ScenarioBuilder {
             reader.error("a subnet needs 'cidr' or 'ipv6-cidr'", at: node, path: path)
         }
         let zone = fields["az"].flatMap { reader.string($0.value, path: $0.path) } ?? "\(topology[vpc].region)a"
-        let subnet = Subnet(label: label(name, fields, prefix: "subnet"), vpc: vpc, availabilityZone: zone, ipv4CIDR: ipv4, ipv6CIDR: ipv6)
+        var subnet = Subnet(label: label(name, fields, prefix: "subnet"), vpc: vpc, availabilityZone: zone, ipv4CIDR: ipv4, ipv6CIDR: ipv6)
+        subnet.availabilityZoneID = fields["az-id"].flatMap { reader.string($0.value, path: $0.path) }
         register(name, id: subnet.label.id, kind: .subnet, index: topology.subnets.count, path: path)
         topology.subnets.append(subnet)
     }

@@ -21,6 +21,8 @@ enum ResourceKind: String, CaseIterable {
     case transitGateway = "transit gateway"
     case vpnGateway = "VPN gateway"
     case vpnConnection = "VPN connection"
+    case loadBalancer = "load balancer"
+    case endpointService = "endpoint service"
     case awsResource = "AWS resource"
 }
 
@@ -45,6 +47,8 @@ struct ScenarioBuilder {
     var unresolvedGroups: Set<Int> = []
     /// Hyperplane ENIs by (subnet, security-group set), shared between functions (R6.1).
     var hyperplaneENIs: [String: InterfaceIndex] = [:]
+    /// Account IDs by the names the `accounts` section gives them.
+    var accountIDs: [String: String] = [:]
     /// Route-table nodes, read after every possible target exists.
     var pendingRoutes: [(table: Int, node: Node, path: String)] = []
     /// Gateway endpoints' `pl-… → vpce-…` routes, added once the written routes are read (R4.2).
@@ -53,10 +57,11 @@ struct ScenarioBuilder {
     var routePaths: [Int: [Route: String]] = [:]
 
     static let sections = [
-        "version", "name", "description", "account", "region", "vpcs", "prefix-lists", "aws-public-ranges",
+        "version", "name", "description", "account", "region", "accounts", "vpcs", "prefix-lists", "aws-public-ranges",
         "aws-resources", "internet-gateways", "egress-only-internet-gateways", "vpn-gateways", "subnets",
         "route-tables", "security-groups", "network-acls", "nat-gateways", "instances", "network-interfaces",
         "lambda-functions", "endpoints", "peering-connections", "transit-gateways", "vpn-connections", "block-public-access",
+        "load-balancers", "endpoint-services",
     ]
 
     init(reader: YAMLReader) { self.reader = reader }
@@ -82,6 +87,7 @@ struct ScenarioBuilder {
             guard let entries = reader.mapping(node.value, path: node.path) else { return }
             for entry in entries { body(&self, entry.key, entry.value, entry.path) }
         }
+        each("accounts") { $0.readAccount($1, $2, $3) }
         each("vpcs") { $0.readVPC($1, $2, $3) }
         each("prefix-lists") { $0.readPrefixList($1, $2, $3) }
         if let ranges = fields["aws-public-ranges"] { readPublicRanges(ranges.value, ranges.path) }
@@ -104,6 +110,8 @@ struct ScenarioBuilder {
         resolveTransitGatewayPeerings()
         if let bpa = fields["block-public-access"] { readBlockPublicAccess(bpa.value, bpa.path) }
         addDefaults()
+        each("load-balancers") { $0.readLoadBalancer($1, $2, $3) }
+        each("endpoint-services") { $0.readEndpointService($1, $2, $3) }
         // Endpoints before routes, so a route can name a Gateway Load Balancer endpoint; gateway
         // endpoints' own routes are added after the written ones (R4.2).
         each("endpoints") { $0.readEndpoint($1, $2, $3) }

@@ -30,6 +30,7 @@ public struct ScenarioWriter {
         if !topology.account.isEmpty { out.lines.append("account: \(q(topology.account))") }
         out.lines.append("region: \(q(topology.region))")
         assignNames()
+        writeAccounts()
         writeVPCs()
         writePrefixLists()
         writeGateways()
@@ -41,6 +42,8 @@ public struct ScenarioWriter {
         writeInstances()
         writeInterfaces()
         writeLambdaFunctions()
+        writeLoadBalancers()
+        writeEndpointServices()
         writeEndpoints()
         writePeeringAndTransit()
         writeBlockPublicAccess()
@@ -74,6 +77,7 @@ public struct ScenarioWriter {
         labels += topology.natGateways.map(\.label) + topology.instances.map(\.label) + topology.interfaces.map(\.label)
         labels += topology.lambdaFunctions.map(\.label) + topology.endpoints.map(\.label)
         labels += topology.peeringConnections.map(\.label) + topology.transitGateways.map(\.label) + topology.vpnConnections.map(\.label)
+        labels += topology.loadBalancers.map(\.label) + topology.endpointServices.map(\.label)
         for label in labels { used.insert(label.id) }
         for label in labels {
             if let name = label.name, name != label.id, !name.contains("/"), !used.contains(name) {
@@ -145,6 +149,7 @@ public struct ScenarioWriter {
                 var fields = ["id: \(q(subnet.label.id))", "vpc: \(name(topology[subnet.vpc].label))", "az: \(q(subnet.availabilityZone))"]
                 if let cidr = subnet.ipv4CIDR { fields.append("cidr: \(q(cidr.description))") }
                 if let cidr = subnet.ipv6CIDR { fields.append("ipv6-cidr: \(q(cidr.description))") }
+                if let zoneID = subnet.availabilityZoneID { fields.append("az-id: \(q(zoneID))") }
                 entry(subnet.label, fields)
             }
         }
@@ -354,6 +359,76 @@ public struct ScenarioWriter {
                 let subnets = subnetAddresses(function.interfaces)
                 out.lines.append(
                     "  \(name(function.label)): {region: \(q(function.region)), vpc-config: {subnets: {\(subnets)}, security-groups: \(groups(topology[first])), ipv6-allowed-for-dual-stack: \(function.ipv6AllowedForDualStack)}}")
+            }
+        }
+    }
+
+    /// Accounts whose zone IDs are known (R5.12), named by their IDs.
+    func writeAccounts() {
+        section("accounts") {
+            for (account, zones) in topology.zoneIDs.sorted(by: { $0.key < $1.key }) {
+                let mapping = zones.sorted { $0.key < $1.key }.map { "\(q($0.key)): \(q($0.value))" }.joined(separator: ", ")
+                out.lines.append("  \(q(account)): {id: \(q(account)), availability-zones: {\(mapping)}}")
+            }
+        }
+    }
+
+    func writeLoadBalancers() {
+        section("load-balancers") {
+            for balancer in topology.loadBalancers {
+                out.lines += [
+                    "  \(name(balancer.label)):", "    id: \(q(balancer.label.id))", "    type: \(balancer.kind.rawValue)",
+                    "    scheme: \(balancer.scheme.rawValue)", "    vpc: \(name(topology[balancer.vpc].label))",
+                ]
+                let nodes = balancer.nodes.map { index -> String in
+                    let node = topology[index]
+                    return "\(name(topology[node.subnet].label)): {\(addresses(node).joined(separator: ", "))}"
+                }
+                out.lines.append("    nodes: {\(nodes.joined(separator: ", "))}")
+                if balancer.hasSecurityGroups, let first = balancer.nodes.first { out.lines.append("    security-groups: \(groups(topology[first]))") }
+                out.lines.append("    cross-zone: \(balancer.crossZone)")
+                if !balancer.enforcesInboundRulesOnPrivateLink { out.lines.append("    enforce-inbound-rules-on-privatelink: false") }
+                if !balancer.dnsNames.isEmpty { out.lines.append("    dns-names: \(list(balancer.dnsNames.map(q)))") }
+                let groupNames = balancer.targetGroups.map { q($0.label.name ?? $0.label.id) }
+                if !balancer.listeners.isEmpty {
+                    out.lines.append("    listeners:")
+                    for listener in balancer.listeners {
+                        out.lines.append(
+                            "      - {protocol: \(listener.listenerProtocol.rawValue), port: \(listener.port), target-group: \(groupNames[listener.targetGroup])}")
+                    }
+                }
+                guard !balancer.targetGroups.isEmpty else { continue }
+                out.lines.append("    target-groups:")
+                for (group, groupName) in zip(balancer.targetGroups, groupNames) {
+                    var fields = ["port: \(group.port)", "target-type: \(group.targetType.rawValue)"]
+                    if let preserve = group.preserveClientIP { fields.append("preserve-client-ip: \(preserve)") }
+                    let targets = group.targets.map { target -> String in
+                        var parts: [String]
+                        switch target.kind {
+                        case .instance(let instance): parts = ["instance: \(name(topology[instance].label))"]
+                        case .ip(let address): parts = ["ip: \(q(address.description))"]
+                        }
+                        if let port = target.port { parts.append("port: \(port)") }
+                        parts.append("health: \(target.health.rawValue)")
+                        return "{\(parts.joined(separator: ", "))}"
+                    }
+                    fields.append("targets: \(list(targets))")
+                    out.lines.append("      \(groupName): {\(fields.joined(separator: ", "))}")
+                }
+            }
+        }
+    }
+
+    func writeEndpointServices() {
+        section("endpoint-services") {
+            for service in topology.endpointServices {
+                var fields = [
+                    "id: \(q(service.label.id))", "load-balancers: \(list(service.loadBalancers.map { name(topology[$0].label) }))",
+                    "acceptance-required: \(service.acceptanceRequired)",
+                ]
+                if !service.allowedPrincipals.isEmpty { fields.append("allowed-principals: \(list(service.allowedPrincipals.map(q)))") }
+                if let dns = service.privateDNSName { fields += ["private-dns-name: \(q(dns))", "private-dns-verified: \(service.privateDNSVerified)"] }
+                entry(service.label, fields)
             }
         }
     }

@@ -61,8 +61,11 @@ final class YAMLReader {
 
     // MARK: - shapes
 
+    /// One entry of a mapping: its key, its value and the value's path.
+    typealias Entry = (key: String, value: Node, path: String)
+
     /// The entries of a mapping in document order, each with its path; `nil` (and an error) otherwise.
-    func mapping(_ node: Node, path: String) -> [(key: String, value: Node, path: String)]? {
+    func mapping(_ node: Node, path: String) -> [Entry]? {
         remember(node, at: path)
         guard case .mapping(let mapping) = node else {
             error("expected a mapping of keys to values", at: node, path: path)

@@ -10,6 +10,8 @@ public struct NetworkInterface: Sendable {
         case interfaceEndpoint(EndpointIndex)
         case gatewayLoadBalancerEndpoint(EndpointIndex)
         case natGateway(NATGatewayIndex)
+        /// A Network Load Balancer's node in one Availability Zone (R19.3).
+        case loadBalancer(LoadBalancerIndex)
         /// An interface AWS manages for something that carries traffic but is no host (a transit
         /// gateway attachment; a NAT gateway missing from a snapshot): it accepts no connections to
         /// itself. The text names what it belongs to.

@@ -45,3 +45,5 @@ public typealias NetworkACLIndex = ResourceIndex<NetworkACL>
 public typealias PeeringIndex = ResourceIndex<PeeringConnection>
 public typealias TransitGatewayIndex = ResourceIndex<TransitGateway>
 public typealias VPNGatewayIndex = ResourceIndex<VPNGateway>
+public typealias LoadBalancerIndex = ResourceIndex<LoadBalancer>
+public typealias EndpointServiceIndex = ResourceIndex<EndpointService>

@@ -26,8 +26,13 @@ public struct Topology: Sendable {
     public var transitGateways: [TransitGateway] = []
     public var vpnGateways: [VPNGateway] = []
     public var vpnConnections: [VPNConnection] = []
+    public var loadBalancers: [LoadBalancer] = []
+    public var endpointServices: [EndpointService] = []
     /// Public address ranges of AWS services (ip-ranges.json style), for labels and DNS (R14).
     public var serviceRanges: [ServiceRange] = []
+    /// Each account's Availability Zone names mapped to zone IDs (describe-availability-zones):
+    /// the same name is a different zone in another account (R5.12).
+    public var zoneIDs: [String: [String: String]] = [:]
     /// Named AWS resources reached over a service endpoint (a bucket, a table, a function).
     public var serviceResources: [String: AWSService] = [:]
 
@@ -75,6 +80,20 @@ public struct Topology: Sendable {
     @inlinable public subscript(_ i: PeeringIndex) -> PeeringConnection { peeringConnections[i.rawValue] }
     @inlinable public subscript(_ i: TransitGatewayIndex) -> TransitGateway { transitGateways[i.rawValue] }
     @inlinable public subscript(_ i: VPNGatewayIndex) -> VPNGateway { vpnGateways[i.rawValue] }
+    @inlinable public subscript(_ i: LoadBalancerIndex) -> LoadBalancer { loadBalancers[i.rawValue] }
+    @inlinable public subscript(_ i: EndpointServiceIndex) -> EndpointService { endpointServices[i.rawValue] }
+
+    /// The endpoint service a consumer's endpoint names, if its provider is in the topology (R19.4).
+    public func endpointService(named serviceName: String) -> EndpointServiceIndex? {
+        endpointServices.indices.first { endpointServices[$0].serviceName == serviceName }.map { EndpointServiceIndex($0) }
+    }
+
+    /// The Availability Zone ID of a subnet, comparable across accounts (R5.12): its own, else
+    /// its account's mapping of the zone name; `nil` when neither is known.
+    public func zoneID(of subnet: SubnetIndex) -> String? {
+        let record = self[subnet]
+        return record.availabilityZoneID ?? zoneIDs[self[record.vpc].account]?[record.availabilityZone]
+    }
 
     /// The VPC an interface lives in.
     public func vpc(of interface: InterfaceIndex) -> VPCIndex { self[self[interface].subnet].vpc }

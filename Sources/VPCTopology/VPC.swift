@@ -54,6 +54,8 @@ public struct Subnet: Sendable {
     public var label: ResourceLabel
     public var vpc: VPCIndex
     public var availabilityZone: String
+    /// The zone's ID (`use1-az1`), when the input gives it (R5.12).
+    public var availabilityZoneID: String?
     public var ipv4CIDR: IPv4Prefix?
     public var ipv6CIDR: IPv6Prefix?
     /// An explicitly associated route table; `nil` means the VPC's main table (R1.13).

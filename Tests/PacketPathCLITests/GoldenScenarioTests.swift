@@ -20,6 +20,8 @@ struct GoldenScenarioTests {
         ("Scenarios/multi-tier/scenario.yaml", "Scenarios/multi-tier/flows.yaml", "Scenarios/multi-tier/expected/replay"),
         ("Scenarios/hub-and-spoke/scenario.yaml", "Scenarios/hub-and-spoke/flows.yaml", "Scenarios/hub-and-spoke/expected/replay"),
         ("Scenarios/hybrid/scenario.yaml", "Scenarios/hybrid/flows.yaml", "Scenarios/hybrid/expected/replay"),
+        ("Scenarios/privatelink/before.yaml", "Scenarios/privatelink/flows.yaml", "Scenarios/privatelink/expected/before"),
+        ("Scenarios/privatelink/after.yaml", "Scenarios/privatelink/flows.yaml", "Scenarios/privatelink/expected/after"),
     ].flatMap { topology, flows, expected in
         ["txt", "jsonl", "csv"].map { Case(topology: topology, flows: flows, expected: "\(expected).\($0)", format: $0) }
     }
