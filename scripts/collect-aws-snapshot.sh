@@ -2,13 +2,16 @@
 # Writes the read-only `aws ec2 describe-*` (and Lambda) output packet-path reads into OUT_DIR.
 #
 #   scripts/collect-aws-snapshot.sh [--region R] [--vpc-id V] [--profile P] [--endpoint-url URL]
-#                                   [--skip-direct-connect] OUT_DIR
+#                                   [--skip-direct-connect] [--skip-endpoint-connections] OUT_DIR
 #
 # Every call is a read (describe/get/search/list); nothing is changed in the account. Needs the AWS
 # CLI (v1 or v2) with credentials allowed ec2:Describe*, ec2:GetManagedPrefixListEntries,
-# ec2:SearchTransitGatewayRoutes, ec2:GetTransitGatewayRouteTable*, lambda:List*/Get* and, per
-# virtual private gateway, directconnect:DescribeDirectConnectGatewayAssociations (--skip-direct-connect
-# leaves that call out where it is not allowed; the gateways' Direct Connect side is then unknown).
+# ec2:SearchTransitGatewayRoutes, ec2:GetTransitGatewayRouteTable*, lambda:List*/Get*,
+# elasticloadbalancing:Describe* and, per virtual private gateway,
+# directconnect:DescribeDirectConnectGatewayAssociations (--skip-direct-connect leaves that call out
+# where it is not allowed; the gateways' Direct Connect side is then unknown).
+# --skip-endpoint-connections leaves out describe-vpc-endpoint-connections, the provider's view of
+# its consumers, which only cross-checks the endpoints' own states (moto does not serve it).
 # --profile and --endpoint-url are passed to every call (an emulator, a VPC endpoint for the API).
 #
 # The files are collected in a temporary folder beside OUT_DIR and moved into place only when every
@@ -18,12 +21,13 @@
 set -eu
 
 me="collect-aws-snapshot"
-usage="usage: $0 [--region R] [--vpc-id V] [--profile P] [--endpoint-url URL] [--skip-direct-connect] OUT_DIR"
+usage="usage: $0 [--region R] [--vpc-id V] [--profile P] [--endpoint-url URL] [--skip-direct-connect] [--skip-endpoint-connections] OUT_DIR"
 region=""
 vpc=""
 profile=""
 endpoint=""
 direct_connect=yes
+endpoint_connections=yes
 while [ $# -gt 1 ]; do
     case "$1" in
         --region) region="$2"; shift 2 ;;
@@ -31,6 +35,7 @@ while [ $# -gt 1 ]; do
         --profile) profile="$2"; shift 2 ;;
         --endpoint-url) endpoint="$2"; shift 2 ;;
         --skip-direct-connect) direct_connect=no; shift ;;
+        --skip-endpoint-connections) endpoint_connections=no; shift ;;
         *) echo "$usage" >&2; exit 64 ;;
     esac
 done
@@ -99,8 +104,35 @@ fi
 for call in describe-egress-only-internet-gateways describe-vpc-peering-connections describe-addresses \
             describe-vpn-connections describe-customer-gateways describe-transit-gateways \
             describe-transit-gateway-attachments describe-transit-gateway-vpc-attachments \
-            describe-transit-gateway-peering-attachments describe-transit-gateway-route-tables; do
+            describe-transit-gateway-peering-attachments describe-transit-gateway-route-tables \
+            describe-availability-zones describe-vpc-endpoint-service-configurations; do
     fetch "$call.json" ec2 "$call"
+done
+[ "$endpoint_connections" = yes ] && fetch describe-vpc-endpoint-connections.json ec2 describe-vpc-endpoint-connections
+
+# Endpoint services this account provides (R19.4): who may connect, per service.
+ids 'ServiceConfigurations[].ServiceId' ec2 describe-vpc-endpoint-service-configurations
+for service in $(cat "$tmp/.list"); do
+    fetch "describe-vpc-endpoint-service-permissions.$service.json" ec2 describe-vpc-endpoint-service-permissions --service-id "$service"
+done
+
+# Network and Gateway Load Balancers (R19.3, R19.5). The per-resource calls do not always name
+# their resource in their output: each file is named after the ARN's resource part, `/` as `.`
+# (describe-target-health.targetgroup.NAME.ID.json). Not filtered by VPC (elbv2 has no filter);
+# the load balancers of other VPCs are ignored with a warning.
+fetch describe-load-balancers.json elbv2 describe-load-balancers
+fetch describe-target-groups.json elbv2 describe-target-groups
+ids 'LoadBalancers[].LoadBalancerArn' elbv2 describe-load-balancers
+for arn in $(cat "$tmp/.list"); do
+    name=$(printf '%s' "${arn#*:loadbalancer/}" | tr '/' '.')
+    fetch "describe-listeners.loadbalancer.$name.json" elbv2 describe-listeners --load-balancer-arn "$arn"
+    fetch "describe-load-balancer-attributes.loadbalancer.$name.json" elbv2 describe-load-balancer-attributes --load-balancer-arn "$arn"
+done
+ids 'TargetGroups[].TargetGroupArn' elbv2 describe-target-groups
+for arn in $(cat "$tmp/.list"); do
+    name=$(printf '%s' "${arn#*:targetgroup/}" | tr '/' '.')
+    fetch "describe-target-health.targetgroup.$name.json" elbv2 describe-target-health --target-group-arn "$arn"
+    fetch "describe-target-group-attributes.targetgroup.$name.json" elbv2 describe-target-group-attributes --target-group-arn "$arn"
 done
 
 # Transit gateway route tables (R19.1): routes, associations and propagations per table, each file

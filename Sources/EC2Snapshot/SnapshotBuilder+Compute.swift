@@ -96,6 +96,12 @@ extension SnapshotBuilder {
             warn(record, "interface \(id) belongs to an endpoint missing from describe-vpc-endpoints")
             return .none
         }
+        // A load balancer's node in one zone (R19.3): `ELB net/NAME/ID`, `ELB gwy/NAME/ID`.
+        if type == "network_load_balancer" || type == "gateway_load_balancer" || description.hasPrefix("ELB net/") || description.hasPrefix("ELB gwy/"),
+            let subnet = record.string("SubnetId").flatMap({ subnetByID[$0] })
+        {
+            return .loadBalancer(loadBalancer(describedBy: description, record: record, subnet: subnet))
+        }
         if type == "nat_gateway" || type == "natgateway" || description.hasPrefix("Interface for NAT Gateway") {
             warn(record, "interface \(id) belongs to a NAT gateway missing from describe-nat-gateways; it cannot forward, and accepts no connections")
             return .managed("a NAT gateway missing from the snapshot")

@@ -146,6 +146,7 @@ extension SnapshotBuilder {
             }
             let zone = record.string("AvailabilityZone") ?? "\(topology[vpc].region)a"
             var subnet = Subnet(label: label, vpc: vpc, availabilityZone: zone, ipv4CIDR: ipv4, ipv6CIDR: ipv6)
+            subnet.availabilityZoneID = record.string("AvailabilityZoneId")
             // A subnet whose effective BPA mode is looser than its VPC's has an exclusion (R7.8).
             if let text = record["BlockPublicAccessStates"]?["InternetGatewayBlockMode"]?.string, let mode = BlockPublicAccess(rawValue: text),
                 mode != topology[vpc].blockPublicAccess

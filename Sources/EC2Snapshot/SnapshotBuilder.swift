@@ -16,6 +16,15 @@ struct SnapshotBuilder {
     var transitRoutes: [String: [Record]] = [:]
     var transitAssociations: [String: [Record]] = [:]
     var transitPropagations: [String: [Record]] = [:]
+    /// Per load balancer or target group (`name/id`, from the file name): describe-*-attributes
+    /// and describe-target-health answers.
+    var elbAttributes: [String: [Record]] = [:]
+    var targetHealth: [String: [Record]] = [:]
+    var loadBalancerByARN: [String: LoadBalancerIndex] = [:]
+    var loadBalancerByKey: [String: LoadBalancerIndex] = [:]
+    /// Target groups by ARN, and their index in each load balancer that has them.
+    var targetGroupsByARN: [String: LoadBalancer.TargetGroup] = [:]
+    var targetGroupIndexes: [String: [LoadBalancerIndex: Int]] = [:]
     /// `describe-vpc-attribute` answers by VPC ID.
     var dnsSupport: [String: Bool] = [:]
     var dnsHostnames: [String: Bool] = [:]
@@ -56,6 +65,10 @@ struct SnapshotBuilder {
         "TransitGatewayStaticRoutes": "TransitGatewayRouteTableId", "TransitGatewayPropagations": "TransitGatewayRouteTableId",
         // aws directconnect describe-direct-connect-gateway-associations (its keys are camelCase).
         "directConnectGatewayAssociations": "associationId",
+        // aws elbv2 and endpoint services (R19.3, R19.4); zones per account (R5.12).
+        "LoadBalancers": "LoadBalancerArn", "Listeners": "ListenerArn", "TargetGroups": "TargetGroupArn",
+        "ServiceConfigurations": "ServiceId", "VpcEndpointConnections": "VpcEndpointConnectionId",
+        "AllowedPrincipals": "ServicePermissionId", "AvailabilityZones": "ZoneId",
     ]
     /// Keys that carry no routing facts and are read without a warning.
     static let ignoredKeys: Set<String> = ["FlowLogs", "NextToken", "ResponseMetadata", "AdditionalRoutesAvailable"]
@@ -101,6 +114,17 @@ struct SnapshotBuilder {
                     continue
                 }
             }
+            // Per-resource ELB calls: the target group or load balancer is named by the file.
+            if let resource = Self.elbResource(inFileName: document.file) {
+                if let list = members["TargetHealthDescriptions"]?.array, resource.targetGroup {
+                    targetHealth[resource.key, default: []] += list.enumerated().map { record("TargetHealthDescriptions[\($0.offset)]", $0.element) }
+                    continue
+                }
+                if let list = members["Attributes"]?.array {
+                    elbAttributes[resource.key, default: []] += list.enumerated().map { record("Attributes[\($0.offset)]", $0.element) }
+                    continue
+                }
+            }
             if let list = members["Entries"]?.array {
                 let id = members["PrefixListId"]?.string ?? prefixListID(inFileName: document.file)
                 guard let id else {
@@ -122,10 +146,8 @@ struct SnapshotBuilder {
                 }
                 for (i, item) in list.enumerated() {
                     let r = record("\(key)[\(i)]", item)
-                    if let id = item[idKey]?.string {
-                        if seenIDs.contains("\(key)/\(id)") { continue }  // the same record on another page
-                        seenIDs.insert("\(key)/\(id)")
-                    }
+                    // The same record on another page; zone IDs recur in every account.
+                    if let id = item[idKey]?.string, !seenIDs.insert("\(key)/\(document.account ?? "")/\(id)").inserted { continue }
                     add(key, r)
                 }
             }
@@ -164,7 +186,10 @@ struct SnapshotBuilder {
         buildNATGateways()
         buildInstances()
         buildLambdaFunctions()
+        buildAvailabilityZones()
+        buildLoadBalancers()
         buildInterfaces()
+        completeLoadBalancers()
         completeNATGateways()
         applyElasticIPs()
         // Peering connections and transit gateways before the routes that name them.

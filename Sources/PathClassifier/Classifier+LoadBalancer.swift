@@ -16,6 +16,10 @@ extension Classifier {
         let record = topology[index]
         let packet = walk.current
         let throughEndpoint = entry != node
+        guard record.listenersKnown else {
+            walk.hop(.loadBalancer, record.label, "its listeners are not in the input (aws elbv2 describe-listeners)", passed: false)
+            return .insufficientData
+        }
         guard record.kind == .network, let port = packet.destinationPort,
             let listener = record.listener(for: packet.protocolNumber, port: port)
         else {
@@ -23,6 +27,10 @@ extension Classifier {
             return .lbNoListener
         }
         let group = record.targetGroups[listener.targetGroup]
+        guard group.targetsKnown else {
+            walk.hop(.loadBalancer, record.label, "the targets of \(group.label) are not in the input (aws elbv2 describe-target-health)", passed: false)
+            return .insufficientData
+        }
         let zone = topology[topology[node].subnet].availabilityZone
         let eligible = record.eligibleTargets(of: group, nodeZone: zone) { zoneOfTarget($0, in: record.vpc) }
         guard let target = eligible.first else {

@@ -102,9 +102,13 @@ extension ScenarioBuilder {
 
     mutating func readNATGateway(_ name: String, _ node: Node, _ path: String) {
         let allowed = ["id", "subnet", "connectivity", "private-ip", "public-ip", "state"]
-        guard let fields = reader.fields(node, path: path, allowed: allowed),
+        guard var fields = reader.fields(node, path: path, allowed: allowed),
             let subnet = subnetField(fields, node: node, path: path, what: "a NAT gateway")
         else { return }
+        // `private-ip: unknown`: a snapshot without the gateway's address (import writes it so);
+        // what is routed to it is insufficient-data.
+        let addressUnknown = fields["private-ip"]?.value.string == "unknown"
+        if addressUnknown { fields["private-ip"] = nil }
         var connectivity = NATGateway.Connectivity.public
         if let f = fields["connectivity"] {
             guard let value: NATGateway.Connectivity = reader.choice(f.value, path: f.path, key: "connectivity") else { return }
@@ -117,8 +121,8 @@ extension ScenarioBuilder {
             label: ResourceLabel(id: ResourceID.make(prefix: "eni", name: name), name: "\(name)/eni"), subnet: subnet, owner: .natGateway(natIndex))
         interface.sourceDestCheck = false
         readAddresses(fields, into: &interface, path: path)
-        if interface.ipv4.isEmpty { reader.error("a NAT gateway needs 'private-ip'", at: node, path: path) }
-        if connectivity == .public && interface.ipv4.first?.publicAddress == nil {
+        if interface.ipv4.isEmpty && !addressUnknown { reader.error("a NAT gateway needs 'private-ip'", at: node, path: path) }
+        if connectivity == .public && interface.ipv4.first?.publicAddress == nil && !addressUnknown {
             reader.error("a public NAT gateway needs 'public-ip' (its Elastic IP, R8.1)", at: node, path: path)
         }
         if connectivity == .private && interface.ipv4.first?.publicAddress != nil {

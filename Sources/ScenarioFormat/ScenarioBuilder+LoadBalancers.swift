@@ -67,7 +67,8 @@ extension ScenarioBuilder {
                 label: ResourceLabel(id: ResourceID.make(prefix: "eni", name: "\(name)/\(entry.key)"), name: "\(name)/\(entry.key)"),
                 subnet: subnet, owner: .loadBalancer(index))
             if case .mapping = entry.value {
-                guard let address = reader.fields(entry.value, path: entry.path, allowed: ["private-ip", "public-ip"]) else { continue }
+                guard let address = reader.fields(entry.value, path: entry.path, allowed: ["id", "private-ip", "public-ip"]) else { continue }
+                if let id = address["id"].flatMap({ reader.string($0.value, path: $0.path) }) { interface.label.id = id }
                 readAddresses(address, into: &interface, path: entry.path)
             } else if let address = reader.ipv4(entry.value, path: entry.path) {
                 interface.ipv4 = [NetworkInterface.IPv4Binding(privateAddress: address)]

@@ -306,7 +306,7 @@ public struct ScenarioWriter {
                     continue
                 }
                 let fields = ["id: \(q(nat.label.id))", "subnet: \(name(topology[nat.subnet].label))", "connectivity: \(nat.connectivity.rawValue)",
-                              "state: \(q(nat.state))"] + addresses(interface)
+                              "state: \(q(nat.state))"] + (interface.ipv4.isEmpty ? ["private-ip: unknown"] : addresses(interface))
                 entry(nat.label, fields)
             }
         }
@@ -382,7 +382,7 @@ public struct ScenarioWriter {
                 ]
                 let nodes = balancer.nodes.map { index -> String in
                     let node = topology[index]
-                    return "\(name(topology[node.subnet].label)): {\(addresses(node).joined(separator: ", "))}"
+                    return "\(name(topology[node.subnet].label)): {\((["id: \(q(node.label.id))"] + addresses(node)).joined(separator: ", "))}"
                 }
                 out.lines.append("    nodes: {\(nodes.joined(separator: ", "))}")
                 if balancer.hasSecurityGroups, let first = balancer.nodes.first { out.lines.append("    security-groups: \(groups(topology[first]))") }

@@ -86,6 +86,9 @@ public struct LoadBalancer: Sendable {
         /// targets over TCP and TLS (R19.3).
         public var preserveClientIP: Bool?
         public var targets: [Target]
+        /// Whether the input lists the registered targets (a snapshot without describe-target-health
+        /// for the group does not).
+        public var targetsKnown: Bool
 
         public init(label: ResourceLabel, targetType: TargetType, port: UInt16, targets: [Target] = []) {
             self.label = label
@@ -93,6 +96,7 @@ public struct LoadBalancer: Sendable {
             self.port = port
             self.preserveClientIP = nil
             self.targets = targets
+            self.targetsKnown = true
         }
 
         /// Whether targets see the client's address rather than the load balancer node's.
@@ -119,6 +123,8 @@ public struct LoadBalancer: Sendable {
     /// source.
     public var enforcesInboundRulesOnPrivateLink: Bool
     public var listeners: [Listener]
+    /// Whether the input lists the listeners (a snapshot without describe-listeners does not).
+    public var listenersKnown: Bool
     public var targetGroups: [TargetGroup]
     /// Names that resolve to it besides its own (alias records its owner keeps in public DNS).
     public var dnsNames: [String]
@@ -133,6 +139,7 @@ public struct LoadBalancer: Sendable {
         self.crossZone = false
         self.enforcesInboundRulesOnPrivateLink = true
         self.listeners = []
+        self.listenersKnown = true
         self.targetGroups = []
         self.dnsNames = []
     }

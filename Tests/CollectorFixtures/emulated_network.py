@@ -8,7 +8,15 @@ Network (us-east-1a): VPC `collector-vpc` 10.20.0.0/16 with subnet `public` 10.2
 gateway; instance `web1` with an Elastic IP; a NAT gateway) and subnet `private` 10.20.1.0/24
 (0.0.0.0/0 to the NAT gateway, S3 through a gateway endpoint; instance `app1`); VPC `data-vpc`
 10.30.0.0/16 with instance `db1` (PostgreSQL from 10.20.0.0/16). A transit gateway joins the two VPCs
-with static routes each way (moto propagates none).
+with static routes each way (moto propagates none). PrivateLink (R19.3, R19.4): `db1` is also behind
+the Network Load Balancer `db-nlb` (TCP 5432), published as an endpoint service, with an interface
+endpoint in `private` at 10.20.1.201; db1 admits the load balancer's subnet too.
+
+Two things AWS does that moto 5.2.1 does not, done here with moto's own API: AWS gives a Network Load
+Balancer an interface per zone (`ELB net/NAME/ID`, no security groups), moto none, so one is created;
+moto gives an interface endpoint's interface a random 10.x address outside its subnet (which the
+loader warns about and leaves out), so the address AWS would pick from the subnet is added to it, and
+the default security group instead of the endpoint's, so the endpoint's group is set on it.
 """
 import json
 import sys
@@ -20,9 +28,9 @@ server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
 server.start()
 host, port = server.get_host_and_port()
 endpoint = f"http://{host}:{port}"
-ec2 = boto3.client(
-    "ec2", endpoint_url=endpoint, region_name="us-east-1", aws_access_key_id="test", aws_secret_access_key="test"
-)
+credentials = dict(endpoint_url=endpoint, region_name="us-east-1", aws_access_key_id="test", aws_secret_access_key="test")
+ec2 = boto3.client("ec2", **credentials)
+elbv2 = boto3.client("elbv2", **credentials)
 
 
 def named(resource_id, name):
@@ -80,8 +88,34 @@ ec2.create_route(RouteTableId=private_rt, DestinationCidrBlock="10.30.0.0/16", T
 other_main = ec2.describe_route_tables(Filters=[{"Name": "vpc-id", "Values": [other]}, {"Name": "association.main", "Values": ["true"]}])
 ec2.create_route(RouteTableId=other_main["RouteTables"][0]["RouteTableId"], DestinationCidrBlock="10.20.0.0/16", TransitGatewayId=tgw)
 
+ec2.authorize_security_group_ingress(
+    GroupId=db_group, IpPermissions=[{"IpProtocol": "tcp", "FromPort": 5432, "ToPort": 5432, "IpRanges": [{"CidrIp": "10.30.1.0/24"}]}]
+)
+nlb = elbv2.create_load_balancer(Name="db-nlb", Subnets=[other_subnet], Scheme="internal", Type="network")["LoadBalancers"][0]
+ec2.create_network_interface(
+    SubnetId=other_subnet, PrivateIpAddress="10.30.1.100", Groups=[],
+    Description="ELB net/db-nlb/" + nlb["LoadBalancerArn"].split("/")[-1],
+)
+group = elbv2.create_target_group(Name="db", Protocol="TCP", Port=5432, VpcId=other, TargetType="instance")["TargetGroups"][0]
+elbv2.register_targets(TargetGroupArn=group["TargetGroupArn"], Targets=[{"Id": db["InstanceId"]}])
+elbv2.create_listener(
+    LoadBalancerArn=nlb["LoadBalancerArn"], Protocol="TCP", Port=5432,
+    DefaultActions=[{"Type": "forward", "TargetGroupArn": group["TargetGroupArn"]}],
+)
+service = ec2.create_vpc_endpoint_service_configuration(NetworkLoadBalancerArns=[nlb["LoadBalancerArn"]], AcceptanceRequired=False)[
+    "ServiceConfiguration"]
+endpoint_group = ec2.create_security_group(GroupName="db-endpoint", Description="db endpoint", VpcId=vpc)["GroupId"]
+ec2.authorize_security_group_ingress(
+    GroupId=endpoint_group, IpPermissions=[{"IpProtocol": "tcp", "FromPort": 5432, "ToPort": 5432, "IpRanges": [{"CidrIp": "10.20.0.0/16"}]}]
+)
+consumer = ec2.create_vpc_endpoint(
+    VpcId=vpc, ServiceName=service["ServiceName"], VpcEndpointType="Interface", SubnetIds=[private], SecurityGroupIds=[endpoint_group]
+)["VpcEndpoint"]
+ec2.assign_private_ip_addresses(NetworkInterfaceId=consumer["NetworkInterfaceIds"][0], PrivateIpAddresses=["10.20.1.201"])
+ec2.modify_network_interface_attribute(NetworkInterfaceId=consumer["NetworkInterfaceIds"][0], Groups=[endpoint_group])
+
 print(json.dumps({
-    "endpoint": endpoint, "vpc": vpc, "nat": nat, "tgw": tgw,
+    "endpoint": endpoint, "vpc": vpc, "nat": nat, "tgw": tgw, "service": service["ServiceId"], "consumer_endpoint": "10.20.1.201",
     "web1": web["PrivateIpAddress"], "app1": app["PrivateIpAddress"], "db1": db["PrivateIpAddress"],
 }), flush=True)
 sys.stdin.read()

@@ -90,7 +90,8 @@ struct CollectorTests {
         defer { try? FileManager.default.removeItem(atPath: home) }
         let endpoint = try #require(emulator.facts["endpoint"])
         let vpc = try #require(emulator.facts["vpc"])
-        let common = ["--profile", "lab", "--endpoint-url", endpoint, "--region", "us-east-1"]
+        // moto does not serve describe-vpc-endpoint-connections.
+        let common = ["--profile", "lab", "--endpoint-url", endpoint, "--region", "us-east-1", "--skip-endpoint-connections"]
         // The two collections run side by side: each is ~40 calls of a CLI that takes ~0.6 s to start.
         async let whole = Self.collect(common + ["\(home)/all"], home: home)
         async let one = Self.collect(common + ["--vpc-id", vpc, "\(home)/one"], home: home)
@@ -98,13 +99,17 @@ struct CollectorTests {
         #expect(all.status == 0, "\(all.stderr)")
         #expect(filtered.status == 0, "\(filtered.stderr)")
         #expect(try Self.leftovers(home, keep: ["credentials", "config", "all", "one"]).isEmpty)
+        defer { try? FileManager.default.removeItem(atPath: "\(home)/imported.yaml") }
 
         // What items 1–3 read is collected, per transit gateway route table too.
         let files = try FileManager.default.contentsOfDirectory(atPath: "\(home)/all")
         for call in ["describe-transit-gateways", "describe-transit-gateway-attachments", "describe-transit-gateway-vpc-attachments",
                      "describe-transit-gateway-peering-attachments", "describe-transit-gateway-route-tables", "describe-vpn-connections",
                      "describe-customer-gateways", "describe-vpn-gateways", "search-transit-gateway-routes.tgw-rtb-",
-                     "get-transit-gateway-route-table-associations.tgw-rtb-", "get-transit-gateway-route-table-propagations.tgw-rtb-"] {
+                     "get-transit-gateway-route-table-associations.tgw-rtb-", "get-transit-gateway-route-table-propagations.tgw-rtb-",
+                     "describe-load-balancers", "describe-target-groups", "describe-listeners.loadbalancer.", "describe-load-balancer-attributes.loadbalancer.",
+                     "describe-target-health.targetgroup.db.", "describe-target-group-attributes.targetgroup.db.", "describe-availability-zones",
+                     "describe-vpc-endpoint-service-configurations", "describe-vpc-endpoint-service-permissions.vpce-svc-"] {
             #expect(files.contains { $0.hasPrefix(call) }, "\(call) missing from \(files)")
         }
         // describe-nat-gateways takes --filter: with --vpc-id the NAT gateway is there.
@@ -128,6 +133,19 @@ struct CollectorTests {
         } else {
             #expect(db.stdout.contains("reason: insufficient-data") && db.stderr.contains("names no attachment of the snapshot"), "\(db.stdout)\(db.stderr)")
         }
+        // PrivateLink (R19.3, R19.4): app1 → its endpoint → db-nlb's node → db1, which sees the node's address.
+        let endpointAddress = try #require(emulator.facts["consumer_endpoint"])
+        let privateLink = try CLIRunner.run(["trace", "--topology", "\(home)/all", "--from", "app1", "--to", endpointAddress, "--port", "5432"])
+        let verdict = "verdict: PRIVATE  reason: interface-endpoint (request and reply)"
+        #expect(privateLink.stdout.contains(verdict), "\(privateLink.stdout)\(privateLink.stderr)")
+        #expect(privateLink.stdout.contains("seen from 10.30.1.100") && privateLink.stdout.contains("(instance db1)"), "\(privateLink.stdout)")
+        // import writes it all; the scenario traces the same way.
+        let imported = "\(home)/imported.yaml"
+        let importing = try CLIRunner.run(["import", "\(home)/all", "--output", imported])
+        #expect(importing.status == 0, "\(importing.stderr)")
+        let again = try CLIRunner.run(["trace", "--topology", imported, "--from", "app1", "--to", endpointAddress, "--port", "5432"])
+        #expect(again.stdout.contains(verdict) && again.stdout.contains("seen from 10.30.1.100") && again.stdout.contains("(instance db1)"), "\(again.stdout)\(again.stderr)")
+
         // With --vpc-id the data VPC is not collected: its attachment is outside the snapshot.
         let db1 = try #require(emulator.facts["db1"])
         let outside = try CLIRunner.run(["trace", "--topology", "\(home)/one", "--from", "app1", "--to", db1, "--port", "5432"])
