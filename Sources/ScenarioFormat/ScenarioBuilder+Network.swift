@@ -20,9 +20,16 @@ extension ScenarioBuilder {
             }
         }
         if fields["cidrs"] == nil { reader.error("a VPC needs 'cidrs' (at least one IPv4 CIDR block)", at: node, path: path) }
+        var account = topology.account
+        if let f = fields["account"], let text = reader.string(f.value, path: f.path) {
+            account = accountIDs[text] ?? text
+            if !(account.count == 12 && account.allSatisfy({ $0.isASCII && $0.isNumber })) {
+                reader.error("'\(text)' is neither a 12-digit account ID nor an account named under 'accounts'", at: f.value, path: f.path)
+            }
+        }
         var vpc = VPC(
             label: label(name, fields, prefix: "vpc"),
-            account: fields["account"].flatMap { reader.string($0.value, path: $0.path) }.map { accountIDs[$0] ?? $0 } ?? topology.account,
+            account: account,
             region: fields["region"].flatMap { reader.string($0.value, path: $0.path) } ?? topology.region,
             ipv4CIDRs: ipv4, ipv6CIDRs: ipv6)
         if let f = fields["dns-support"] { vpc.dnsSupport = reader.bool(f.value, path: f.path) ?? true }
