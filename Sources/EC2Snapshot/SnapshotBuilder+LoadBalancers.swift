@@ -54,7 +54,8 @@ extension SnapshotBuilder {
             for attribute in elbAttributes[key] ?? [] where attribute.string("Key") == "load_balancing.cross_zone.enabled" {
                 balancer.crossZone = attribute.string("Value")?.lowercased() == "true"
             }
-            balancer.listenersKnown = records["Listeners"] != nil
+            // describe-listeners answers per load balancer: known when its file, or a listener naming it, is there.
+            balancer.listenersKnown = listenedLoadBalancers.contains(key) || (records["Listeners"] ?? []).contains { $0.string("LoadBalancerArn") == arn }
             loadBalancerByKey[key] = LoadBalancerIndex(topology.loadBalancers.count)
             loadBalancerByARN[arn] = LoadBalancerIndex(topology.loadBalancers.count)
             recordByID[arn] = record

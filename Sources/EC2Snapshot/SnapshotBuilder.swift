@@ -20,6 +20,8 @@ struct SnapshotBuilder {
     /// and describe-target-health answers.
     var elbAttributes: [String: [Record]] = [:]
     var targetHealth: [String: [Record]] = [:]
+    /// Load balancers (`name/id`) whose describe-listeners answer is in the snapshot, even empty.
+    var listenedLoadBalancers: Set<String> = []
     var loadBalancerByARN: [String: LoadBalancerIndex] = [:]
     var loadBalancerByKey: [String: LoadBalancerIndex] = [:]
     /// Target groups by ARN, and their index in each load balancer that has them.
@@ -124,6 +126,7 @@ struct SnapshotBuilder {
                     elbAttributes[resource.key, default: []] += list.enumerated().map { record("Attributes[\($0.offset)]", $0.element) }
                     continue
                 }
+                if members["Listeners"]?.array != nil, !resource.targetGroup { listenedLoadBalancers.insert(resource.key) }
             }
             if let list = members["Entries"]?.array {
                 let id = members["PrefixListId"]?.string ?? prefixListID(inFileName: document.file)

@@ -10,7 +10,9 @@ import VPCTopology
 /// accounts side by side in the `ACCOUNT/REGION` layout (`Fixtures/privatelink`: the provider
 /// 222233334444 with `services-nlb` in front of orders1 (us-east-1a = use1-az2) and orders2
 /// (us-east-1b = use1-az1), published as `vpce-svc-0c0ffee0000000001`; the consumer 123456789012
-/// with alpha5 in SN714 (us-east-1a = use1-az1) and the endpoint 10.0.7.201).
+/// with alpha5 in SN714 (us-east-1a = use1-az1) and the endpoint 10.0.7.201). SN714 also sends
+/// 10.0.8.0/24 (beta8 at 10.0.8.10) through the GWLB endpoint `inspection-ep` (10.0.9.50) of the
+/// provider's Gateway Load Balancer `fw` (a node in us-east-1b, one appliance).
 @Suite("Load balancers and endpoint services in snapshots")
 struct LoadBalancerSnapshotTests {
     static let provider = "222233334444/us-east-1/"
@@ -30,8 +32,14 @@ struct LoadBalancerSnapshotTests {
 
     /// The fixture with every `old` replaced by `new` in `file` (which must contain it), and the
     /// `removed` files left out.
-    static func load(_ changes: [(file: String, old: String, new: String)] = [], removing removed: [String] = []) throws -> (Topology, [Diagnostic]) {
+    static func load(
+        _ changes: [(file: String, old: String, new: String)] = [], removing removed: [String] = [], replacing replaced: [String: String] = [:]
+    ) throws -> (Topology, [Diagnostic]) {
         var files = try files()
+        for (file, text) in replaced {
+            try #require(files[file] != nil, "no \(file)")
+            files[file] = text
+        }
         for change in changes {
             let text = try #require(files[change.file], "no \(change.file)")
             try #require(text.contains(change.old), "\(change.file) does not contain \(change.old)")
@@ -140,5 +148,19 @@ struct LoadBalancerSnapshotTests {
             let b = try Self.flow(scenario, from: from, to: to)
             #expect(a.reason == b.reason && a.request.hops.map(\.kind) == b.request.hops.map(\.kind), "\(from) → \(to): \(a.reason) vs \(b.reason)")
         }
+    }
+
+    @Test("R19.5, R5.12: a GWLB endpoint's Gateway Load Balancer from elbv2: its appliance takes the packet; none registered, or no node in the endpoint's zone, drops")
+    func gatewayLoadBalancer() throws {
+        let (topology, _) = try Self.load()
+        let through = try Self.flow(topology, from: "10.0.7.10", to: "10.0.8.10", port: 5432)
+        #expect(through.reason == .local && through.request.hops.contains { $0.kind == .gatewayLoadBalancerEndpoint }, "\(through.request.hops.map(\.detail))")
+        #expect(!through.request.notes.contains { $0.contains("appliances are not in the input") })
+        let health = Self.provider + "describe-target-health.targetgroup.appliances.3b2a190817263544.json"
+        let (none, _) = try Self.load(replacing: [health: #"{"TargetHealthDescriptions": []}"#])
+        #expect(try Self.flow(none, from: "10.0.7.10", to: "10.0.8.10", port: 5432).reason == .lbNoTarget)
+        // The provider's us-east-1b moved to another zone ID: no node where the endpoint is.
+        let (elsewhere, _) = try Self.load([(Self.provider + "describe-subnets.json", #""AvailabilityZoneId": "use1-az1""#, #""AvailabilityZoneId": "use1-az3""#)])
+        #expect(try Self.flow(elsewhere, from: "10.0.7.10", to: "10.0.8.10", port: 5432).reason == .endpointServiceNotInAZ)
     }
 }
