@@ -292,10 +292,12 @@ public struct Classifier: Sendable {
             }
         case .loadBalancer(let balancer):
             if walk.isReply {
-                // Replies to what a node forwarded are walked by replyThroughLoadBalancer; a packet
-                // that merely answers to a node's address has no connection there.
-                walk.hop(.destination, interface.label, "a load balancer node accepts only new connections to its listeners (R19.3)", passed: false)
-                return .noSuchHost
+                // A target's answer to what the node forwarded (a capture's packet, judged alone):
+                // the node keeps the flow's state and takes it (R19.3). Flows walk the whole way
+                // back in replyThroughLoadBalancer.
+                walk.hop(.loadBalancer, topology[balancer].label, "the reply returns to the node that forwarded its connection (R19.3)")
+                walk.delivery = .interface(destination)
+                return success
             }
             if let drop = securityGroupCheck(&walk, interface: destination, egress: false) { return drop }
             return loadBalancer(&walk, balancer, node: destination, entry: destination, success: success)

@@ -175,4 +175,15 @@ struct LoadBalancerTests {
         #expect(flow.hops.contains { $0.kind == .loadBalancer && $0.resource.name == "nlb" })
         #expect(flow.hops.contains { $0.resource.name == "nlb/A" }, "a1 is in zone a: the A node answers")
     }
+
+    @Test("R19.3: packets of a capture, each alone: the node's packet to the target, and the target's answer to the node, are delivered")
+    func capturePackets() throws {
+        var lab = Lab()
+        lab.extra = Self.balancer(groupExtra: ", target-type: ip", targets: "[10.0.2.5]")
+        // What a mirror on b1 sees: 10.0.2.50 → 10.0.2.5:8080 and the answer back.
+        let toTarget = try lab.classify(from: "10.0.2.50", to: "10.0.2.5", port: 8080)
+        #expect(toTarget.reason == .local, "\(toTarget.text)")
+        let answer = try lab.classify(from: "b1", to: "10.0.2.50", port: 40000, isReply: true)
+        #expect(answer.reason == .local && answer.hops.last?.kind == .loadBalancer, "\(answer.text)")
+    }
 }
