@@ -136,8 +136,14 @@ extension SnapshotBuilder {
             }
             let port = integer(record["Port"], in: 1...65535, record, field: "Port").value.map(UInt16.init) ?? 6081
             var group = LoadBalancer.TargetGroup(label: ResourceLabel(id: arn, name: record.string("TargetGroupName")), targetType: targetType, port: port)
-            for attribute in elbAttributes[key] ?? [] where attribute.string("Key") == "preserve_client_ip.enabled" {
-                group.preserveClientIP = attribute.string("Value")?.lowercased() == "true"
+            for attribute in elbAttributes[key] ?? [] {
+                let value = attribute.string("Value")?.lowercased()
+                switch attribute.string("Key") {
+                case "preserve_client_ip.enabled": group.preserveClientIP = value == "true"
+                // `use_load_balancer_configuration` leaves the load balancer's setting.
+                case "load_balancing.cross_zone.enabled" where value == "true" || value == "false": group.crossZone = value == "true"
+                default: break
+                }
             }
             if let health = targetHealth[key] {
                 group.targets = health.compactMap { target(from: $0, type: targetType) }

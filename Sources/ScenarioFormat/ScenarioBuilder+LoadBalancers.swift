@@ -100,7 +100,7 @@ extension ScenarioBuilder {
     mutating func readTargetGroups(_ field: (value: Node, path: String)?, into balancer: inout LoadBalancer, path: String) {
         guard let field, let groups = reader.mapping(field.value, path: field.path) else { return }
         for entry in groups {
-            guard let fields = reader.fields(entry.value, path: entry.path, allowed: ["port", "target-type", "preserve-client-ip", "targets"])
+            guard let fields = reader.fields(entry.value, path: entry.path, allowed: ["port", "target-type", "preserve-client-ip", "cross-zone", "targets"])
             else { continue }
             var targetType = LoadBalancer.TargetType.instance
             if let f = fields["target-type"] {
@@ -113,6 +113,7 @@ extension ScenarioBuilder {
                 label: ResourceLabel(id: ResourceID.make(prefix: "tg", name: "\(balancer.label.name ?? "")/\(entry.key)"), name: entry.key),
                 targetType: targetType, port: port ?? 6081)
             if let f = fields["preserve-client-ip"] { group.preserveClientIP = reader.bool(f.value, path: f.path) }
+            if let f = fields["cross-zone"] { group.crossZone = reader.bool(f.value, path: f.path) }
             if let f = fields["targets"] {
                 group.targets = reader.sequence(f.value, path: f.path).compactMap { readTarget($0.value, $0.path, type: targetType, vpc: balancer.vpc) }
             }

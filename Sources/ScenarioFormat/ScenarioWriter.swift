@@ -402,6 +402,7 @@ public struct ScenarioWriter {
                 for (group, groupName) in zip(balancer.targetGroups, groupNames) {
                     var fields = ["port: \(group.port)", "target-type: \(group.targetType.rawValue)"]
                     if let preserve = group.preserveClientIP { fields.append("preserve-client-ip: \(preserve)") }
+                    if let crossZone = group.crossZone { fields.append("cross-zone: \(crossZone)") }
                     let targets = group.targets.map { target -> String in
                         var parts: [String]
                         switch target.kind {

@@ -85,6 +85,9 @@ public struct LoadBalancer: Sendable {
         /// `preserve_client_ip.enabled`: when `nil`, on for instance targets and UDP, off for IP
         /// targets over TCP and TLS (R19.3).
         public var preserveClientIP: Bool?
+        /// The target group's own `load_balancing.cross_zone.enabled`; `nil` uses the load
+        /// balancer's (`use_load_balancer_configuration`).
+        public var crossZone: Bool?
         public var targets: [Target]
         /// Whether the input lists the registered targets (a snapshot without describe-target-health
         /// for the group does not).
@@ -95,6 +98,7 @@ public struct LoadBalancer: Sendable {
             self.targetType = targetType
             self.port = port
             self.preserveClientIP = nil
+            self.crossZone = nil
             self.targets = targets
             self.targetsKnown = true
         }
@@ -153,6 +157,7 @@ public struct LoadBalancer: Sendable {
     /// cross-zone load balancing is on (R19.3). `zone(of:)` gives a target's zone, `nil` when it
     /// is not in the topology (an IP target outside the VPC: any zone may reach it).
     public func eligibleTargets(of group: TargetGroup, nodeZone zone: String, zone zoneOf: (Target) -> String?) -> [Target] {
+        let crossZone = group.crossZone ?? self.crossZone
         let reachable = group.targets.filter { target in crossZone || zoneOf(target).map { $0 == zone } ?? true }
         // Fail-open: with no healthy target, the unhealthy and unused ones receive traffic (R19.3).
         let healthy = reachable.filter { $0.health == .healthy }

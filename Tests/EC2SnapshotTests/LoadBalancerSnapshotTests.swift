@@ -108,6 +108,12 @@ struct LoadBalancerSnapshotTests {
             (Self.provider + "describe-load-balancer-attributes.loadbalancer.net.services-nlb.50dc6c36f6f21a77.json", #""Value": "false""#, #""Value": "true""#),
         ]).0
         #expect(try Self.flow(crossZone, from: "10.0.7.10", to: "10.0.7.201").reason == .interfaceEndpoint)
+        // The target group's own attribute overrides the load balancer's.
+        let attributes = Self.provider + "describe-target-group-attributes.targetgroup.orders.7fa8b7c4b4f1e002.json"
+        let groupCrossZone = try Self.load([
+            onlyA, (attributes, #""Key": "proxy_protocol_v2.enabled""#, #""Key": "load_balancing.cross_zone.enabled""#), (attributes, #""Value": "false""#, #""Value": "true""#),
+        ]).0
+        #expect(try Self.flow(groupCrossZone, from: "10.0.7.10", to: "10.0.7.201").reason == .interfaceEndpoint)
     }
 
     @Test("R19.4: an endpoint in pendingAcceptance carries nothing; the provider's connection record disagreeing is warned about")

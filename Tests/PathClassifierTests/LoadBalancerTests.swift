@@ -97,6 +97,11 @@ struct LoadBalancerTests {
         #expect(try lab.classify(from: "a1", to: "10.0.1.50", port: 80).reason == .local)
         lab.extra = Self.balancer(targets: "[]")
         #expect(try lab.classify(from: "a1", to: "10.0.2.50", port: 80).reason == .lbNoTarget)
+        // A target group's own setting overrides the load balancer's.
+        lab.extra = Self.balancer("cross-zone: true", groupExtra: ", cross-zone: false")
+        #expect(try lab.classify(from: "a1", to: "10.0.1.50", port: 80).reason == .lbNoTarget)
+        lab.extra = Self.balancer(groupExtra: ", cross-zone: true")
+        #expect(try lab.classify(from: "a1", to: "10.0.1.50", port: 80).reason == .local)
     }
 
     @Test("R19.3: no listener for the protocol and port drops; UDP needs a UDP or TCP_UDP listener")
