@@ -12,7 +12,9 @@ import VPCTopology
 /// (us-east-1b = use1-az1), published as `vpce-svc-0c0ffee0000000001`; the consumer 123456789012
 /// with alpha5 in SN714 (us-east-1a = use1-az1) and the endpoint 10.0.7.201). SN714 also sends
 /// 10.0.8.0/24 (beta8 at 10.0.8.10) through the GWLB endpoint `inspection-ep` (10.0.9.50) of the
-/// provider's Gateway Load Balancer `fw` (a node in us-east-1b, one appliance).
+/// provider's Gateway Load Balancer `fw` (a node in us-east-1b, one appliance). The provider's
+/// internet-facing `public-nlb` (3.90.10.20 in subnet `edge`) sends to orders1 without client IP
+/// preservation.
 @Suite("Load balancers and endpoint services in snapshots")
 struct LoadBalancerSnapshotTests {
     static let provider = "222233334444/us-east-1/"
@@ -168,5 +170,25 @@ struct LoadBalancerSnapshotTests {
         // The provider's us-east-1b moved to another zone ID: no node where the endpoint is.
         let (elsewhere, _) = try Self.load([(Self.provider + "describe-subnets.json", #""AvailabilityZoneId": "use1-az1""#, #""AvailabilityZoneId": "use1-az3""#)])
         #expect(try Self.flow(elsewhere, from: "10.0.7.10", to: "10.0.8.10", port: 5432).reason == .endpointServiceNotInAZ)
+    }
+
+    @Test("R19.3: an internet-facing NLB from elbv2: the internet reaches its public address, the target in a private subnet answers through it")
+    func internetFacing() throws {
+        let (topology, _) = try Self.load()
+        let request = PacketHeader(source: IPAddress("198.51.100.7")!, destination: IPAddress("3.90.10.20")!, protocolNumber: .tcp, sourcePort: 40_000, destinationPort: 443)
+        let flow = Classifier(topology: topology).classifyInboundFlow(request)
+        #expect(flow.request.reason == .igwInbound && flow.request.hops.last?.resource.name == "orders1/eth0", "\(flow.request.hops.map(\.detail))")
+        #expect(flow.reply?.verdict == .internet && flow.reason == .igwInbound, "\(flow.reply?.hops.map(\.detail) ?? [])")
+    }
+
+    @Test("R19.4: the service's verified private DNS name resolves to the consumer's endpoint (private DNS on)")
+    func privateDNSName() throws {
+        let (topology, _) = try Self.load()
+        let resolver = NameResolver(topology: topology)
+        let alpha5 = try resolver.source("10.0.7.10").interface
+        #expect(try resolver.destination("orders.provider.example", from: alpha5).address == IPAddress("10.0.7.201"))
+        let (unverified, _) = try Self.load([(Self.provider + "describe-vpc-endpoint-service-configurations.json", #""State": "verified""#, #""State": "pendingVerification""#)])
+        let unverifiedResolver = NameResolver(topology: unverified)
+        #expect(throws: NameResolver.Failure.self) { try unverifiedResolver.destination("orders.provider.example", from: alpha5) }
     }
 }
