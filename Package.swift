@@ -5,8 +5,9 @@
 // Layering is one-way (see docs/architecture.md):
 //
 //   PathCore <- VPCTopology <- PathClassifier <- ScenarioFormat (YAML, Yams)
-//                                   ^     ^
-//                                   |     +---- PathReporters (text, JSONL, CSV)
+//                                   ^
+//                                   +---- CaptureReplay (connection state, summary, records;
+//                                   |       PacketSources, PacketWire) <- PathReporters (text, JSONL, CSV)
 //                                   |
 //                   packet-path (CLI: ArgumentParser, Foundation) uses all of them
 //
@@ -55,13 +56,14 @@ let package = Package(
         .target(name: "PacketWire", dependencies: ["PathCore"]),
         // Captures: reading pcap/pcapng through libpcap (LibpcapCalls.swift), writing pcap and pcapng.
         .target(name: "PacketSources", dependencies: ["CPcap", "PacketWire", "OutputFiles"]),
-        // Text, JSONL and CSV renderings of classifications.
-        .target(name: "PathReporters", dependencies: ["PathCore", "VPCTopology", "PathClassifier"]),
-        // Captures replayed: frames decoded and classified in order, with connection state.
+        // Replay: frames decoded and classified in order with connection state (flow tables,
+        // the capture classifier), counted into a summary and handed to sinks as records.
         .target(
             name: "CaptureReplay",
-            dependencies: ["PacketSources", "PacketWire", "PathClassifier", "PathReporters", "PathCore", "VPCTopology"]
+            dependencies: ["PacketSources", "PacketWire", "PathClassifier", "PathCore", "VPCTopology"]
         ),
+        // Text, JSONL and CSV renderings of records and summaries.
+        .target(name: "PathReporters", dependencies: ["PathCore", "VPCTopology", "PathClassifier", "CaptureReplay"]),
         .executableTarget(
             name: "packet-path",
             dependencies: [
@@ -87,11 +89,12 @@ let package = Package(
         ),
         .testTarget(
             name: "PathClassifierTests",
-            dependencies: ["PathClassifier", "ScenarioFormat", "VPCTopology", "PathCore", "_PacketPathTestSupport"]
+            // CaptureReplay for the rules judged on a packet sequence (stateful groups, fragments).
+            dependencies: ["PathClassifier", "CaptureReplay", "ScenarioFormat", "VPCTopology", "PathCore", "_PacketPathTestSupport"]
         ),
         .testTarget(
             name: "PathReportersTests",
-            dependencies: ["PathReporters", "PathClassifier", "ScenarioFormat", "VPCTopology", "PathCore"]
+            dependencies: ["PathReporters", "CaptureReplay", "PathClassifier", "ScenarioFormat", "VPCTopology", "PathCore"]
         ),
         .testTarget(
             name: "EC2SnapshotTests",

@@ -2,7 +2,6 @@ import PacketSources
 import PacketWire
 import PathClassifier
 import PathCore
-import PathReporters
 import VPCTopology
 
 /// Replays one capture: every frame decoded and classified, in order, exactly once.

@@ -3,7 +3,6 @@ import PacketSources
 import PacketWire
 import PathClassifier
 import PathCore
-import PathReporters
 import VPCTopology
 
 /// Replays a capture on several cores while keeping every frame's output in input order.

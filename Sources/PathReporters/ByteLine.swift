@@ -1,3 +1,4 @@
+import CaptureReplay
 import PathCore
 
 /// One output line built as UTF-8 bytes and turned into a `String` once: per-frame lines are
@@ -109,4 +110,9 @@ struct ByteLine {
     }
 
     var string: String { String(decoding: bytes, as: UTF8.self) }
+}
+
+extension CaptureTime {
+    /// `seconds.nanoseconds`, nine digits after the point, as the reporters print it.
+    public var text: String { ByteLine.text { $0.add(self) } }
 }

@@ -1,3 +1,4 @@
+import CaptureReplay
 import PathClassifier
 import PathCore
 import VPCTopology

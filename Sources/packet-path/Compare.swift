@@ -1,3 +1,4 @@
+import CaptureReplay
 import ArgumentParser
 import PathClassifier
 import PathReporters

@@ -1,3 +1,4 @@
+import CaptureReplay
 import Foundation
 import PathClassifier
 import PathCore

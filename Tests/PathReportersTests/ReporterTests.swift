@@ -1,3 +1,4 @@
+import CaptureReplay
 import Foundation
 import PathClassifier
 import PathCore
@@ -154,9 +155,9 @@ struct JSONLinesWriterTests {
             record.length = 60
             record.capture = "a.pcap"
             #expect(JSONLinesReporter.line(record).contains("\"time\":\"1.000000001\""))
-            #expect(CaptureTime(seconds: 1_700_000_000, nanoseconds: 123_456_789).description == "1700000000.123456789")
-            #expect(CaptureTime(seconds: 0, nanoseconds: 0).description == "0.000000000")
-            #expect(CaptureTime(seconds: -1, nanoseconds: 5).description == "-1.000000005")
+            #expect(CaptureTime(seconds: 1_700_000_000, nanoseconds: 123_456_789).text == "1700000000.123456789")
+            #expect(CaptureTime(seconds: 0, nanoseconds: 0).text == "0.000000000")
+            #expect(CaptureTime(seconds: -1, nanoseconds: 5).text == "-1.000000005")
             #expect(writer.line(record) == JSONLinesReporter.line(record))
             var appended = Array("earlier\n".utf8)
             writer.append(record, to: &appended)

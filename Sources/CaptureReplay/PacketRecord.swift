@@ -47,9 +47,10 @@ public struct PacketRecord: Sendable {
     public var decisiveHop: Hop? { FlowClassification(request: classification, reply: reply).decisiveHop }
 }
 
-/// A capture timestamp, printed as `seconds.nanoseconds` with nine digits after the point. Kept as
-/// integers so that outputs that do not print it (CSV, text) build no string per frame.
-public struct CaptureTime: Sendable, Hashable, CustomStringConvertible {
+/// A capture timestamp, printed as `seconds.nanoseconds` with nine digits after the point (by the
+/// reporters). Kept as integers so that outputs that do not print it (CSV, text) build no string
+/// per frame.
+public struct CaptureTime: Sendable, Hashable {
     public var seconds: Int64
     public var nanoseconds: UInt32
 
@@ -57,6 +58,4 @@ public struct CaptureTime: Sendable, Hashable, CustomStringConvertible {
         self.seconds = seconds
         self.nanoseconds = nanoseconds
     }
-
-    public var description: String { ByteLine.text { $0.add(self) } }
 }

@@ -1,3 +1,4 @@
+import PathCore
 /// A key of the per-packet tables: fixed-size, compared word by word, hashed by a fast mix.
 ///
 /// `Hashable` with `Hasher` (SipHash) costs tens of nanoseconds per frame; these keys are hashed

@@ -1,3 +1,4 @@
+import PathClassifier
 import PathCore
 import VPCTopology
 

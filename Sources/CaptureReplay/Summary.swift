@@ -128,47 +128,30 @@ public final class Summary {
         }
     }
 
-    /// The text block printed after a replay: verdicts in a fixed order, reasons by count, and, when
-    /// `top` is positive, the busiest conversations.
-    public func text(top: Int = 0) -> String {
-        let showBytes = bytes > 0
-        func count(_ packets: Int, _ bytes: Int) -> String {
-            String(packets).leftPadded(to: 8) + (showBytes ? String(bytes).leftPadded(to: 12) + " bytes" : "")
+    /// Packets counted with `reason`.
+    public func packets(_ reason: Reason) -> Int { reasonPackets[reason.ordinal] }
+
+    /// Bytes counted with `reason`.
+    public func bytes(_ reason: Reason) -> Int { reasonBytes[reason.ordinal] }
+
+    /// One conversation's totals: its two addresses (in order), protocol, packets, bytes and the
+    /// reason of its first packet.
+    public struct ConversationCount: Sendable {
+        public var a: IPAddress
+        public var b: IPAddress
+        public var protocolNumber: UInt8
+        public var packets: Int
+        public var bytes: Int
+        public var reason: Reason?
+    }
+
+    /// Every conversation that counted a packet, in the order first seen.
+    public var conversationCounts: [ConversationCount] {
+        (0..<conversationNumbers.count).compactMap { index in
+            let value = conversations[index]
+            guard value.packets > 0 else { return nil }
+            let (a, b) = value.key.addresses
+            return ConversationCount(a: a, b: b, protocolNumber: UInt8(truncatingIfNeeded: value.key.tag), packets: value.packets, bytes: value.bytes, reason: value.reason)
         }
-        var lines = ["summary: \(packets) \(packets == 1 ? "packet" : "packets")" + (showBytes ? ", \(bytes) bytes" : "")]
-        for verdict in Verdict.allCases {
-            let reasons = Reason.allCases.filter { $0.verdict == verdict }
-            lines.append("  \(verdict.rawValue.rightPadded(to: 9)) \(count(reasons.reduce(0) { $0 + reasonPackets[$1.ordinal] }, reasons.reduce(0) { $0 + reasonBytes[$1.ordinal] }))")
-        }
-        lines.append("by reason:")
-        let reasons = Reason.allCases.filter { reasonPackets[$0.ordinal] > 0 }.sorted {
-            reasonPackets[$0.ordinal] != reasonPackets[$1.ordinal] ? reasonPackets[$0.ordinal] > reasonPackets[$1.ordinal] : $0.rawValue < $1.rawValue
-        }
-        for reason in reasons {
-            lines.append("  \(reason.verdict.rawValue.rightPadded(to: 9)) \(reason.rawValue.rightPadded(to: 32)) \(count(reasonPackets[reason.ordinal], reasonBytes[reason.ordinal]))")
-        }
-        if !skippedBlocks.isEmpty { lines.append(Self.describe(skippedBlocks: skippedBlocks)) }
-        if top > 0 && conversationNumbers.count > 0 {
-            lines.append("top conversations:")
-            var all: [(a: IPAddress, b: IPAddress, protocolNumber: UInt8, value: Conversation)] = []
-            for index in 0..<conversationNumbers.count where conversations[index].packets > 0 {
-                let value = conversations[index]
-                let (a, b) = value.key.addresses
-                all.append((a, b, UInt8(truncatingIfNeeded: value.key.tag), value))
-            }
-            // A total order, so the report is the same on every run (table order is not).
-            let busiest = all.sorted { x, y in
-                if x.value.bytes != y.value.bytes { return x.value.bytes > y.value.bytes }
-                if x.value.packets != y.value.packets { return x.value.packets > y.value.packets }
-                if x.a != y.a { return x.a < y.a }
-                if x.b != y.b { return x.b < y.b }
-                return x.protocolNumber < y.protocolNumber
-            }
-            for c in busiest.prefix(top) {
-                lines.append(
-                    "  \("\(c.a) ↔ \(c.b) \(IPProtocolNumber(rawValue: c.protocolNumber))".rightPadded(to: 48)) \(count(c.value.packets, c.value.bytes))  \(c.value.reason?.verdict.rawValue ?? "")/\(c.value.reason?.rawValue ?? "")")
-            }
-        }
-        return lines.joined(separator: "\n")
     }
 }

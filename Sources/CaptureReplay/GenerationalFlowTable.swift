@@ -1,3 +1,4 @@
+import PathCore
 /// A ``FlowTable`` in two generations, for state that must stay bounded without forgetting what is
 /// in use: entries go into the current generation; when it holds `generationLimit` entries, the
 /// previous generation is emptied and the two swap. A key found only in the previous generation is

@@ -1,3 +1,4 @@
+import PathCore
 /// Two addresses and a tag, as a ``FlowTableKey``: the key of a connection's direction, of an IP
 /// datagram's fragments or of a conversation. IPv4 and IPv6 keys never meet: the family is part of
 /// the tag.

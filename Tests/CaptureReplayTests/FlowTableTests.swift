@@ -1,3 +1,4 @@
+@testable import CaptureReplay
 import PathCore
 import Testing
 import _PacketPathTestSupport
