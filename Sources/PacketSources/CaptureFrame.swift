@@ -13,6 +13,18 @@ public struct CaptureFrame {
     public var linkType: LinkType
     /// The captured bytes; not valid after the callback returns.
     public var bytes: UnsafeRawBufferPointer
+
+    package init(
+        number: Int, seconds: Int64, nanoseconds: UInt32, capturedLength: Int, originalLength: Int, linkType: LinkType, bytes: UnsafeRawBufferPointer
+    ) {
+        self.number = number
+        self.seconds = seconds
+        self.nanoseconds = nanoseconds
+        self.capturedLength = capturedLength
+        self.originalLength = originalLength
+        self.linkType = linkType
+        self.bytes = bytes
+    }
 }
 
 /// Why a capture could not be read (further).

@@ -58,7 +58,7 @@ public final class CaptureReader {
     public func forEach(_ body: (CaptureFrame) throws -> Void) throws -> Result {
         let handle = try LibpcapHandle(path: path)
         let linkType = handle.linkType
-        // Classic pcap records are 16 bytes plus the captured bytes, so their offsets are counted;
+        // Classic pcap records are a header plus the captured bytes, so their offsets are counted;
         // pcapng blocks vary, so their offsets are asked of the file (a system call per frame).
         let classic = path != "-" && Self.isClassicPcap(path)
         var counted = classic ? handle.offset : nil
@@ -69,7 +69,7 @@ public final class CaptureReader {
             case .record(let header, let data):
                 number += 1
                 let captured = Int(header.pointee.caplen)
-                if let previous = counted { counted = previous + 16 + captured }
+                if let previous = counted { counted = previous + PcapFormat.recordHeaderSize + captured }
                 let (seconds, nanoseconds) = Self.time(seconds: header.pointee.ts.tv_sec, nanoseconds: header.pointee.ts.tv_usec)
                 try body(
                     CaptureFrame(

@@ -128,7 +128,7 @@ enum LibpcapLinkTypes {
             return nil
         }
         pcap_dump_close(dumper)  // flushes and closes the stream: `memory` holds the header
-        guard size >= 24, let memory else { return nil }
+        guard size >= PcapFormat.globalHeaderSize, let memory else { return nil }
         return UnsafeRawPointer(memory).loadUnaligned(fromByteOffset: 20, as: UInt32.self)  // host order, as written
     }
 }

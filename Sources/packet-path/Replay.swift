@@ -54,7 +54,7 @@ extension PacketPath {
         var capturePoint: String?
 
         /// Worker threads for capture replay.
-        @Option(help: "Classify captures on this many cores, keeping per-connection order and the output order (default: all cores, at most 4 per core; --split and --annotate use one).")
+        @Option(help: "Classify captures on this many cores, keeping per-connection order and the output order (default: all cores; at most 4 per core).")
         var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
 
         /// Judge synthetic flows by their first packet alone.
@@ -128,9 +128,7 @@ extension PacketPath {
                     }
                 }
             } else {
-                failed = try replayCaptures(
-                    topology: topology, summary: summary, splitter: splitter, annotator: annotator, write: { try sink.write($0) },
-                    printLine: printLine)
+                failed = try replayCaptures(topology: topology, summary: summary, splitter: splitter, annotator: annotator, write: { try sink.write($0) })
             }
             if format == .text || format == .summary {
                 if format == .text { try sink.writeLine("") }
@@ -142,7 +140,7 @@ extension PacketPath {
         /// Replays every capture; returns whether one was damaged (its complete frames are still reported).
         func replayCaptures(
             topology: Topology, summary: Summary, splitter: CaptureSplitter?, annotator: PcapngAnnotator?,
-            write: (UnsafeBufferPointer<UInt8>) throws -> Void, printLine: (PacketRecord) throws -> Void
+            write: @escaping (UnsafeBufferPointer<UInt8>) throws -> Void
         ) throws -> Bool {
             var point: InterfaceIndex?
             if let capturePoint {
@@ -157,81 +155,51 @@ extension PacketPath {
                 printError("\(capture): error: no such file")
                 throw ExitStatus.cannotRead
             }
-            let replayer = CaptureReplayer(topology: topology, decapsulatesVXLAN: !noVXLAN, capturePoint: point)
+            let replayer = Replayer(topology: topology, jobs: jobs, decapsulatesVXLAN: !noVXLAN, capturePoint: point)
             var failed = false
             let progress = Progress()
-            /// Runs one capture's replay: damage is reported and the next capture goes on; any
-            /// other failure (an output) ends the run.
-            func reading(_ capture: String, _ replay: () throws -> CaptureReader.Result) throws {
+            // JSONL prints every hop; text and CSV lines, --split and --annotate only the deciding resource.
+            let detail: PathDetail = format == .jsonl ? .full : .decisive
+            /// Writes a frame to the capture outputs (--split, --annotate).
+            func writeFrame(_ frame: CaptureFrame, _ header: PacketHeader?, _ classification: Classification) throws {
+                try splitter?.write(frame, group: classification.verdict.rawValue)
+                if let annotator {  // the comment is built only when written
+                    let via = classification.decisiveHop.map { " via \($0.resource.id)" } ?? ""
+                    try annotator.write(frame, comment: "packet-path: \(classification.verdict.rawValue) \(classification.reason.rawValue)\(via)")
+                }
+            }
+            for capture in captures {
+                let name: String? = captures.count > 1 ? capture : nil
+                /// A formatter naming the capture in each record (for CSV's capture column).
+                func naming(_ append: @escaping (PacketRecord, inout [UInt8]) -> Void) -> Replayer.Format {
+                    { record, text in
+                        var record = record
+                        record.capture = name
+                        append(record, &text)
+                    }
+                }
+                let lines: Replayer.Lines?
+                switch format {
+                case .text: lines = Replayer.Lines(format: { naming(TextReporter.append) }, write: write)
+                case .csv: lines = Replayer.Lines(format: { naming(CSVReporter.append) }, write: write)
+                // One writer per worker: it caches renderings.
+                case .jsonl: lines = Replayer.Lines(format: { naming(JSONLinesWriter().append) }, write: write)
+                case .summary: lines = nil
+                }
                 progress.start(capture)
                 defer { progress.finish() }
                 do {
-                    let result = try replay()
+                    let result = try replayer.replay(
+                        capture, into: summary, lines: lines, frames: splitter == nil && annotator == nil ? nil : writeFrame, detail: detail,
+                        progress: progress.add)
                     summary.skippedBlocks.merge(result.skippedBlocks, uniquingKeysWith: +)
                     if !result.skippedBlocks.isEmpty && format != .text && format != .summary {
                         printError("\(capture): note: \(Summary.describe(skippedBlocks: result.skippedBlocks))")
                     }
                 } catch let damage as CaptureError {
-                    // Every complete frame before the damage was classified and reported.
+                    // Every complete frame before the damage was classified and reported; the next capture goes on.
                     printError("\(damage)")
                     failed = true
-                }
-            }
-            for capture in captures {
-                if jobs > 1 && splitter == nil && annotator == nil {
-                    // Several cores: lines are formatted on the workers and written here in frame order.
-                    let name: String? = captures.count > 1 ? capture : nil
-                    /// A formatter naming the capture in each record (for CSV's capture column).
-                    func naming(_ append: @escaping (PacketRecord, inout [UInt8]) -> Void) -> ParallelReplayer.Format {
-                        { record, text in
-                            var record = record
-                            record.capture = name
-                            append(record, &text)
-                        }
-                    }
-                    let formatter: (() -> ParallelReplayer.Format)?
-                    switch format {
-                    case .text: formatter = { naming(TextReporter.append) }
-                    case .csv: formatter = { naming(CSVReporter.append) }
-                    case .jsonl:
-                        formatter = { naming(JSONLinesWriter().append) }  // one writer per worker: it caches renderings
-                    case .summary: formatter = nil
-                    }
-                    let parallel = ParallelReplayer(topology: topology, jobs: jobs, decapsulatesVXLAN: !noVXLAN, capturePoint: point)
-                    try reading(capture) {
-                        // JSONL prints every hop; text and CSV lines name only the deciding resource.
-                        try parallel.replay(
-                            capture, into: summary, format: formatter, detail: format == .jsonl ? .full : .decisive, write: write,
-                            progress: progress.add)
-                    }
-                    continue
-                }
-                // Property wrappers cost a call per read: read them once, not per frame.
-                let summaryOnly = format == .summary
-                let several = captures.count > 1
-                if summaryOnly && splitter == nil && annotator == nil {
-                    try reading(capture) { try replayer.count(capture, into: summary) { progress.tick(bytes: $0.capturedLength + 16) } }
-                    continue
-                }
-                try reading(capture) {
-                    // JSONL prints every hop; text and CSV lines, --split and --annotate only the deciding resource.
-                    // Frames are counted as they are classified (conversation numbers kept with
-                    // their connections), so lines are only printed.
-                    try replayer.replayPaths(capture, detail: format == .jsonl ? .full : .decisive, countingInto: summary) {
-                        frame, header, id, classifier in
-                        let classification = classifier.path(id)
-                        if !summaryOnly {
-                            var record = CaptureReplayer.record(frame, header: header, classification: classification)
-                            if several { record.capture = capture }
-                            try printLine(record)
-                        }
-                        progress.tick(bytes: frame.capturedLength + 16)
-                        try splitter?.write(frame, group: classification.verdict.rawValue)
-                        if let annotator {  // the comment is built only when written
-                            let via = classification.decisiveHop.map { " via \($0.resource.id)" } ?? ""
-                            try annotator.write(frame, comment: "packet-path: \(classification.verdict.rawValue) \(classification.reason.rawValue)\(via)")
-                        }
-                    }
                 }
             }
             return failed
@@ -250,17 +218,10 @@ final class Progress {
 
     func start(_ path: String) {
         frames = 0
-        bytes = 24
+        bytes = PcapFormat.globalHeaderSize
         total = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
         started = Date()
         last = started
-    }
-
-    func tick(bytes count: Int) {
-        frames += 1
-        bytes += count
-        guard enabled, frames & 0x3FFF == 0 else { return }
-        show()
     }
 
     /// Counts a batch of frames.

@@ -44,18 +44,16 @@ struct CaptureConformanceTests {
     func countingWalkDecidesAlike() throws {
         func outcomes(_ capture: String, _ topology: Topology, detail: PathDetail) throws -> [String] {
             var outcomes: [String] = []
-            try CaptureReplayer(topology: topology).replayPaths(capture, detail: detail) { _, _, id, classifier in
-                let path = classifier.path(id)
-                #expect(path.reason == id.reason)
+            try Replayer(topology: topology, jobs: 1).replay(capture, into: Summary(), frames: { _, _, path in
                 switch detail {
                 case .reason:
                     #expect(path.hops.isEmpty)
-                    outcomes.append(id.reason.rawValue)
+                    outcomes.append(path.reason.rawValue)
                 case .decisive, .full:
                     #expect(detail == .full || (path.hops.count <= 2 && path.notes.isEmpty))
-                    outcomes.append("\(id.reason.rawValue) \(path.decisiveHop?.resource.description ?? "-")")
+                    outcomes.append("\(path.reason.rawValue) \(path.decisiveHop?.resource.description ?? "-")")
                 }
-            }
+            }, detail: detail)
             return outcomes
         }
         var captures = try ["seed-after.eth.pcap", "seed-after.sll2.pcapng", "seed-after.vxlan-mirror.pcap"].map {
@@ -118,8 +116,8 @@ struct CaptureConformanceTests {
                 let tiny = CaptureClassifier(topology: topology, detail: detail, connectionLimit: 100, pathLimit: 2)
                 try CaptureReader(path: capture).forEach { frame in
                     let content = decoder.decode(frame.bytes, linkType: frame.linkType)
-                    let expected = CaptureReplayer.classify(content, with: ample).1
-                    let got = CaptureReplayer.classify(content, with: tiny).1
+                    let expected = ample.classify(content).1
+                    let got = tiny.classify(content).1
                     #expect(got.reason == expected.reason, "\(capture) frame \(frame.number)")
                     #expect(tiny.path(got) == ample.path(expected), "\(capture) frame \(frame.number)")
                 }
@@ -142,7 +140,7 @@ struct CaptureConformanceTests {
         var compared = 0
         for (capture, topology) in captures {
             let classifier = Classifier(topology: topology)
-            try CaptureReplayer(topology: topology).replayPaths(capture) { _, header, _, _ in
+            try Replayer(topology: topology, jobs: 1).replay(capture, into: Summary(), frames: { _, header, _ in
                 guard let header, let port = header.sourcePort else { return }
                 var other = header
                 other.sourcePort = port == 40000 ? 40001 : 40000
@@ -157,7 +155,7 @@ struct CaptureConformanceTests {
                     #expect(classifier.classifyReply(header, to: owner, forward: forward) == classifier.classifyReply(other, to: owner, forward: forward))
                 }
                 compared += 1
-            }
+            })
         }
         #expect(compared > 100)
     }

@@ -24,9 +24,9 @@ enum Fixture {
     static func replay(_ capture: String, topology: Topology, vxlan: Bool = true) -> (records: [PacketRecord], error: CaptureError?) {
         var records: [PacketRecord] = []
         do {
-            try CaptureReplayer(topology: topology, decapsulatesVXLAN: vxlan).replay(capture) { frame, header, classification in
-                records.append(CaptureReplayer.record(frame, header: header, classification: classification))
-            }
+            try Replayer(topology: topology, jobs: 1, decapsulatesVXLAN: vxlan).replay(capture, into: Summary(), frames: { frame, header, classification in
+                records.append(Replayer.record(frame, header: header, classification: classification))
+            })
             return (records, nil)
         } catch {
             return (records, error as? CaptureError ?? CaptureError(file: capture, offset: nil, framesRead: records.count, message: "\(error)"))

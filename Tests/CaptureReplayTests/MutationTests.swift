@@ -109,7 +109,7 @@ struct MutationTests {
                 let oracle = Self.libpcapFrames(scratch)
                 var numbers: [Int] = []
                 do {
-                    try CaptureReplayer(topology: topology).replay(scratch) { frame, _, _ in numbers.append(frame.number) }
+                    try Replayer(topology: topology, jobs: 1).replay(scratch, into: Summary(), frames: { frame, _, _ in numbers.append(frame.number) })
                 } catch is CaptureError {
                     damaged += 1
                 }

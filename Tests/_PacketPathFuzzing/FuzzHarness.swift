@@ -66,12 +66,12 @@ public enum FuzzHarness {
         var reasons: [[Reason]] = []
         for detail in [PathDetail.full, .decisive, .reason] {
             var seen: [Reason] = []
-            let replayer = CaptureReplayer(topology: seedTopology)
-            let result = try? replayer.replayPaths(path, detail: detail) { frame, _, id, _ in
+            let replayer = Replayer(topology: seedTopology, jobs: 1)
+            let result = try? replayer.replay(path, into: Summary(), frames: { frame, _, classification in
                 precondition(frame.number == seen.count + 1, "frames numbered in order, each once")
                 precondition(frame.capturedLength == frame.bytes.count && frame.nanoseconds < 1_000_000_000)
-                seen.append(id.reason)
-            }
+                seen.append(classification.reason)
+            }, detail: detail)
             if let result { precondition(result.frames == seen.count, "every frame read is reported") }
             reasons.append(seen)
         }

@@ -127,13 +127,13 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
     let capture = FileManager.default.temporaryDirectory.appendingPathComponent("packet-path-bench-\(getpid()).pcap").path
-    let writer = try! CaptureWriter(path: capture, linkType: .ethernet)
-    for (index, frame) in frames.enumerated() { writer.write(frame, seconds: 1_767_225_600, nanoseconds: UInt32(index) * 1_000) }
+    let writer = try! PcapFileWriter(path: capture, linkType: .ethernet)
+    for (index, frame) in frames.enumerated() { try! writer.write(frame, seconds: 1_767_225_600, nanoseconds: UInt32(index) * 1_000) }
     try! writer.commit()
     Benchmark("Replay: 20,000-frame capture, 1,000 connections, counting (summary)", configuration: .init(scalingFactor: .one)) { benchmark in
         for _ in benchmark.scaledIterations {
             let summary = Summary()
-            try! CaptureReplayer(topology: topology).count(capture, into: summary)
+            try! Replayer(topology: topology, jobs: 1).replay(capture, into: summary)
             blackHole(summary.packets)
         }
     }

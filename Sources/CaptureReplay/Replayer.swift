@@ -5,19 +5,24 @@ import PathClassifier
 import PathCore
 import VPCTopology
 
-/// Replays a capture on several cores while keeping every frame's output in input order.
+/// Replays a capture: every frame read, decoded, classified with connection state and counted,
+/// exactly once and in order, then handed to the sinks — lines formatted per frame (text, CSV,
+/// JSONL) and frames handed back with their classification (`--split`, `--annotate`, tests).
 ///
 /// The calling thread reads and decodes: each frame becomes a fixed-size record of a batch (its
-/// number, time, length and ``FrameContent``), so no frame bytes are copied or kept. The workers
-/// route a batch by ranges, then classify it in parallel: each frame goes to the worker of its
-/// host pair (the two addresses, in order-independent form), so both directions of every
-/// connection, and every fragment of a datagram, meet the same ``CaptureClassifier`` in capture
-/// order and per-connection state is exactly that of a single-threaded replay. Workers count into
-/// their own ``Summary`` and format their frames; meanwhile the calling thread reads the next
-/// batch (up to ``Pipeline/depth`` batches in flight), then writes finished batches' lines in order.
+/// number, time, lengths and ``FrameContent``); its bytes are copied into the batch only when a
+/// frame sink will write them. The workers route a batch by ranges, then classify it: each frame
+/// goes to the worker of its host pair (the two addresses, in order-independent form), so both
+/// directions of every connection, and every fragment of a datagram, meet the same
+/// ``CaptureClassifier`` in capture order and per-connection state is exactly that of one worker.
+/// Workers count into their own ``Summary`` and format their frames; meanwhile the calling thread
+/// reads the next batch (up to ``Pipeline/depth`` batches in flight), then hands finished batches
+/// to the sinks in order.
 ///
-/// `jobs` counts the reading thread: `jobs - 1` workers (at least one) classify.
-public struct ParallelReplayer {
+/// `jobs` counts the reading thread: with one job, the one worker classifies each batch on the
+/// reading thread (the same code, no other thread); with more, `jobs - 1` workers classify while
+/// the reader reads.
+public struct Replayer {
     public let topology: Topology
     public var decoder: FrameDecoder
     public var capturePoint: InterfaceIndex?
@@ -32,17 +37,43 @@ public struct ParallelReplayer {
         self.capturePoint = capturePoint
     }
 
-    /// What the reader records of a frame: its place, time and length, and what it holds.
+    /// What the reader records of a frame: its place, time, lengths and link type, where its bytes
+    /// are in the batch (when kept), and what it holds.
     struct FrameInfo {
         var number: Int
         var seconds: Int64
         var nanoseconds: UInt32
         var length: Int
+        var capturedLength: Int
+        var linkType: LinkType
+        var byteOffset: Int
         var content: FrameContent
     }
 
     /// A formatter: appends a frame's line, with its line feed, to a worker's text.
     public typealias Format = (PacketRecord, inout [UInt8]) -> Void
+
+    /// Per-frame lines: a formatter per worker (formatters may keep caches), and where the lines
+    /// go, several at a time, in frame order.
+    public struct Lines {
+        public var format: () -> Format
+        public var write: (UnsafeBufferPointer<UInt8>) throws -> Void
+
+        public init(format: @escaping () -> Format, write: @escaping (UnsafeBufferPointer<UInt8>) throws -> Void) {
+            self.format = format
+            self.write = write
+        }
+    }
+
+    /// A frame handed back in capture order with its header (if IP) and classification (as much of
+    /// it as the replay's ``PathDetail`` records); the frame's bytes are valid during the call.
+    public typealias FrameSink = (CaptureFrame, PacketHeader?, Classification) throws -> Void
+
+    /// What a worker made of a frame, for the frame sink.
+    struct FrameOutcome {
+        var header: PacketHeader?
+        var classification: Classification
+    }
 
     /// A batch: the reader's frames and the workers' lines. Each worker appends its frames'
     /// lines to its own text and notes, per frame, its worker and where its line ends, so the
@@ -50,12 +81,18 @@ public struct ParallelReplayer {
     /// their buffers are allocated once.
     final class Batch: @unchecked Sendable {
         var frames: [FrameInfo] = []
+        /// The frames' bytes, when a frame sink needs them (``FrameInfo/byteOffset``).
+        var frameBytes: [UInt8] = []
+        /// Per frame, what its worker made of it, when a frame sink needs it: initialized for
+        /// `outcomeCount` frames.
+        let outcomes = UnsafeMutablePointer<FrameOutcome>.allocate(capacity: Replayer.batchSize)
+        var outcomeCount = 0
         /// Per worker, its frames' lines in frame order.
         let texts: UnsafeMutablePointer<[UInt8]>
         let workerCount: Int
         /// Per frame: the worker that formatted it and the end of its line in that worker's text.
-        let owners = UnsafeMutablePointer<Int32>.allocate(capacity: ParallelReplayer.batchSize)
-        let lineEnds = UnsafeMutablePointer<Int>.allocate(capacity: ParallelReplayer.batchSize)
+        let owners = UnsafeMutablePointer<Int32>.allocate(capacity: Replayer.batchSize)
+        let lineEnds = UnsafeMutablePointer<Int>.allocate(capacity: Replayer.batchSize)
         /// Frames formatted.
         var lineCount = 0
 
@@ -65,10 +102,25 @@ public struct ParallelReplayer {
             texts.initialize(repeating: [], count: workers)
         }
 
-        /// Forgets the lines (they are written); the buffers keep their capacity.
-        func clearLines() {
+        /// Forgets the lines and outcomes (they are handed on); the buffers keep their capacity.
+        func clear() {
             for worker in 0..<workerCount { texts[worker].removeAll(keepingCapacity: true) }
             lineCount = 0
+            outcomes.deinitialize(count: outcomeCount)
+            outcomeCount = 0
+        }
+
+        /// Calls `sink` with every frame, its bytes and its outcome, in frame order.
+        func handFrames(to sink: FrameSink) throws {
+            try frameBytes.withUnsafeBytes { bytes in
+                for (i, info) in frames.enumerated() {
+                    let frame = CaptureFrame(
+                        number: info.number, seconds: info.seconds, nanoseconds: info.nanoseconds, capturedLength: info.capturedLength,
+                        originalLength: info.length, linkType: info.linkType,
+                        bytes: UnsafeRawBufferPointer(rebasing: bytes[info.byteOffset..<info.byteOffset + info.capturedLength]))
+                    try sink(frame, outcomes[i].header, outcomes[i].classification)
+                }
+            }
         }
 
         /// Calls `write` with the lines in frame order, each run of consecutive frames of one
@@ -94,6 +146,8 @@ public struct ParallelReplayer {
             texts.deallocate()
             owners.deallocate()
             lineEnds.deallocate()
+            outcomes.deinitialize(count: outcomeCount)
+            outcomes.deallocate()
         }
     }
 
@@ -114,6 +168,8 @@ public struct ParallelReplayer {
         let texts: UnsafeMutablePointer<[UInt8]>
         let owners: UnsafeMutablePointer<Int32>
         let lineEnds: UnsafeMutablePointer<Int>
+        /// Where each frame's outcome goes, when a frame sink needs it.
+        let outcomes: UnsafeMutablePointer<FrameOutcome>?
     }
 
     /// The workers' classifiers, summaries and formatters.
@@ -122,16 +178,19 @@ public struct ParallelReplayer {
         let summaries: [Summary]
         /// One formatter per worker: formatters may keep caches (``JSONLinesWriter``).
         let formatters: [Format?]
+        /// Whether each frame's outcome is kept for a frame sink.
+        let keepsOutcomes: Bool
 
         /// Which frames of a batch each worker classifies.
         let route: Routing
 
-        init(_ classifiers: [CaptureClassifier], formatters: [Format?]) {
+        init(_ classifiers: [CaptureClassifier], formatters: [Format?], keepsOutcomes: Bool) {
             self.classifiers = classifiers
             self.summaries = classifiers.map { _ in Summary() }
             self.formatters = formatters
+            self.keepsOutcomes = keepsOutcomes
             let jobs = classifiers.count
-            let chunk = (ParallelReplayer.batchSize + jobs - 1) / jobs
+            let chunk = (Replayer.batchSize + jobs - 1) / jobs
             route = Routing(indices: .allocate(capacity: jobs * jobs * chunk), counts: .allocate(capacity: jobs * jobs), chunk: chunk)
         }
 
@@ -143,8 +202,9 @@ public struct ParallelReplayer {
         /// Classifies, counts and formats a batch on every worker.
         func process(_ batch: Batch) {
             batch.lineCount = formatters[0] == nil ? 0 : batch.frames.count
+            batch.outcomeCount = keepsOutcomes ? batch.frames.count : 0
             batch.frames.withUnsafeBufferPointer { frames in
-                process(Shared(frames: frames, texts: batch.texts, owners: batch.owners, lineEnds: batch.lineEnds))
+                process(Shared(frames: frames, texts: batch.texts, owners: batch.owners, lineEnds: batch.lineEnds, outcomes: keepsOutcomes ? batch.outcomes : nil))
             }
         }
 
@@ -167,15 +227,14 @@ public struct ParallelReplayer {
                     for n in 0..<route.counts[list] { classify(Int(route.indices[list * route.chunk + n])) }
                 }
                 func classify(_ i: Int) {
-                    let (header, id, conversation) = CaptureReplayer.classify(batch.frames[i].content, with: classifier) {
-                        summary.conversation(of: $0)
-                    }
+                    let (header, id, conversation) = classifier.classify(batch.frames[i].content) { summary.conversation(of: $0) }
                     summary.add(id.reason, conversation: conversation, length: batch.frames[i].length)
                     if let format {
-                        format(ParallelReplayer.record(batch.frames[i], header: header, classification: classifier.path(id)), &batch.texts[worker])
+                        format(Replayer.record(batch.frames[i], header: header, classification: classifier.path(id)), &batch.texts[worker])
                         batch.owners[i] = Int32(worker)
                         batch.lineEnds[i] = batch.texts[worker].count
                     }
+                    (batch.outcomes.map { $0 + i })?.initialize(to: FrameOutcome(header: header, classification: classifier.path(id)))
                 }
             }
         }
@@ -211,28 +270,38 @@ public struct ParallelReplayer {
         let workers: Workers
         /// Batches queued or being processed at most.
         static let depth = 3
+        /// Whether the worker processes each batch on the reading thread (one job).
+        let inline: Bool
         let queue = DispatchQueue(label: "packet-path.replay.workers")
         var inFlight: [(batch: Batch, done: DispatchSemaphore)] = []
-        /// Batches whose lines were written, ready for reuse.
+        /// Batches handed to the sinks, ready for reuse.
         var spares: [Batch] = []
+        let lines: ((UnsafeBufferPointer<UInt8>) throws -> Void)?
+        let frames: FrameSink?
 
-        init(_ workers: Workers) { self.workers = workers }
+        init(_ workers: Workers, inline: Bool, lines: ((UnsafeBufferPointer<UInt8>) throws -> Void)?, frames: FrameSink?) {
+            self.workers = workers
+            self.inline = inline
+            self.lines = lines
+            self.frames = frames
+        }
 
-        /// Waits for the oldest batch in flight, writes its lines and keeps it for reuse.
-        func finishOldest(write: (UnsafeBufferPointer<UInt8>) throws -> Void) throws {
+        /// Waits for the oldest batch in flight, hands it to the sinks and keeps it for reuse.
+        func finishOldest() throws {
             guard !inFlight.isEmpty else { return }
             let (batch, done) = inFlight.removeFirst()
             done.wait()
             defer {
-                batch.clearLines()
+                batch.clear()
                 spares.append(batch)
             }
-            try batch.writeLines(write)
+            if let lines { try batch.writeLines(lines) }
+            if let frames { try batch.handFrames(to: frames) }
         }
 
-        /// Waits for every batch in flight, writing their lines in order.
-        func finishAll(write: (UnsafeBufferPointer<UInt8>) throws -> Void) throws {
-            while !inFlight.isEmpty { try finishOldest(write: write) }
+        /// Waits for every batch in flight, handing them to the sinks in order.
+        func finishAll() throws {
+            while !inFlight.isEmpty { try finishOldest() }
         }
 
         /// Waits for every batch in flight without writing: the output failed.
@@ -240,46 +309,59 @@ public struct ParallelReplayer {
             while !inFlight.isEmpty { inFlight.removeFirst().done.wait() }
         }
 
-        /// Queues the frames read so far for the workers (first finishing the oldest batch when
-        /// ``depth`` are in flight); the reader gets a spare batch's emptied buffer in exchange.
-        func launch(_ frames: inout [FrameInfo], write: (UnsafeBufferPointer<UInt8>) throws -> Void) throws {
-            if inFlight.count >= Self.depth { try finishOldest(write: write) }
+        /// Queues the frames read so far (and their bytes) for the workers, first finishing the
+        /// oldest batch when ``depth`` are in flight; with one job, processes and finishes it here.
+        /// The reader gets a spare batch's emptied buffers in exchange.
+        func launch(_ frames: inout [FrameInfo], bytes: inout [UInt8]) throws {
+            if inFlight.count >= Self.depth { try finishOldest() }
             let batch = spares.popLast() ?? Batch(workers: workers.classifiers.count)
             swap(&batch.frames, &frames)
+            swap(&batch.frameBytes, &bytes)
             frames.removeAll(keepingCapacity: true)
+            bytes.removeAll(keepingCapacity: true)
             let done = DispatchSemaphore(value: 0)
+            inFlight.append((batch, done))
+            if inline {
+                workers.process(batch)
+                done.signal()
+                try finishOldest()
+                return
+            }
             queue.async { [workers] in
                 workers.process(batch)
                 done.signal()
             }
-            inFlight.append((batch, done))
         }
     }
 
-    /// Replays `path`, adding every frame to `summary`; when `format` is given, calls `write` with
-    /// the frames' lines as UTF-8 bytes in input order, several lines at a time (built on the
-    /// workers, each with its own formatter from `format`, which reads `detail` of each path).
+    /// Replays `path`, counting every frame into `summary` and handing it to the sinks in frame
+    /// order: its line to `lines` (formatted on the workers), the frame itself to `frames`.
     /// `progress` receives each batch's frames and bytes read.
+    /// - Parameter detail: what of each path the sinks read; without sinks, only the reason is
+    ///   walked, with compiled route tables.
     /// - Returns: the frames read (and pcapng blocks skipped).
-    /// - Throws: ``CaptureError`` for damage (after every complete frame before it is written), or
-    ///   what `write` throws, which ends the replay at once.
+    /// - Throws: ``CaptureError`` for damage (after every complete frame before it is handed on),
+    ///   or what a sink throws, which ends the replay at once.
     @discardableResult
     public func replay(
-        _ path: String, into summary: Summary, format: (() -> Format)?, detail: PathDetail = .full,
-        write: (UnsafeBufferPointer<UInt8>) throws -> Void, progress: (_ frames: Int, _ bytes: Int) -> Void = { _, _ in }
+        _ path: String, into summary: Summary, lines: Lines? = nil, frames frameSink: FrameSink? = nil, detail requested: PathDetail = .full,
+        progress: (_ frames: Int, _ bytes: Int) -> Void = { _, _ in }
     ) throws -> CaptureReader.Result {
         let workerCount = max(1, jobs - 1)
-        let compiled = format == nil ? CompiledRoutes(topology) : nil
+        let detail = lines == nil && frameSink == nil ? PathDetail.reason : requested
+        let compiled = detail == .reason ? CompiledRoutes(topology) : nil
         let workers = Workers(
             (0..<workerCount).map { _ in
-                CaptureClassifier(topology: topology, capturePoint: capturePoint, detail: format == nil ? .reason : detail, compiledRoutes: compiled)
+                CaptureClassifier(topology: topology, capturePoint: capturePoint, detail: detail, compiledRoutes: compiled)
             },
-            formatters: (0..<workerCount).map { _ in format?() })
-        let pipeline = Pipeline(workers)
+            formatters: (0..<workerCount).map { _ in lines?.format() }, keepsOutcomes: frameSink != nil)
+        let pipeline = Pipeline(workers, inline: jobs == 1, lines: lines?.write, frames: frameSink)
         // The reader's state lives in locals touched only by the non-escaping closure below, so
         // the compiler checks their exclusive access statically, not once per frame.
         let decoder = self.decoder
+        let keepsBytes = frameSink != nil
         var frames: [FrameInfo] = []
+        var bytes: [UInt8] = []
         var fileBytes = 0
         frames.reserveCapacity(Self.batchSize)
         var failure: CaptureError?
@@ -287,27 +369,29 @@ public struct ParallelReplayer {
         do {
             result = try CaptureReader(path: path).forEach { frame in
                 // Decoding here, not on the workers, costs the reader about what copying the
-                // frame's bytes did, and a batch is then small fixed-size records (docs/decisions.md).
+                // frame's bytes would, and a batch is then small fixed-size records (docs/decisions.md).
                 frames.append(FrameInfo(
                     number: frame.number, seconds: frame.seconds, nanoseconds: frame.nanoseconds, length: frame.originalLength,
+                    capturedLength: frame.capturedLength, linkType: frame.linkType, byteOffset: bytes.count,
                     content: decoder.decode(frame.bytes, linkType: frame.linkType)))
-                fileBytes += frame.capturedLength + 16
+                if keepsBytes { bytes.append(contentsOf: frame.bytes) }
+                fileBytes += frame.capturedLength + PcapFormat.recordHeaderSize
                 if frames.count == Self.batchSize {
                     progress(frames.count, fileBytes)
                     fileBytes = 0
-                    try pipeline.launch(&frames, write: write)
+                    try pipeline.launch(&frames, bytes: &bytes)
                 }
             }
         } catch let damage as CaptureError {
-            failure = damage  // every complete frame before the damage is still reported
+            failure = damage  // every complete frame before the damage is still handed on
         } catch {
             pipeline.drain()
             throw error
         }
         progress(frames.count, fileBytes)
         do {
-            try pipeline.launch(&frames, write: write)
-            try pipeline.finishAll(write: write)
+            try pipeline.launch(&frames, bytes: &bytes)
+            try pipeline.finishAll()
         } catch {
             pipeline.drain()
             throw error
@@ -315,6 +399,13 @@ public struct ParallelReplayer {
         for worker in workers.summaries { summary.merge(worker) }
         if let failure { throw failure }
         return result
+    }
+
+    /// The record reporters print for a frame: its number, header, classification, length and time.
+    public static func record(_ frame: CaptureFrame, header: PacketHeader?, classification: Classification) -> PacketRecord {
+        PacketRecord(
+            frame: frame.number, header: header, classification: classification, length: frame.originalLength,
+            time: CaptureTime(seconds: frame.seconds, nanoseconds: frame.nanoseconds))
     }
 
     static func record(_ frame: FrameInfo, header: PacketHeader?, classification: Classification) -> PacketRecord {

@@ -1,0 +1,39 @@
+import PacketWire
+import PathClassifier
+import PathCore
+import VPCTopology
+
+/// Decoded frames, classified: IP packets by the walk, link-local frames and malformed ones by
+/// what they are.
+extension CaptureClassifier {
+    /// The header and interned path of a decoded frame.
+    @inlinable
+    public func classify(_ content: FrameContent) -> (PacketHeader?, PathID) {
+        let (header, id, _) = classify(content) { _ in -1 }
+        return (header, id)
+    }
+
+    /// The header, interned path and connection label of a decoded frame (see
+    /// ``classifyFrame(_:fragment:label:)``); -1 for frames that are not IP.
+    /// Always inlined: called once per frame, with a closure that would otherwise be retained per call.
+    @inlinable @inline(__always)
+    public func classify(_ content: FrameContent, label: (PacketHeader) -> Int32) -> (PacketHeader?, PathID, Int32) {
+        switch content {
+        case .packet(let packet):
+            let header = packet.header
+            let (id, labelled) = classifyFrame(header, fragment: packet.fragment.map { ($0.identification, $0.isFirst) }, label: label)
+            guard let network = packet.vxlanNetwork else { return (header, id, labelled) }
+            return (header, annotated(id, note: "decapsulated from a VPC Traffic Mirroring session (VXLAN network \(network))"), labelled)
+        case .linkLocal(let what):
+            return (nil, intern(Classification(
+                reason: .linkLayer,
+                hops: [Hop(kind: .source, resource: ResourceLabel(id: "link"), detail: "\(what): stays on the link, never routed (R1.14)")],
+                notes: [])), -1)
+        case .malformed(let error):
+            return (nil, intern(Classification(
+                reason: .malformedFrame,
+                hops: [Hop(kind: .source, resource: ResourceLabel(id: error.code.rawValue), detail: error.description, passed: false)],
+                notes: [])), -1)
+        }
+    }
+}
