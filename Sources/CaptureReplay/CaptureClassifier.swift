@@ -27,19 +27,17 @@ public final class CaptureClassifier {
     private var pathIDs: [Classification: PathID] = [:]
     /// With ``PathDetail/reason``, the index of each reason's path, by ``Reason/ordinal``.
     private var reasonPathIndex = [UInt32?](repeating: nil, count: Reason.allCases.count)
-    /// The path table's generation, behind a `let` pointer: read on every frame, so no dynamic
+    /// The path table's generation, behind a `let` reference: read on every frame, so no dynamic
     /// exclusivity check. It changes when the path table starts again (past ``pathLimit`` paths)
     /// and earlier ``PathID``s lose their meaning.
-    private let pathGeneration: UnsafeMutablePointer<UInt32> = {
-        let pointer = UnsafeMutablePointer<UInt32>.allocate(capacity: 1)
-        pointer.initialize(to: 0)
-        return pointer
-    }()
+    private let pathGenerations = SharedBuffer<UInt32>(repeating: 0, count: 1)
+    private var pathGeneration: UInt32 {
+        get { pathGenerations[0] }
+        set { pathGenerations[0] = newValue }
+    }
 
     /// Incremented whenever the path table starts again and earlier ``PathID``s lose their meaning.
-    public var generation: Int { Int(pathGeneration.pointee) }
-
-    deinit { pathGeneration.deallocate() }
+    public var generation: Int { Int(pathGeneration) }
 
     /// A connection direction seen: the opener's direction holds its path, a reply's direction
     /// the reply's path. A reply walk is deterministic, so the next reply of the connection takes
@@ -162,12 +160,12 @@ public final class CaptureClassifier {
         let key = PacketKey(packet.source, packet.destination, tag: tags.forward)
         // More packets of an open flow in the same direction, or further replies: one probe.
         if let known = connections[key] {
-            if known.generation == pathGeneration.pointee { return (known.path, known.label) }
+            if known.generation == pathGeneration { return (known.path, known.label) }
             // The path table started again: the same walk, with the state this direction had.
             if let id = walkPath(packet, known.kind, forward: known.forward) {
                 var updated = known
                 updated.path = id
-                updated.generation = pathGeneration.pointee
+                updated.generation = pathGeneration
                 connections.insert(key, updated)
                 return (id, known.label)
             }
@@ -195,8 +193,8 @@ public final class CaptureClassifier {
                 kind = .replyToDestination
             } else {
                 // Neither end is ours (transit, outside): the reply takes its opener's path.
-                let id = opener.generation == pathGeneration.pointee ? opener.path : (walkPath(packet, opener.kind, forward: nil) ?? outsidePath(packet))
-                connections.insert(key, Direction(path: id, generation: pathGeneration.pointee, kind: opener.kind, forward: opener.path.reason, label: label))
+                let id = opener.generation == pathGeneration ? opener.path : (walkPath(packet, opener.kind, forward: nil) ?? outsidePath(packet))
+                connections.insert(key, Direction(path: id, generation: pathGeneration, kind: opener.kind, forward: opener.path.reason, label: label))
                 return id
             }
         } else if let point = capturePoint, !topology[point].owns(packet.source), !topology[point].owns(packet.destination) {
@@ -210,7 +208,7 @@ public final class CaptureClassifier {
         }
         let id = walkPath(packet, kind, forward: forward) ?? outsidePath(packet)
         if forward != nil || id.reason.verdict != .dropped {
-            connections.insert(key, Direction(path: id, generation: pathGeneration.pointee, kind: kind, forward: forward, label: label))
+            connections.insert(key, Direction(path: id, generation: pathGeneration, kind: kind, forward: forward, label: label))
         }
         return id
     }
@@ -296,9 +294,9 @@ public final class CaptureClassifier {
         if let known = annotations[key] { return known }
         var classification = path(id)
         classification.notes.append(note)
-        let generationBefore = pathGeneration.pointee
+        let generationBefore = pathGeneration
         let annotatedID = intern(classification)
-        if pathGeneration.pointee == generationBefore { annotations[key] = annotatedID }
+        if pathGeneration == generationBefore { annotations[key] = annotatedID }
         return annotatedID
     }
 
@@ -328,7 +326,7 @@ public final class CaptureClassifier {
             annotations.removeAll(keepingCapacity: true)
             walks.removeAll()
             reasonPathIndex = Array(repeating: nil, count: Reason.allCases.count)
-            pathGeneration.pointee &+= 1
+            pathGeneration &+= 1
         }
         let id = PathID(index: UInt32(paths.count), reason: classification.reason)
         paths.append(classification)

@@ -75,50 +75,56 @@ public struct Replayer {
         var classification: Classification
     }
 
-    /// A batch: the reader's frames and the workers' lines. Each worker appends its frames'
-    /// lines to its own text and notes, per frame, its worker and where its line ends, so the
-    /// lines are written in frame order without a `String` per line. Batches are recycled, so
+    /// A batch: the reader's frames and the workers' lines and outcomes. Each worker appends its
+    /// frames' lines to its own text and notes, per frame, its worker and where its line ends, so
+    /// the lines are written in frame order without a `String` per line. Batches are recycled, so
     /// their buffers are allocated once.
-    final class Batch: @unchecked Sendable {
-        var frames: [FrameInfo] = []
+    final class Batch: Sendable {
+        /// The frames, ``count`` of them, built in place by the reader and freed by ``clear(keepingOutcomes:)``.
+        let frames = SharedBuffer<FrameInfo>(uninitializedCapacity: Replayer.batchSize)
         /// The frames' bytes, when a frame sink needs them (``FrameInfo/byteOffset``).
-        var frameBytes: [UInt8] = []
-        /// Per frame, what its worker made of it, when a frame sink needs it: initialized for
-        /// `outcomeCount` frames.
-        let outcomes = UnsafeMutablePointer<FrameOutcome>.allocate(capacity: Replayer.batchSize)
-        var outcomeCount = 0
+        let frameBytes = SharedBuffer<[UInt8]>(repeating: [], count: 1)
+        /// Frames read, frames formatted.
+        let counts = SharedBuffer<Int>(repeating: 0, count: 2)
+        var count: Int { counts[0] }
+        /// Per frame, what its worker made of it, when a frame sink needs it.
+        let outcomes: SharedBuffer<FrameOutcome?>
         /// Per worker, its frames' lines in frame order.
-        let texts: UnsafeMutablePointer<[UInt8]>
-        let workerCount: Int
+        let texts: SharedBuffer<[UInt8]>
         /// Per frame: the worker that formatted it and the end of its line in that worker's text.
-        let owners = UnsafeMutablePointer<Int32>.allocate(capacity: Replayer.batchSize)
-        let lineEnds = UnsafeMutablePointer<Int>.allocate(capacity: Replayer.batchSize)
-        /// Frames formatted.
-        var lineCount = 0
+        let owners: SharedBuffer<Int32>
+        let lineEnds: SharedBuffer<Int>
 
         init(workers: Int) {
-            workerCount = workers
-            texts = .allocate(capacity: workers)
-            texts.initialize(repeating: [], count: workers)
+            outcomes = SharedBuffer(repeating: nil, count: Replayer.batchSize)
+            texts = SharedBuffer(repeating: [], count: workers)
+            owners = SharedBuffer(repeating: 0, count: Replayer.batchSize)
+            lineEnds = SharedBuffer(repeating: 0, count: Replayer.batchSize)
         }
 
-        /// Forgets the lines and outcomes (they are handed on); the buffers keep their capacity.
-        func clear() {
-            for worker in 0..<workerCount { texts[worker].removeAll(keepingCapacity: true) }
-            lineCount = 0
-            outcomes.deinitialize(count: outcomeCount)
-            outcomeCount = 0
+        deinit { frames.deinitialize(first: count) }
+
+        /// Forgets the frames, lines and outcomes (they are handed on); the buffers keep their capacity.
+        func clear(keepingOutcomes: Bool) {
+            for worker in 0..<texts.count { texts[worker].removeAll(keepingCapacity: true) }
+            if keepingOutcomes { for i in 0..<count { outcomes[i] = nil } }
+            frameBytes[0].removeAll(keepingCapacity: true)
+            frames.deinitialize(first: count)
+            counts[0] = 0
+            counts[1] = 0
         }
 
         /// Calls `sink` with every frame, its bytes and its outcome, in frame order.
         func handFrames(to sink: FrameSink) throws {
-            try frameBytes.withUnsafeBytes { bytes in
-                for (i, info) in frames.enumerated() {
+            try frameBytes[0].withUnsafeBytes { bytes in
+                for i in 0..<count {
+                    let info = frames[i]
+                    guard let outcome = outcomes[i] else { preconditionFailure("frame \(info.number) has no outcome") }
                     let frame = CaptureFrame(
                         number: info.number, seconds: info.seconds, nanoseconds: info.nanoseconds, capturedLength: info.capturedLength,
                         originalLength: info.length, linkType: info.linkType,
                         bytes: UnsafeRawBufferPointer(rebasing: bytes[info.byteOffset..<info.byteOffset + info.capturedLength]))
-                    try sink(frame, outcomes[i].header, outcomes[i].classification)
+                    try sink(frame, outcome.header, outcome.classification)
                 }
             }
         }
@@ -126,7 +132,8 @@ public struct Replayer {
         /// Calls `write` with the lines in frame order, each run of consecutive frames of one
         /// worker at once (with one worker, the whole batch).
         func writeLines(_ write: (UnsafeBufferPointer<UInt8>) throws -> Void) rethrows {
-            var written = [Int](repeating: 0, count: workerCount)
+            var written = [Int](repeating: 0, count: texts.count)
+            let lineCount = counts[1]
             var i = 0
             while i < lineCount {
                 let worker = Int(owners[i])
@@ -140,114 +147,93 @@ public struct Replayer {
                 written[worker] = end
             }
         }
-
-        deinit {
-            texts.deinitialize(count: workerCount)
-            texts.deallocate()
-            owners.deallocate()
-            lineEnds.deallocate()
-            outcomes.deinitialize(count: outcomeCount)
-            outcomes.deallocate()
-        }
     }
 
     /// Frame indices by routing part and worker: `indices[(part * jobs + worker) * chunk ...]`,
     /// `counts[part * jobs + worker]` of them. Parts are consecutive ranges, so a worker reading
     /// its lists part by part meets its frames in capture order without scanning the others'.
     /// Shared by the workers: each part writes only its own lists.
-    struct Routing: @unchecked Sendable {
-        let indices: UnsafeMutablePointer<Int32>
-        let counts: UnsafeMutablePointer<Int>
+    struct Routing: Sendable {
+        let indices: SharedBuffer<Int32>
+        let counts: SharedBuffer<Int>
         let chunk: Int
     }
 
-    /// A batch's memory as the workers share it: each worker writes only its own text and its
-    /// own frames' owners and line ends.
-    struct Shared: @unchecked Sendable {
-        let frames: UnsafeBufferPointer<FrameInfo>
-        let texts: UnsafeMutablePointer<[UInt8]>
-        let owners: UnsafeMutablePointer<Int32>
-        let lineEnds: UnsafeMutablePointer<Int>
-        /// Where each frame's outcome goes, when a frame sink needs it.
-        let outcomes: UnsafeMutablePointer<FrameOutcome>?
+    /// One worker's classifier, summary and formatter (formatters may keep caches, ``JSONLinesWriter``).
+    struct Worker {
+        let classifier: CaptureClassifier
+        let summary: Summary
+        let format: Format?
     }
 
-    /// The workers' classifiers, summaries and formatters.
-    final class Workers: @unchecked Sendable {
-        let classifiers: [CaptureClassifier]
-        let summaries: [Summary]
-        /// One formatter per worker: formatters may keep caches (``JSONLinesWriter``).
-        let formatters: [Format?]
-        /// Whether each frame's outcome is kept for a frame sink.
+    /// The workers, each touched only by its own thread during a batch.
+    final class Workers: Sendable {
+        let workers: SharedBuffer<Worker>
+        let count: Int
+        /// Whether each frame's outcome is kept for a frame sink, and whether lines are formatted.
         let keepsOutcomes: Bool
-
+        let formats: Bool
         /// Which frames of a batch each worker classifies.
         let route: Routing
 
-        init(_ classifiers: [CaptureClassifier], formatters: [Format?], keepsOutcomes: Bool) {
-            self.classifiers = classifiers
-            self.summaries = classifiers.map { _ in Summary() }
-            self.formatters = formatters
+        init(_ workers: [Worker], keepsOutcomes: Bool) {
+            count = workers.count
+            self.workers = SharedBuffer(repeating: workers[0], count: workers.count)
+            for (i, worker) in workers.enumerated() { self.workers[i] = worker }
             self.keepsOutcomes = keepsOutcomes
-            let jobs = classifiers.count
+            formats = workers[0].format != nil
+            let jobs = workers.count
             let chunk = (Replayer.batchSize + jobs - 1) / jobs
-            route = Routing(indices: .allocate(capacity: jobs * jobs * chunk), counts: .allocate(capacity: jobs * jobs), chunk: chunk)
-        }
-
-        deinit {
-            route.indices.deallocate()
-            route.counts.deallocate()
+            route = Routing(indices: SharedBuffer(repeating: 0, count: jobs * jobs * chunk), counts: SharedBuffer(repeating: 0, count: jobs * jobs), chunk: chunk)
         }
 
         /// Classifies, counts and formats a batch on every worker.
         func process(_ batch: Batch) {
-            batch.lineCount = formatters[0] == nil ? 0 : batch.frames.count
-            batch.outcomeCount = keepsOutcomes ? batch.frames.count : 0
-            batch.frames.withUnsafeBufferPointer { frames in
-                process(Shared(frames: frames, texts: batch.texts, owners: batch.owners, lineEnds: batch.lineEnds, outcomes: keepsOutcomes ? batch.outcomes : nil))
-            }
-        }
-
-        private func process(_ batch: Shared) {
-            let jobs = classifiers.count
+            batch.counts[1] = formats ? batch.count : 0
+            let jobs = count
             let route = self.route
             if jobs == 1 {
                 // One worker takes every frame, in order: nothing to route.
-                route.counts[0] = batch.frames.count
-                for i in 0..<batch.frames.count { route.indices[i] = Int32(i) }
+                route.counts[0] = batch.count
+                for i in 0..<batch.count { route.indices[i] = Int32(i) }
             } else {
                 self.route(batch)
             }
+            let keepsOutcomes = self.keepsOutcomes
             DispatchQueue.concurrentPerform(iterations: jobs) { worker in
-                let classifier = classifiers[worker]
-                let summary = summaries[worker]
-                let format = formatters[worker]
+                let state = workers[worker]
                 for part in 0..<jobs {
                     let list = part * jobs + worker
-                    for n in 0..<route.counts[list] { classify(Int(route.indices[list * route.chunk + n])) }
-                }
-                func classify(_ i: Int) {
-                    let (header, id, conversation) = classifier.classify(batch.frames[i].content) { summary.conversation(of: $0) }
-                    summary.add(id.reason, conversation: conversation, length: batch.frames[i].length)
-                    if let format {
-                        format(Replayer.record(batch.frames[i], header: header, classification: classifier.path(id)), &batch.texts[worker])
-                        batch.owners[i] = Int32(worker)
-                        batch.lineEnds[i] = batch.texts[worker].count
+                    for n in 0..<route.counts[list] {
+                        Self.classify(Int(route.indices[list * route.chunk + n]), of: batch, on: state, worker: worker, keepingOutcome: keepsOutcomes)
                     }
-                    (batch.outcomes.map { $0 + i })?.initialize(to: FrameOutcome(header: header, classification: classifier.path(id)))
                 }
             }
+        }
+
+        /// Classifies, counts and formats frame `i` of `batch` on `worker`.
+        @inline(__always)
+        static func classify(_ i: Int, of batch: Batch, on state: Worker, worker: Int, keepingOutcome: Bool) {
+            // The frame is read in place (``SharedBuffer``'s addressors), never copied whole.
+            let (header, id, conversation) = state.classifier.classify(batch.frames[i].content) { state.summary.conversation(of: $0) }
+            state.summary.add(id.reason, conversation: conversation, length: batch.frames[i].length)
+            if let format = state.format {
+                format(Replayer.record(batch.frames[i], header: header, classification: state.classifier.path(id)), &batch.texts[worker])
+                batch.owners[i] = Int32(worker)
+                batch.lineEnds[i] = batch.texts[worker].count
+            }
+            if keepingOutcome { batch.outcomes[i] = FrameOutcome(header: header, classification: state.classifier.path(id)) }
         }
 
         /// Fills ``route``: the workers split the batch into consecutive parts and list each part's
         /// frames by the worker of their host pair.
-        private func route(_ batch: Shared) {
-            let jobs = classifiers.count
-            let count = batch.frames.count
+        private func route(_ batch: Batch) {
+            let jobs = count
+            let total = batch.count
             let route = self.route
             DispatchQueue.concurrentPerform(iterations: jobs) { part in
                 for worker in 0..<jobs { route.counts[part * jobs + worker] = 0 }
-                for i in min(count, part * route.chunk)..<min(count, (part + 1) * route.chunk) {
+                for i in min(total, part * route.chunk)..<min(total, (part + 1) * route.chunk) {
                     var worker = 0
                     if case .packet(let packet) = batch.frames[i].content {
                         // Order-independent host pair: both directions and all fragments land together.
@@ -276,6 +262,8 @@ public struct Replayer {
         var inFlight: [(batch: Batch, done: DispatchSemaphore)] = []
         /// Batches handed to the sinks, ready for reuse.
         var spares: [Batch] = []
+        /// The batch the reader fills.
+        var current: Batch
         let lines: ((UnsafeBufferPointer<UInt8>) throws -> Void)?
         let frames: FrameSink?
 
@@ -284,6 +272,7 @@ public struct Replayer {
             self.inline = inline
             self.lines = lines
             self.frames = frames
+            current = Batch(workers: workers.count)
         }
 
         /// Waits for the oldest batch in flight, hands it to the sinks and keeps it for reuse.
@@ -292,7 +281,7 @@ public struct Replayer {
             let (batch, done) = inFlight.removeFirst()
             done.wait()
             defer {
-                batch.clear()
+                batch.clear(keepingOutcomes: workers.keepsOutcomes)
                 spares.append(batch)
             }
             if let lines { try batch.writeLines(lines) }
@@ -304,33 +293,32 @@ public struct Replayer {
             while !inFlight.isEmpty { try finishOldest() }
         }
 
-        /// Waits for every batch in flight without writing: the output failed.
+        /// Waits for every batch in flight without handing them on: an output failed.
         func drain() {
             while !inFlight.isEmpty { inFlight.removeFirst().done.wait() }
         }
 
-        /// Queues the frames read so far (and their bytes) for the workers, first finishing the
-        /// oldest batch when ``depth`` are in flight; with one job, processes and finishes it here.
-        /// The reader gets a spare batch's emptied buffers in exchange.
-        func launch(_ frames: inout [FrameInfo], bytes: inout [UInt8]) throws {
+        /// Queues the current batch for the workers, first finishing the oldest batch when
+        /// ``depth`` are in flight; with one job, processes and finishes it here.
+        /// - Returns: the batch the reader fills next (a spare one).
+        @discardableResult
+        func launch() throws -> Batch {
             if inFlight.count >= Self.depth { try finishOldest() }
-            let batch = spares.popLast() ?? Batch(workers: workers.classifiers.count)
-            swap(&batch.frames, &frames)
-            swap(&batch.frameBytes, &bytes)
-            frames.removeAll(keepingCapacity: true)
-            bytes.removeAll(keepingCapacity: true)
+            let batch = current
+            current = spares.popLast() ?? Batch(workers: workers.count)
             let done = DispatchSemaphore(value: 0)
             inFlight.append((batch, done))
             if inline {
                 workers.process(batch)
                 done.signal()
                 try finishOldest()
-                return
+                return current
             }
             queue.async { [workers] in
                 workers.process(batch)
                 done.signal()
             }
+            return current
         }
     }
 
@@ -352,34 +340,41 @@ public struct Replayer {
         let compiled = detail == .reason ? CompiledRoutes(topology) : nil
         let workers = Workers(
             (0..<workerCount).map { _ in
-                CaptureClassifier(topology: topology, capturePoint: capturePoint, detail: detail, compiledRoutes: compiled)
+                Worker(
+                    classifier: CaptureClassifier(topology: topology, capturePoint: capturePoint, detail: detail, compiledRoutes: compiled),
+                    summary: Summary(), format: lines?.format())
             },
-            formatters: (0..<workerCount).map { _ in lines?.format() }, keepsOutcomes: frameSink != nil)
+            keepsOutcomes: frameSink != nil)
         let pipeline = Pipeline(workers, inline: jobs == 1, lines: lines?.write, frames: frameSink)
         // The reader's state lives in locals touched only by the non-escaping closure below, so
         // the compiler checks their exclusive access statically, not once per frame.
         let decoder = self.decoder
         let keepsBytes = frameSink != nil
-        var frames: [FrameInfo] = []
-        var bytes: [UInt8] = []
+        var batch = pipeline.current
         var fileBytes = 0
-        frames.reserveCapacity(Self.batchSize)
         var failure: CaptureError?
         var result = CaptureReader.Result(frames: 0)
         do {
             result = try CaptureReader(path: path).forEach { frame in
                 // Decoding here, not on the workers, costs the reader about what copying the
                 // frame's bytes would, and a batch is then small fixed-size records (docs/decisions.md).
-                frames.append(FrameInfo(
+                var offset = 0
+                if keepsBytes {
+                    offset = batch.frameBytes[0].count
+                    batch.frameBytes[0].append(contentsOf: frame.bytes)
+                }
+                // Built in its slot: a frame record is never copied.
+                let slot = batch.count
+                batch.frames.initialize(slot, to: FrameInfo(
                     number: frame.number, seconds: frame.seconds, nanoseconds: frame.nanoseconds, length: frame.originalLength,
-                    capturedLength: frame.capturedLength, linkType: frame.linkType, byteOffset: bytes.count,
+                    capturedLength: frame.capturedLength, linkType: frame.linkType, byteOffset: offset,
                     content: decoder.decode(frame.bytes, linkType: frame.linkType)))
-                if keepsBytes { bytes.append(contentsOf: frame.bytes) }
+                batch.counts[0] = slot + 1
                 fileBytes += frame.capturedLength + PcapFormat.recordHeaderSize
-                if frames.count == Self.batchSize {
-                    progress(frames.count, fileBytes)
+                if batch.count == Self.batchSize {
+                    progress(batch.count, fileBytes)
                     fileBytes = 0
-                    try pipeline.launch(&frames, bytes: &bytes)
+                    batch = try pipeline.launch()
                 }
             }
         } catch let damage as CaptureError {
@@ -388,15 +383,15 @@ public struct Replayer {
             pipeline.drain()
             throw error
         }
-        progress(frames.count, fileBytes)
+        progress(batch.count, fileBytes)
         do {
-            try pipeline.launch(&frames, bytes: &bytes)
+            try pipeline.launch()
             try pipeline.finishAll()
         } catch {
             pipeline.drain()
             throw error
         }
-        for worker in workers.summaries { summary.merge(worker) }
+        for worker in 0..<workers.count { summary.merge(workers.workers[worker].summary) }
         if let failure { throw failure }
         return result
     }

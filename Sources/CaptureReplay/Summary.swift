@@ -5,16 +5,16 @@ import PathCore
 /// busiest conversations; every packet is counted exactly once.
 ///
 /// Counting costs no allocation, no `Hasher` and no exclusivity check: reasons are counted by
-/// ``Reason/ordinal`` in counters behind a `let` pointer; conversations are numbered once (a
+/// ``Reason/ordinal`` in counters behind a `let` reference (``SharedBuffer``); conversations are numbered once (a
 /// ``FlowTable`` probe, ``conversation(of:)``) and counted by number, so a replay that remembers
 /// each connection's number (``CaptureClassifier/classifyFrame(_:fragment:label:)``) counts a frame
 /// without a lookup.
 public final class Summary {
     private static let reasonCount = Reason.allCases.count
     /// Packets, bytes, packets per reason, bytes per reason.
-    private let counters: UnsafeMutablePointer<Int>
-    private var reasonPackets: UnsafeMutablePointer<Int> { counters + 2 }
-    private var reasonBytes: UnsafeMutablePointer<Int> { counters + 2 + Self.reasonCount }
+    private let counters = SharedBuffer<Int>(repeating: 0, count: 2 + 2 * Summary.reasonCount)
+    private static func packetsIndex(_ reason: Reason) -> Int { 2 + reason.ordinal }
+    private static func bytesIndex(_ reason: Reason) -> Int { 2 + reasonCount + reason.ordinal }
 
     /// Packets counted.
     public var packets: Int { counters[0] }
@@ -30,7 +30,9 @@ public final class Summary {
         var bytes: Int
         var reason: Reason?
     }
-    private let conversations: UnsafeMutablePointer<Conversation>
+    private let conversations = SharedBuffer<Conversation>(
+        repeating: Conversation(key: PacketKey(.v4(IPv4Address(0)), .v4(IPv4Address(0)), tag: 0), packets: 0, bytes: 0, reason: nil),
+        count: Summary.conversationLimit)
     /// Conversations tracked at most (the first ones seen), so memory stays flat on huge captures.
     static let conversationLimit = 1 << 14
 
@@ -44,17 +46,7 @@ public final class Summary {
         return "\(total) pcapng block\(total == 1 ? "" : "s") without packets skipped: \(each)"
     }
 
-    public init() {
-        counters = .allocate(capacity: 2 + 2 * Self.reasonCount)
-        counters.initialize(repeating: 0, count: 2 + 2 * Self.reasonCount)
-        conversations = .allocate(capacity: Self.conversationLimit)
-    }
-
-    deinit {
-        counters.deallocate()
-        conversations.deinitialize(count: conversationNumbers.count)
-        conversations.deallocate()
-    }
+    public init() {}
 
     /// The number of a packet's conversation, given when first seen; -1 past the limit.
     public func conversation(of header: PacketHeader) -> Int32 {
@@ -68,7 +60,7 @@ public final class Summary {
         if let slot = conversationNumbers.find(key) { return conversationNumbers[slot: slot] }
         let number = conversationNumbers.count
         guard number < Self.conversationLimit else { return -1 }
-        (conversations + number).initialize(to: Conversation(key: key, packets: 0, bytes: 0, reason: nil))
+        conversations[number] = Conversation(key: key, packets: 0, bytes: 0, reason: nil)
         conversationNumbers.insert(key, Int32(number))
         return Int32(number)
     }
@@ -76,8 +68,8 @@ public final class Summary {
     /// Packets per verdict (verdicts with none left out).
     public var byVerdict: [Verdict: Int] {
         var counts: [Verdict: Int] = [:]
-        for reason in Reason.allCases where reasonPackets[reason.ordinal] > 0 {
-            counts[reason.verdict, default: 0] += reasonPackets[reason.ordinal]
+        for reason in Reason.allCases where counters[Self.packetsIndex(reason)] > 0 {
+            counts[reason.verdict, default: 0] += counters[Self.packetsIndex(reason)]
         }
         return counts
     }
@@ -85,7 +77,7 @@ public final class Summary {
     /// Packets per reason (reasons with none left out).
     public var byReason: [Reason: Int] {
         var counts: [Reason: Int] = [:]
-        for reason in Reason.allCases where reasonPackets[reason.ordinal] > 0 { counts[reason] = reasonPackets[reason.ordinal] }
+        for reason in Reason.allCases where counters[Self.packetsIndex(reason)] > 0 { counts[reason] = counters[Self.packetsIndex(reason)] }
         return counts
     }
 
@@ -104,13 +96,13 @@ public final class Summary {
     public func add(_ reason: Reason, conversation number: Int32, length: Int) {
         counters[0] += 1
         counters[1] += length
-        reasonPackets[reason.ordinal] += 1
-        reasonBytes[reason.ordinal] += length
+        counters[Self.packetsIndex(reason)] += 1
+        counters[Self.bytesIndex(reason)] += length
         guard number >= 0 else { return }
-        let entry = conversations + Int(number)
-        if entry.pointee.reason == nil { entry.pointee.reason = reason }
-        entry.pointee.packets += 1
-        entry.pointee.bytes += length
+        let index = Int(number)
+        if conversations[index].reason == nil { conversations[index].reason = reason }
+        conversations[index].packets += 1
+        conversations[index].bytes += length
     }
 
     /// Adds another summary's counts (a worker's, over packets this one has not counted). A
@@ -121,18 +113,18 @@ public final class Summary {
             let theirs = other.conversations[index]
             let number = conversation(theirs.key)
             guard number >= 0 else { continue }
-            let entry = conversations + Int(number)
-            if entry.pointee.reason == nil { entry.pointee.reason = theirs.reason }
-            entry.pointee.packets += theirs.packets
-            entry.pointee.bytes += theirs.bytes
+            let index = Int(number)
+            if conversations[index].reason == nil { conversations[index].reason = theirs.reason }
+            conversations[index].packets += theirs.packets
+            conversations[index].bytes += theirs.bytes
         }
     }
 
     /// Packets counted with `reason`.
-    public func packets(_ reason: Reason) -> Int { reasonPackets[reason.ordinal] }
+    public func packets(_ reason: Reason) -> Int { counters[Self.packetsIndex(reason)] }
 
     /// Bytes counted with `reason`.
-    public func bytes(_ reason: Reason) -> Int { reasonBytes[reason.ordinal] }
+    public func bytes(_ reason: Reason) -> Int { counters[Self.bytesIndex(reason)] }
 
     /// One conversation's totals: its two addresses (in order), protocol, packets, bytes and the
     /// reason of its first packet.
