@@ -19,6 +19,20 @@ public struct PacketRecord: Sendable {
     public var time: CaptureTime?
     /// The capture file, when a run replays several.
     public var capture: String?
+    /// Which interned path of the replaying worker ``classification`` is, while it holds: records
+    /// with the same key have the same classification, so a renderer may reuse its rendering.
+    public var pathKey: PathKey?
+
+    /// An interned path of one worker's capture classifier, in one generation of its path table.
+    public struct PathKey: Hashable, Sendable {
+        public var index: UInt32
+        public var generation: Int
+
+        public init(index: UInt32, generation: Int) {
+            self.index = index
+            self.generation = generation
+        }
+    }
 
     public init(
         frame: Int, header: PacketHeader?, classification: Classification, flow: String? = nil, length: Int? = nil,

@@ -218,7 +218,9 @@ public struct Replayer {
             let (header, id, conversation) = state.classifier.classify(batch.frames[i].content) { state.summary.conversation(of: $0) }
             state.summary.add(id.reason, conversation: conversation, length: batch.frames[i].length)
             if let format = state.format {
-                format(Replayer.record(batch.frames[i], header: header, classification: state.classifier.path(id)), &batch.texts[worker])
+                var record = Replayer.record(batch.frames[i], header: header, classification: state.classifier.path(id))
+                record.pathKey = PacketRecord.PathKey(index: id.index, generation: state.classifier.generation)
+                format(record, &batch.texts[worker])
                 batch.owners[i] = Int32(worker)
                 batch.lineEnds[i] = batch.texts[worker].count
             }

@@ -161,19 +161,11 @@ extension JSONLinesReporter {
 }
 
 /// JSONL for long runs: the `path` and `notes` of a classification are rendered once and reused
-/// for every later packet with the same classification (all packets of a flow share one).
-///
-/// A replay hands every packet of a path the same classification value, whose arrays share their
-/// storage; the cache is keyed by that storage, so a hit costs no hashing of hops and strings, and
-/// is confirmed by `==` (immediate for shared storage). The cache holds the classification, so the
-/// storage it is keyed by cannot be freed and reused while cached.
+/// for every later record of the same interned path (``PacketRecord/pathKey``: all packets of a
+/// connection share one), so a hit costs one small hash, never one of hops and strings. One writer
+/// per replaying worker: path keys are that worker's.
 public final class JSONLinesWriter {
-    private struct Key: Hashable {
-        var hops: UInt
-        var notes: UInt
-        var reason: Reason
-    }
-    private var rendered: [Key: (classification: Classification, path: String, notes: String)] = [:]
+    private var rendered: [PacketRecord.PathKey: (path: String, notes: String)] = [:]
     /// Renderings kept at most, so memory stays flat.
     static let cacheLimit = 4096
 
@@ -185,23 +177,21 @@ public final class JSONLinesWriter {
     public func append(_ record: PacketRecord, to bytes: inout [UInt8]) { ByteLine.appendLine(to: &bytes) { add(record, to: &$0) } }
 
     func add(_ record: PacketRecord, to out: inout ByteLine) {
-        let (path, notes) = rendering(record.classification)
+        let (path, notes) = rendering(record.classification, key: record.pathKey)
         let reply = record.reply.map { reply in
-            let (path, notes) = rendering(reply)
+            let (path, notes) = rendering(reply, key: nil)
             return JSONLinesReporter.replyObject(reply, path: path, notes: notes)
         }
         JSONLinesReporter.add(record, path: path, notes: notes, reply: reply, to: &out)
     }
 
-    /// The rendered `path` and `notes` of `c`, from the cache when `c` was rendered before.
-    private func rendering(_ c: Classification) -> (path: String, notes: String) {
-        let key = Key(
-            hops: c.hops.withUnsafeBufferPointer { UInt(bitPattern: $0.baseAddress) },
-            notes: c.notes.withUnsafeBufferPointer { UInt(bitPattern: $0.baseAddress) }, reason: c.reason)
-        if let hit = rendered[key], hit.classification == c { return (hit.path, hit.notes) }
-        let path = JSONLinesReporter.path(c), notes = JSONLinesReporter.notes(c)
+    /// The rendered `path` and `notes` of `c`, from the cache when its path was rendered before.
+    private func rendering(_ c: Classification, key: PacketRecord.PathKey?) -> (path: String, notes: String) {
+        if let key, let hit = rendered[key] { return hit }
+        let rendering = (path: JSONLinesReporter.path(c), notes: JSONLinesReporter.notes(c))
+        guard let key else { return rendering }
         if rendered.count >= Self.cacheLimit { rendered.removeAll(keepingCapacity: true) }
-        rendered[key] = (c, path, notes)
-        return (path, notes)
+        rendered[key] = rendering
+        return rendering
     }
 }

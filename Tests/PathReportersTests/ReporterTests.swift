@@ -167,4 +167,19 @@ struct JSONLinesWriterTests {
             #expect(JSONLinesReporter.line(record).contains("\"src\":null,\"dst\":null"))
         }
     }
+
+    @Test("a path key's rendering is reused: records with one key share a path (the replay's contract), others are rendered anew")
+    func cachedByPathKey() {
+        let writer = JSONLinesWriter()
+        var first = ReporterTests.record(reason: .local, detail: "first path")
+        first.pathKey = PacketRecord.PathKey(index: 7, generation: 0)
+        #expect(writer.line(first) == JSONLinesReporter.line(first))
+        var same = ReporterTests.record(reason: .local, detail: "second path")
+        same.pathKey = first.pathKey
+        #expect(writer.line(same).contains("first path"), "the cached rendering of key 7")
+        same.pathKey = PacketRecord.PathKey(index: 7, generation: 1)
+        #expect(writer.line(same).contains("second path"), "another generation is another path")
+        same.pathKey = nil
+        #expect(writer.line(same) == JSONLinesReporter.line(same))
+    }
 }
