@@ -114,7 +114,7 @@ public enum TextReporter {
 }
 
 extension String {
-    func leftPadded(to width: Int) -> String { count >= width ? self : String(repeating: " ", count: width - count) + self }
-    func rightPadded(to width: Int) -> String { count >= width ? self : self + String(repeating: " ", count: width - count) }
+    package func leftPadded(to width: Int) -> String { count >= width ? self : String(repeating: " ", count: width - count) + self }
+    package func rightPadded(to width: Int) -> String { count >= width ? self : self + String(repeating: " ", count: width - count) }
     func ifEmpty(_ replacement: String) -> String { isEmpty ? replacement : self }
 }
