@@ -79,7 +79,7 @@ public struct Poptrie<Address: IntegerAddress>: Sendable {
             nodes.withUnsafeBufferPointer { nodes in
                 leaves.withUnsafeBufferPointer { leaves in
                     // A table that fits in cache gains nothing from overlapping misses and loses to
-                    // the extra bookkeeping (measured: AWS-style table, Zipf keys 65 vs 40 Mlps).
+                    // the extra bookkeeping (docs/performance.md).
                     let oneByOne = strategy == .oneByOne || (strategy == .automatic && structureBytes < Self.interleavingThreshold)
                     if oneByOne {
                         for i in keys.indices { values[i] = Self.lookup(keys[i].rawValue, direct: direct, nodes: nodes, leaves: leaves) }
