@@ -24,7 +24,7 @@ extension SnapshotBuilder {
             // R5.5: real CLI output is lower case; compare case-insensitively.
             var endpoint = VPCEndpoint(
                 label: label, kind: kind, vpc: vpc, serviceName: record.string("ServiceName") ?? "",
-                state: record.string("State")?.lowercased() ?? "available")
+                state: ResourceState(record.string("State")?.lowercased() ?? "available"))
             endpoint.routeTables = (record["RouteTableIds"]?.items ?? []).compactMap { $0.string.flatMap { tableByID[$0] } }
             if kind == .interface {  // R16.4: PrivateDnsEnabled means nothing on gateway endpoints.
                 endpoint.privateDNSEnabled = flag(record["PrivateDnsEnabled"], default: false, record, field: "PrivateDnsEnabled")
@@ -53,7 +53,7 @@ extension SnapshotBuilder {
             let connectivity: NATGateway.Connectivity = record.string("ConnectivityType")?.lowercased() == "private" ? .private : .public
             let index = NATGatewayIndex(topology.natGateways.count)
             topology.natGateways.append(
-                NATGateway(label: label, subnet: subnet, connectivity: connectivity, state: record.string("State")?.lowercased() ?? "available"))
+                NATGateway(label: label, subnet: subnet, connectivity: connectivity, state: ResourceState(record.string("State")?.lowercased() ?? "available")))
             natByID[label.id] = index
             for address in record["NatGatewayAddresses"]?.items ?? [] {
                 if let id = address["NetworkInterfaceId"]?.string { natByInterfaceID[id] = index }
@@ -67,7 +67,7 @@ extension SnapshotBuilder {
                 let record = Record(file: reservation.file, path: "\(reservation.path).Instances[\(i)]", value: item, region: nil, account: nil)
                 guard let label = record.label("InstanceId") else { continue }
                 instanceByID[label.id] = InstanceIndex(topology.instances.count)
-                topology.instances.append(Instance(label: label, state: item["State"]?["Name"]?.string?.lowercased() ?? "running"))
+                topology.instances.append(Instance(label: label, state: ResourceState(item["State"]?["Name"]?.string?.lowercased() ?? "running")))
             }
         }
     }

@@ -21,7 +21,7 @@ extension SnapshotBuilder {
                 continue
             }
             var peering = PeeringConnection(
-                label: label, requester: requester, accepter: accepter, status: record["Status"]?["Code"]?.string?.lowercased() ?? "active")
+                label: label, requester: requester, accepter: accepter, status: ResourceState(record["Status"]?["Code"]?.string?.lowercased() ?? "active"))
             peering.requesterCIDRs = requesterCIDRs
             peering.accepterCIDRs = accepterCIDRs
             peeringByID[label.id] = PeeringIndex(topology.peeringConnections.count)
@@ -53,7 +53,7 @@ extension SnapshotBuilder {
                 return prefix(route["DestinationCidrBlock"]?.string, record, field: "Routes[\(i)].DestinationCidrBlock")
             }
             var connection = VPNConnection(
-                label: label, gateway: gateway, state: record.string("State")?.lowercased() ?? "available",
+                label: label, gateway: gateway, state: ResourceState(record.string("State")?.lowercased() ?? "available"),
                 staticRoutesOnly: flag(record["Options"]?["StaticRoutesOnly"], default: false, record, field: "Options.StaticRoutesOnly"), routes: routes)
             connection.onPremises = routes
             topology.vpnConnections.append(connection)
@@ -68,7 +68,7 @@ extension SnapshotBuilder {
             let id = record.string("directConnectGatewayId") ?? record.string("associationId") ?? "dxgw"
             let state = record.string("associationState")?.lowercased() ?? "associated"
             var connection = VPNConnection(
-                label: ResourceLabel(id: id), gateway: gateway, state: state == "associated" ? "available" : state, staticRoutesOnly: false)
+                label: ResourceLabel(id: id), gateway: gateway, state: state == "associated" ? .available : ResourceState(state), staticRoutesOnly: false)
             connection.kind = .directConnect
             topology.vpnConnections.append(connection)
         }

@@ -245,7 +245,7 @@ extension SnapshotBuilder {
         }
         for record in records["VpcEndpointConnections"] ?? [] {
             guard let id = record.string("VpcEndpointId"), let endpoint = endpointByID[id], let state = record.string("VpcEndpointState") else { continue }
-            if state.lowercased() != topology[endpoint].state {
+            if ResourceState(state.lowercased()) != topology[endpoint].state {
                 warn(record, "the provider sees endpoint \(id) as \(state), describe-vpc-endpoints as \(topology[endpoint].state); the endpoint's own state is used")
             }
         }

@@ -44,7 +44,7 @@ extension SnapshotBuilder {
             let index = attachment(id, on: tgw, kind: .vpc(vpc))
             topology.transitGateways[tgw.rawValue].attachments[index].subnets =
                 (record["SubnetIds"]?.items ?? []).compactMap { $0.string.flatMap { subnetByID[$0] } }
-            topology.transitGateways[tgw.rawValue].attachments[index].state = record.string("State")?.lowercased() ?? "available"
+            topology.transitGateways[tgw.rawValue].attachments[index].state = ResourceState(record.string("State")?.lowercased() ?? "available")
             topology.transitGateways[tgw.rawValue].attachments[index].applianceMode = record["Options"]?["ApplianceModeSupport"]?.string == "enable"
             topology.transitGateways[tgw.rawValue].attachments[index].securityGroupReferencing =
                 record["Options"]?["SecurityGroupReferencingSupport"]?.string != "disable"
@@ -60,8 +60,8 @@ extension SnapshotBuilder {
             let theirs = attachment(id, on: accepter, kind: .peering(nil, peerAttachment: nil))
             topology.transitGateways[requester.rawValue].attachments[mine].kind = .peering(accepter, peerAttachment: theirs)
             topology.transitGateways[accepter.rawValue].attachments[theirs].kind = .peering(requester, peerAttachment: mine)
-            topology.transitGateways[requester.rawValue].attachments[mine].state = state.lowercased()
-            topology.transitGateways[accepter.rawValue].attachments[theirs].state = state.lowercased()
+            topology.transitGateways[requester.rawValue].attachments[mine].state = ResourceState(state.lowercased())
+            topology.transitGateways[accepter.rawValue].attachments[theirs].state = ResourceState(state.lowercased())
         }
         // describe-transit-gateway-attachments: every kind, with the associated route table.
         var associated: [String: String] = [:]  // attachment ID → route table ID
@@ -86,7 +86,7 @@ extension SnapshotBuilder {
             default: kind = .hybrid("\(type) attachment \(record.string("ResourceId") ?? id)")
             }
             let index = attachment(id, on: tgw, kind: kind)
-            topology.transitGateways[tgw.rawValue].attachments[index].state = record.string("State")?.lowercased() ?? "available"
+            topology.transitGateways[tgw.rawValue].attachments[index].state = ResourceState(record.string("State")?.lowercased() ?? "available")
             if let table = record["Association"]?["TransitGatewayRouteTableId"]?.string,
                 record["Association"]?["State"]?.string.map({ $0 == "associated" }) ?? true
             {

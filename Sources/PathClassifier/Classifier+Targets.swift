@@ -93,7 +93,7 @@ extension Classifier {
     /// NAT gateway: available, TCP/UDP/ICMP, then translated and routed by its own subnet (R8.1–R8.5).
     func natGateway(_ walk: inout Walk, nat: NATGatewayIndex, from subnetIndex: SubnetIndex?) -> Reason {
         let record = topology[nat]
-        guard record.state == "available" else {
+        guard record.state == .available else {
             walk.hop(.natGateway, record.label, "state \(record.state): routes to it are blackholes (R8.5)", passed: false)
             return .natNotAvailable
         }
@@ -229,7 +229,7 @@ extension Classifier {
     /// Peering: active, destination inside the peer VPC, then delivery there (R12.1, R12.2).
     func peeringConnection(_ walk: inout Walk, peering: PeeringIndex, vpc: VPCIndex) -> Reason {
         let record = topology[peering]
-        guard record.status == "active" else {
+        guard record.status == .active else {
             walk.hop(.peeringConnection, record.label, "status \(record.status): not carrying traffic (R12.1)", passed: false)
             return .gatewayState
         }

@@ -40,7 +40,7 @@ extension Classifier {
             walk.hop(.transitGateway, record.label, "forwarded more than \(Classifier.maximumForwardingDepth) times: a routing loop (R19.5)", passed: false)
             return .loop
         }
-        guard attachment.state == "available" else {
+        guard attachment.state == .available else {
             walk.hop(.transitGateway, record.label, "attachment \(attachment.label) is \(attachment.state) (R19.1)", passed: false)
             return .gatewayState
         }
@@ -77,7 +77,7 @@ extension Classifier {
             return .insufficientData
         }
         let target = record.attachments[next]
-        guard target.state == "available" else {
+        guard target.state == .available else {
             walk.hop(.transitGateway, record.label, "route to attachment \(target.label), which is \(target.state) (R19.1)", passed: false)
             return .gatewayState
         }

@@ -23,7 +23,7 @@ extension Classifier {
         }
         // BGP (every Direct Connect gateway, VPNs without static routes): the learned prefixes are
         // in no describe output; a propagated route stands for them.
-        if let connection = connections.first(where: { !$0.staticRoutesOnly && $0.state == "available" }) {
+        if let connection = connections.first(where: { !$0.staticRoutesOnly && $0.state == .available }) {
             let over = connection.kind == .directConnect ? "Direct Connect gateway \(connection.label)" : "\(connection.label)"
             if walk.routeOrigin == .propagated {
                 walk.hop(.vpnGateway, label, "over \(over): BGP propagated the route that matched (R19.2)")
@@ -50,7 +50,7 @@ extension Classifier {
         {
             let gateway = topology[connection.gateway].label
             return onPremisesFlow(packet, behind: connection.label, edge: .vpnGateway(connection.gateway), oneWay: oneWay) { walk in
-                guard connection.state == "available" else {
+                guard connection.state == .available else {
                     walk.hop(.vpnGateway, gateway, "\(connection.label) is \(connection.state) (R19.2)", passed: false)
                     return .gatewayState
                 }

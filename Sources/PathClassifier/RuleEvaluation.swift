@@ -73,7 +73,7 @@ struct RuleEvaluation {
         if member == vpc { return true }
         if topology[member].region == topology[vpc].region,
             topology.peeringConnections.contains(where: {
-                $0.status == "active" && (($0.requester == member && $0.accepter == vpc) || ($0.requester == vpc && $0.accepter == member))
+                $0.status == .active && (($0.requester == member && $0.accepter == vpc) || ($0.requester == vpc && $0.accepter == member))
             })
         {
             return true

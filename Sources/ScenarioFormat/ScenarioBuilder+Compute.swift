@@ -58,7 +58,7 @@ extension ScenarioBuilder {
         else { return }
         let instanceIndex = InstanceIndex(topology.instances.count)
         var instance = Instance(label: label(name, fields, prefix: "i"))
-        instance.state = fields["state"].flatMap { reader.string($0.value, path: $0.path) } ?? "running"
+        instance.state = fields["state"].flatMap { reader.string($0.value, path: $0.path) }.map { ResourceState($0) } ?? .running
         register(name, id: instance.label.id, kind: .instance, index: instanceIndex.rawValue, path: path)
         let interfaceID =
             fields["interface-id"].flatMap { reader.string($0.value, path: $0.path) }
@@ -116,7 +116,7 @@ extension ScenarioBuilder {
         }
         let natIndex = NATGatewayIndex(topology.natGateways.count)
         var nat = NATGateway(label: label(name, fields, prefix: "nat"), subnet: subnet, connectivity: connectivity)
-        nat.state = fields["state"].flatMap { reader.string($0.value, path: $0.path) } ?? "available"
+        nat.state = fields["state"].flatMap { reader.string($0.value, path: $0.path) }.map { ResourceState($0) } ?? .available
         var interface = NetworkInterface(
             label: ResourceLabel(id: ResourceID.make(prefix: "eni", name: name), name: "\(name)/eni"), subnet: subnet, owner: .natGateway(natIndex))
         interface.sourceDestCheck = false
@@ -237,7 +237,7 @@ extension ScenarioBuilder {
             published ?? (serviceText.hasPrefix("com.amazonaws.") ? serviceText : "com.amazonaws.\(region).\(AWSService.aliases[serviceText] ?? serviceText)")
         let endpointIndex = EndpointIndex(topology.endpoints.count)
         var endpoint = VPCEndpoint(label: label(name, fields, prefix: "vpce"), kind: kind, vpc: vpc, serviceName: serviceName)
-        endpoint.state = fields["state"].flatMap { reader.string($0.value, path: $0.path) } ?? "available"
+        endpoint.state = fields["state"].flatMap { reader.string($0.value, path: $0.path) }.map { ResourceState($0) } ?? .available
         if let f = fields["targets"] {
             if kind == .gatewayLoadBalancer {
                 endpoint.gatewayLoadBalancerTargets = reader.integer(f.value, path: f.path, in: 0...1_000_000)

@@ -133,7 +133,7 @@ extension ScenarioBuilder {
             : label(name, fields, prefix: "vpn")
         var connection = VPNConnection(
             label: connectionLabel, gateway: gateway,
-            state: fields["state"].flatMap { reader.string($0.value, path: $0.path) }?.lowercased() ?? "available",
+            state: ResourceState(fields["state"].flatMap { reader.string($0.value, path: $0.path) }?.lowercased() ?? "available"),
             staticRoutesOnly: fields["static-routes-only"].flatMap { reader.bool($0.value, path: $0.path) } ?? true, routes: cidrs("routes"))
         connection.kind = kind
         // Where on-premises sources are: given, else what its static routes reach.
@@ -354,7 +354,7 @@ extension ScenarioBuilder {
         let requester: VPCIndex? = fields["requester"].flatMap { lookupIndex($0.value, path: $0.path, .vpc) }
         let accepter: VPCIndex? = fields["accepter"].flatMap { lookupIndex($0.value, path: $0.path, .vpc) }
         var peering = PeeringConnection(label: label(name, fields, prefix: "pcx"), requester: requester, accepter: accepter)
-        peering.status = fields["status"].flatMap { reader.string($0.value, path: $0.path) } ?? "active"
+        peering.status = fields["status"].flatMap { reader.string($0.value, path: $0.path) }.map { ResourceState($0) } ?? .active
         for key in ["requester-cidrs", "accepter-cidrs"] {
             guard let f = fields[key] else { continue }
             let cidrs = reader.sequence(f.value, path: f.path).compactMap { reader.prefix($0.value, path: $0.path) }
@@ -437,7 +437,7 @@ extension ScenarioBuilder {
             return nil
         }
         let id = a["id"].flatMap { reader.string($0.value, path: $0.path) } ?? ResourceID.make(prefix: "tgw-attach", name: "\(gateway)/\(path)")
-        let state = a["state"].flatMap { reader.string($0.value, path: $0.path) }?.lowercased() ?? "available"
+        let state = ResourceState(a["state"].flatMap { reader.string($0.value, path: $0.path) }?.lowercased() ?? "available")
         var read: ReadAttachment
         switch kinds[0] {
         case "vpc":

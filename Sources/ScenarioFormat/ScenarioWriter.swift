@@ -306,7 +306,7 @@ public struct ScenarioWriter {
                     continue
                 }
                 let fields = ["id: \(q(nat.label.id))", "subnet: \(name(topology[nat.subnet].label))", "connectivity: \(nat.connectivity.rawValue)",
-                              "state: \(q(nat.state))"] + (interface.ipv4.isEmpty ? ["private-ip: unknown"] : addresses(interface))
+                              "state: \(q(nat.state.rawValue))"] + (interface.ipv4.isEmpty ? ["private-ip: unknown"] : addresses(interface))
                 entry(nat.label, fields)
             }
         }
@@ -321,7 +321,7 @@ public struct ScenarioWriter {
                 }
                 let interface = topology[primary]
                 let fields = ["id: \(q(instance.label.id))", "interface-id: \(q(interface.label.id))", "subnet: \(name(topology[interface.subnet].label))",
-                              "state: \(q(instance.state))", "security-groups: \(groups(interface))",
+                              "state: \(q(instance.state.rawValue))", "security-groups: \(groups(interface))",
                               "source-dest-check: \(interface.sourceDestCheck)"] + addresses(interface)
                 entry(instance.label, fields)
             }
@@ -438,7 +438,7 @@ public struct ScenarioWriter {
         section("endpoints") {
             for (e, endpoint) in topology.endpoints.enumerated() {
                 var fields = ["id: \(q(endpoint.label.id))", "type: \(endpoint.kind.rawValue)", "service: \(q(endpoint.serviceName))",
-                              "vpc: \(name(topology[endpoint.vpc].label))", "state: \(q(endpoint.state))"]
+                              "vpc: \(name(topology[endpoint.vpc].label))", "state: \(q(endpoint.state.rawValue))"]
                 switch endpoint.kind {
                 case .gateway:
                     // R4.2: the route tables holding the route, which the data plane uses.
@@ -461,7 +461,7 @@ public struct ScenarioWriter {
     func writePeeringAndTransit() {
         section("peering-connections") {
             for peering in topology.peeringConnections {
-                var fields = ["id: \(q(peering.label.id))", "status: \(q(peering.status))"]
+                var fields = ["id: \(q(peering.label.id))", "status: \(q(peering.status.rawValue))"]
                 if let v = peering.requester { fields.append("requester: \(name(topology[v].label))") } else {
                     fields.append("requester-cidrs: \(list(peering.requesterCIDRs.map { q($0.description) }))")
                 }
@@ -481,7 +481,7 @@ public struct ScenarioWriter {
                     fields.append("routes: \(list(connection.routes.map { q($0.description) }))")
                 }
                 if connection.onPremises != connection.routes { fields.append("on-premises-cidrs: \(list(connection.onPremises.map { q($0.description) }))") }
-                if connection.state != "available" { fields.append("state: \(connection.state)") }
+                if connection.state != .available { fields.append("state: \(connection.state)") }
                 out.lines.append("  \(name(connection.label)): {\(fields.joined(separator: ", "))}")
             }
         }
@@ -517,7 +517,7 @@ public struct ScenarioWriter {
                         }
                     }
                     if !attachment.onPremises.isEmpty { fields.append("on-premises-cidrs: \(list(attachment.onPremises.map { q($0.description) }))") }
-                    if attachment.state != "available" { fields.append("state: \(attachment.state)") }
+                    if attachment.state != .available { fields.append("state: \(attachment.state)") }
                     out.lines.append("      \(q(attachment.label.id)): {\(fields.joined(separator: ", "))}")
                 }
                 guard gateway.routeTablesKnown else {

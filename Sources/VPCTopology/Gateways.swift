@@ -31,11 +31,11 @@ public struct NATGateway: Sendable {
     public var subnet: SubnetIndex
     public var connectivity: Connectivity
     /// Lower-cased state; only `available` forwards (R8.5).
-    public var state: String
+    public var state: ResourceState
     /// The NAT gateway's own interface: its private IP and, when public, its Elastic IP.
     public var interface: InterfaceIndex?
 
-    public init(label: ResourceLabel, subnet: SubnetIndex, connectivity: Connectivity, state: String = "available") {
+    public init(label: ResourceLabel, subnet: SubnetIndex, connectivity: Connectivity, state: ResourceState = .available) {
         self.label = label
         self.subnet = subnet
         self.connectivity = connectivity
@@ -52,9 +52,9 @@ public struct PeeringConnection: Sendable {
     public var requesterCIDRs: [IPPrefix]
     public var accepterCIDRs: [IPPrefix]
     /// `Status.Code`; only `active` carries traffic (R12.1).
-    public var status: String
+    public var status: ResourceState
 
-    public init(label: ResourceLabel, requester: VPCIndex?, accepter: VPCIndex?, status: String = "active") {
+    public init(label: ResourceLabel, requester: VPCIndex?, accepter: VPCIndex?, status: ResourceState = .active) {
         self.label = label
         self.requester = requester
         self.accepter = accepter
@@ -91,7 +91,7 @@ public struct TransitGateway: Sendable {
         public var kind: Kind
         public var subnets: [SubnetIndex]
         /// Lower-cased state; only `available` carries traffic (R19.1).
-        public var state: String
+        public var state: ResourceState
         /// The route table of this transit gateway associated with the attachment (R12.5).
         public var routeTable: Int?
         /// Appliance mode: both directions of a flow use one Availability Zone (R19.1).
@@ -103,7 +103,7 @@ public struct TransitGateway: Sendable {
         /// traffic enters the transit gateway here (R19.1, R19.2).
         public var onPremises: [IPPrefix] = []
 
-        public init(label: ResourceLabel, kind: Kind, subnets: [SubnetIndex] = [], state: String = "available", routeTable: Int? = nil) {
+        public init(label: ResourceLabel, kind: Kind, subnets: [SubnetIndex] = [], state: ResourceState = .available, routeTable: Int? = nil) {
             self.label = label
             self.kind = kind
             self.subnets = subnets
@@ -200,7 +200,7 @@ public struct VPNConnection: Sendable {
     public var kind: Kind = .siteToSiteVPN
     public var gateway: VPNGatewayIndex
     /// Lower-cased `State`; only `available` carries traffic.
-    public var state: String
+    public var state: ResourceState
     /// `Options.StaticRoutesOnly`: its static routes decide what it covers; else BGP, whose
     /// learned prefixes are in no describe output.
     public var staticRoutesOnly: Bool
@@ -210,7 +210,7 @@ public struct VPNConnection: Sendable {
     /// `on-premises-cidrs`: the input says where sources outside AWS are).
     public var onPremises: [IPPrefix]
 
-    public init(label: ResourceLabel, gateway: VPNGatewayIndex, state: String = "available", staticRoutesOnly: Bool, routes: [IPPrefix] = []) {
+    public init(label: ResourceLabel, gateway: VPNGatewayIndex, state: ResourceState = .available, staticRoutesOnly: Bool, routes: [IPPrefix] = []) {
         self.label = label
         self.gateway = gateway
         self.state = state
@@ -220,7 +220,7 @@ public struct VPNConnection: Sendable {
     }
 
     /// Whether it carries traffic to `destination` by its static routes.
-    public func covers(_ destination: IPAddress) -> Bool { state == "available" && routes.contains { $0.contains(destination) } }
+    public func covers(_ destination: IPAddress) -> Bool { state == .available && routes.contains { $0.contains(destination) } }
 }
 
 extension Topology {

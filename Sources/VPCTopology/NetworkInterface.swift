@@ -74,16 +74,16 @@ public struct NetworkInterface: Sendable {
 public struct Instance: Sendable {
     public var label: ResourceLabel
     /// `running`, `stopped`, … (R16.11).
-    public var state: String
+    public var state: ResourceState
     public var interfaces: [InterfaceIndex]
 
-    public init(label: ResourceLabel, state: String = "running", interfaces: [InterfaceIndex] = []) {
+    public init(label: ResourceLabel, state: ResourceState = .running, interfaces: [InterfaceIndex] = []) {
         self.label = label
         self.state = state
         self.interfaces = interfaces
     }
 
-    public var isRunning: Bool { state == "running" }
+    public var isRunning: Bool { state == .running }
 }
 
 /// A Lambda function, outside any VPC (R6.6) or attached through Hyperplane ENIs (R6.1).

@@ -14,7 +14,7 @@ public struct VPCEndpoint: Sendable {
     /// The full service name, e.g. `com.amazonaws.us-east-1.s3`.
     public var serviceName: String
     /// Lower-cased state; only `available` forwards (R5.5).
-    public var state: String
+    public var state: ResourceState
     /// Gateway endpoints: the tables holding the `pl-… → vpce-…` route (R4.2).
     public var routeTables: [RouteTableIndex]
     /// Interface and GWLB endpoints: one ENI per subnet (R5.1).
@@ -30,7 +30,7 @@ public struct VPCEndpoint: Sendable {
     /// drops what the endpoint receives (R19.5).
     public var gatewayLoadBalancerTargets: Int?
 
-    public init(label: ResourceLabel, kind: Kind, vpc: VPCIndex, serviceName: String, state: String = "available") {
+    public init(label: ResourceLabel, kind: Kind, vpc: VPCIndex, serviceName: String, state: ResourceState = .available) {
         self.label = label
         self.kind = kind
         self.vpc = vpc
@@ -44,5 +44,5 @@ public struct VPCEndpoint: Sendable {
     }
 
     /// Whether the endpoint forwards traffic (R5.5).
-    public var isAvailable: Bool { state == "available" }
+    public var isAvailable: Bool { state == .available }
 }
