@@ -81,6 +81,9 @@ let package = Package(
             path: "Tests/_PacketPathFuzzing"
         ),
         .testTarget(name: "PathCoreTests", dependencies: ["PathCore", "_PacketPathTestSupport"]),
+        .testTarget(name: "VPCTopologyTests", dependencies: ["VPCTopology", "PathCore"]),
+        .testTarget(name: "PacketWireTests", dependencies: ["PacketWire", "PathCore"]),
+        .testTarget(name: "PacketSourcesTests", dependencies: ["PacketSources", "PacketWire", "PathCore", "_PacketPathTestSupport"]),
         .testTarget(name: "OutputFilesTests", dependencies: ["OutputFiles"]),
         .testTarget(
             name: "ScenarioFormatTests",

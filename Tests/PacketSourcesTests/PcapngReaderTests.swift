@@ -1,4 +1,3 @@
-import CaptureReplay
 import Foundation
 import PacketSources
 import PacketWire
