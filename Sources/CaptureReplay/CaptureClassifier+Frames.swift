@@ -7,7 +7,6 @@ import VPCTopology
 /// what they are.
 extension CaptureClassifier {
     /// The header and interned path of a decoded frame.
-    @inlinable
     public func classify(_ content: FrameContent) -> (PacketHeader?, PathID) {
         let (header, id, _) = classify(content) { _ in -1 }
         return (header, id)
@@ -16,8 +15,8 @@ extension CaptureClassifier {
     /// The header, interned path and connection label of a decoded frame (see
     /// ``classifyFrame(_:fragment:label:)``); -1 for frames that are not IP.
     /// Always inlined: called once per frame, with a closure that would otherwise be retained per call.
-    @inlinable @inline(__always)
-    public func classify(_ content: FrameContent, label: (PacketHeader) -> Int32) -> (PacketHeader?, PathID, Int32) {
+    @inline(__always)
+    func classify(_ content: FrameContent, label: (PacketHeader) -> Int32) -> (PacketHeader?, PathID, Int32) {
         switch content {
         case .packet(let packet):
             let header = packet.header

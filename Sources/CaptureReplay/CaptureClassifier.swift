@@ -108,7 +108,7 @@ public final class CaptureClassifier {
     /// packets whose direction is not kept: dropped ones, fragments) and remembered with the
     /// direction, so a caller can count per conversation without a lookup of its own per frame.
     @inlinable
-    public func classifyFrame(
+    func classifyFrame(
         _ packet: PacketHeader, fragment: (identification: UInt32, isFirst: Bool)? = nil, label: (PacketHeader) -> Int32
     ) -> (path: PathID, label: Int32) {
         guard let fragment else { return classifyUnfragmented(packet, label: label) }
@@ -289,7 +289,8 @@ public final class CaptureClassifier {
 
     /// The path of `id` with a note added (e.g. that the frame was decapsulated from VXLAN),
     /// interned once per path and note.
-    public func annotated(_ id: PathID, note: String) -> PathID {
+    @usableFromInline
+    func annotated(_ id: PathID, note: String) -> PathID {
         let key = AnnotatedPath(path: id, note: note)
         if let known = annotations[key] { return known }
         var classification = path(id)
@@ -308,7 +309,8 @@ public final class CaptureClassifier {
 
     /// The ID of a classification, adding it to the path table if new. Past ``pathLimit`` paths
     /// every table starts again (a new ``generation``).
-    public func intern(_ original: Classification) -> PathID {
+    @usableFromInline
+    func intern(_ original: Classification) -> PathID {
         let classification: Classification
         switch detail {
         case .full: classification = original

@@ -49,7 +49,7 @@ public final class Summary {
     public init() {}
 
     /// The number of a packet's conversation, given when first seen; -1 past the limit.
-    public func conversation(of header: PacketHeader) -> Int32 {
+    func conversation(of header: PacketHeader) -> Int32 {
         let key = header.source < header.destination
             ? PacketKey(header.source, header.destination, tag: UInt64(header.protocolNumber.rawValue))
             : PacketKey(header.destination, header.source, tag: UInt64(header.protocolNumber.rawValue))
