@@ -86,7 +86,7 @@ public final class CaptureClassifier {
         connections = GenerationalFlowTable(generationLimit: connectionLimit)
         firstFragments = FlowTable(limit: connectionLimit)
         walks = FlowTable(limit: pathLimit)
-        self.classifier = Classifier(topology: topology, compiledRoutes: compiledRoutes)
+        self.classifier = Classifier(topology: topology, routes: compiledRoutes.map { .compiled($0) } ?? .reference)
         self.capturePoint = capturePoint
         self.detail = detail
     }

@@ -9,18 +9,17 @@ import VPCTopology
 public struct Classifier: Sendable {
     public let topology: Topology
     let rules: RuleEvaluation
-    /// Compiled route tables for walks that do not record their path; `nil`: every walk uses
-    /// ``RouteSelection``, which also explains the choice.
-    let compiledRoutes: CompiledRoutes?
+    /// How route tables are looked up (the walk does not know which way).
+    let routeLookup: RouteLookup
 
     /// The most hand-offs to NAT gateways, appliances and endpoints one walk follows before it
     /// is a routing loop (R19.5: more than 8).
     public static let maximumForwardingDepth = 8
 
-    public init(topology: Topology, compiledRoutes: CompiledRoutes? = nil) {
+    public init(topology: Topology, routes: RouteLookup = .reference) {
         self.topology = topology
         self.rules = RuleEvaluation(topology: topology)
-        self.compiledRoutes = compiledRoutes
+        self.routeLookup = routes
     }
 
     /// Classifies a packet sent from the interface that owns its source address.
@@ -126,39 +125,14 @@ public struct Classifier: Sendable {
     /// Routes by `tableIndex`: a subnet's table (`subnetIndex` is the subnet the packet leaves), or
     /// a gateway route table (`nil`: the packet enters the VPC through a gateway, R2.1).
     func route(_ walk: inout Walk, table tableIndex: RouteTableIndex, from subnetIndex: SubnetIndex?) -> Reason {
-        let packet = walk.current
-        let table = topology[tableIndex]
-        // A walk that records no hop needs the winning route only: the compiled table gives it
-        // (checked against RouteSelection on random tables, and on every capture against the
-        // recording walk). A family with unresolved prefix lists is not compiled.
-        if walk.detail == .reason, let compiled = compiledRoutes?[tableIndex].lookup(packet.destination) {
-            guard let routeIndex = compiled else { return .noRoute }
-            let route = table.routes[routeIndex]
-            if route.state == .blackhole { return .blackholeRoute }
+        switch choose(&walk, table: tableIndex) {
+        case .drop(let reason):
+            return reason
+        case .route(let routeIndex):
+            let route = topology[tableIndex].routes[routeIndex]
             walk.routeOrigin = route.origin
-            return dispatch(&walk, target: route.target, vpc: table.vpc, from: subnetIndex)
+            return dispatch(&walk, target: route.target, vpc: topology[tableIndex].vpc, from: subnetIndex)
         }
-        let selection = RouteSelection.select(packet.destination, in: table, topology: topology)
-        if let unresolved = selection.unresolvedPrefixLists.first {
-            walk.hop(
-                .routeTable, table.label,
-                "prefix list \(topology[unresolved].label) has no entries in the input; the route cannot be decided",
-                passed: false)
-            return .insufficientData
-        }
-        guard let winner = selection.winner else {
-            walk.hop(.routeTable, table.label, "no route matches \(packet.destination) (R11.1)", passed: false)
-            return .noRoute
-        }
-        let route = table.routes[winner.routeIndex]
-        explainChoice(&walk, selection: selection, table: table)
-        if route.state == .blackhole {
-            walk.hop(.routeTable, table.label, "\(describe(route, matched: winner.matchedPrefix)) is a blackhole route (R1.11)", passed: false)
-            return .blackholeRoute
-        }
-        walk.hop(.routeTable, table.label, describe(route, matched: winner.matchedPrefix))
-        walk.routeOrigin = route.origin
-        return dispatch(&walk, target: route.target, vpc: table.vpc, from: subnetIndex)
     }
 
     /// What happens at a route's target (R11.2); `subnetIndex` is the subnet the packet leaves,

@@ -101,7 +101,7 @@ public enum FuzzHarness {
         guard let flows = try? FlowFileLoader.load(text, file: "fuzz-flows.yaml") else { return }
         let resolver = NameResolver(topology: seedTopology)
         let reference = Classifier(topology: seedTopology)
-        let compiled = Classifier(topology: seedTopology, compiledRoutes: CompiledRoutes(seedTopology))
+        let compiled = Classifier(topology: seedTopology, routes: .compiled(CompiledRoutes(seedTopology)))
         for (index, flow) in flows.prefix(64).enumerated() {
             guard let resolved = try? resolver.resolve(flow, ordinal: index) else { continue }
             agree(reference, compiled, resolved.header, from: resolved.source)
@@ -113,7 +113,7 @@ public enum FuzzHarness {
     /// to each public address. The reference walk and the compiled route tables must agree.
     static func walk(_ topology: Topology) {
         let reference = Classifier(topology: topology)
-        let compiled = Classifier(topology: topology, compiledRoutes: CompiledRoutes(topology))
+        let compiled = Classifier(topology: topology, routes: .compiled(CompiledRoutes(topology)))
         let interfaces = topology.interfaces.indices.prefix(16).map { InterfaceIndex($0) }
         var destinations: [IPAddress] = [IPAddress("8.8.8.8")!, IPAddress("52.216.0.1")!, IPAddress("2600:1f18::1")!]
         for interface in interfaces { destinations += topology[interface].addresses.prefix(2) }

@@ -95,7 +95,7 @@ let benchmarks: @Sendable () -> Void = {
     Benchmark("Classify: reference walk, internet-bound packet") { benchmark in
         for _ in benchmark.scaledIterations { blackHole(classifier.classify(packet)) }
     }
-    let counting = Classifier(topology: topology, compiledRoutes: CompiledRoutes(topology))
+    let counting = Classifier(topology: topology, routes: .compiled(CompiledRoutes(topology)))
     Benchmark("Classify: counting walk (no hop text, compiled routes), internet-bound packet") { benchmark in
         for _ in benchmark.scaledIterations { blackHole(counting.classify(packet, from: InterfaceIndex(0), detail: .reason).reason) }
     }
