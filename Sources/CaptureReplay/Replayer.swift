@@ -201,30 +201,29 @@ public struct Replayer {
             }
             let keepsOutcomes = self.keepsOutcomes
             DispatchQueue.concurrentPerform(iterations: jobs) { worker in
+                // The buffers and the worker's state are held in locals for the whole batch: no
+                // reference is retained per frame.
                 let state = workers[worker]
+                let classifier = state.classifier, summary = state.summary, format = state.format
+                let frames = batch.frames, texts = batch.texts, owners = batch.owners, lineEnds = batch.lineEnds, outcomes = batch.outcomes
                 for part in 0..<jobs {
                     let list = part * jobs + worker
                     for n in 0..<route.counts[list] {
-                        Self.classify(Int(route.indices[list * route.chunk + n]), of: batch, on: state, worker: worker, keepingOutcome: keepsOutcomes)
+                        let i = Int(route.indices[list * route.chunk + n])
+                        // The frame is read in place (``SharedBuffer``'s addressors), never copied whole.
+                        let (header, id, conversation) = classifier.classify(frames[i].content) { summary.conversation(of: $0) }
+                        summary.add(id.reason, conversation: conversation, length: frames[i].length)
+                        if let format {
+                            var record = Replayer.record(frames[i], header: header, classification: classifier.path(id))
+                            record.pathKey = PacketRecord.PathKey(index: id.index, generation: classifier.generation)
+                            format(record, &texts[worker])
+                            owners[i] = Int32(worker)
+                            lineEnds[i] = texts[worker].count
+                        }
+                        if keepsOutcomes { outcomes[i] = FrameOutcome(header: header, classification: classifier.path(id)) }
                     }
                 }
             }
-        }
-
-        /// Classifies, counts and formats frame `i` of `batch` on `worker`.
-        @inline(__always)
-        static func classify(_ i: Int, of batch: Batch, on state: Worker, worker: Int, keepingOutcome: Bool) {
-            // The frame is read in place (``SharedBuffer``'s addressors), never copied whole.
-            let (header, id, conversation) = state.classifier.classify(batch.frames[i].content) { state.summary.conversation(of: $0) }
-            state.summary.add(id.reason, conversation: conversation, length: batch.frames[i].length)
-            if let format = state.format {
-                var record = Replayer.record(batch.frames[i], header: header, classification: state.classifier.path(id))
-                record.pathKey = PacketRecord.PathKey(index: id.index, generation: state.classifier.generation)
-                format(record, &batch.texts[worker])
-                batch.owners[i] = Int32(worker)
-                batch.lineEnds[i] = batch.texts[worker].count
-            }
-            if keepingOutcome { batch.outcomes[i] = FrameOutcome(header: header, classification: state.classifier.path(id)) }
         }
 
         /// Fills ``route``: the workers split the batch into consecutive parts and list each part's
