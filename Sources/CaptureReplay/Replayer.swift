@@ -95,11 +95,13 @@ public struct Replayer {
         let owners: SharedBuffer<Int32>
         let lineEnds: SharedBuffer<Int>
 
-        init(workers: Int) {
-            outcomes = SharedBuffer(repeating: nil, count: Replayer.batchSize)
+        /// - Parameters: formats, keepsOutcomes: whether lines and outcomes are kept (their
+        ///   buffers are empty otherwise).
+        init(workers: Int, formats: Bool, keepsOutcomes: Bool) {
+            outcomes = SharedBuffer(repeating: nil, count: keepsOutcomes ? Replayer.batchSize : 0)
             texts = SharedBuffer(repeating: [], count: workers)
-            owners = SharedBuffer(repeating: 0, count: Replayer.batchSize)
-            lineEnds = SharedBuffer(repeating: 0, count: Replayer.batchSize)
+            owners = SharedBuffer(repeating: 0, count: formats ? Replayer.batchSize : 0)
+            lineEnds = SharedBuffer(repeating: 0, count: formats ? Replayer.batchSize : 0)
         }
 
         deinit { frames.deinitialize(first: count) }
@@ -273,7 +275,7 @@ public struct Replayer {
             self.inline = inline
             self.lines = lines
             self.frames = frames
-            current = Batch(workers: workers.count)
+            current = Batch(workers: workers.count, formats: workers.formats, keepsOutcomes: workers.keepsOutcomes)
         }
 
         /// Waits for the oldest batch in flight, hands it to the sinks and keeps it for reuse.
@@ -306,7 +308,7 @@ public struct Replayer {
         func launch() throws -> Batch {
             if inFlight.count >= Self.depth { try finishOldest() }
             let batch = current
-            current = spares.popLast() ?? Batch(workers: workers.count)
+            current = spares.popLast() ?? Batch(workers: workers.count, formats: workers.formats, keepsOutcomes: workers.keepsOutcomes)
             let done = DispatchSemaphore(value: 0)
             inFlight.append((batch, done))
             if inline {

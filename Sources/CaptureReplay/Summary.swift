@@ -30,9 +30,8 @@ public final class Summary {
         var bytes: Int
         var reason: Reason?
     }
-    private let conversations = SharedBuffer<Conversation>(
-        repeating: Conversation(key: PacketKey(.v4(IPv4Address(0)), .v4(IPv4Address(0)), tag: 0), packets: 0, bytes: 0, reason: nil),
-        count: Summary.conversationLimit)
+    /// Slots initialized as conversations are first seen (a summary costs nothing up front).
+    private let conversations = SharedBuffer<Conversation>(uninitializedCapacity: Summary.conversationLimit)
     /// Conversations tracked at most (the first ones seen), so memory stays flat on huge captures.
     static let conversationLimit = 1 << 14
 
@@ -48,6 +47,8 @@ public final class Summary {
 
     public init() {}
 
+    deinit { conversations.deinitialize(first: conversationNumbers.count) }
+
     /// The number of a packet's conversation, given when first seen; -1 past the limit.
     func conversation(of header: PacketHeader) -> Int32 {
         let key = header.source < header.destination
@@ -60,7 +61,7 @@ public final class Summary {
         if let slot = conversationNumbers.find(key) { return conversationNumbers[slot: slot] }
         let number = conversationNumbers.count
         guard number < Self.conversationLimit else { return -1 }
-        conversations[number] = Conversation(key: key, packets: 0, bytes: 0, reason: nil)
+        conversations.initialize(number, to: Conversation(key: key, packets: 0, bytes: 0, reason: nil))
         conversationNumbers.insert(key, Int32(number))
         return Int32(number)
     }
