@@ -81,7 +81,7 @@ public struct Replayer {
     /// their buffers are allocated once.
     final class Batch: Sendable {
         /// The frames, ``count`` of them, built in place by the reader and freed by ``clear(keepingOutcomes:)``.
-        let frames = SharedBuffer<FrameInfo>(uninitializedCapacity: Replayer.batchSize)
+        let frames: SharedBuffer<FrameInfo>
         /// The frames' bytes, when a frame sink needs them (``FrameInfo/byteOffset``).
         let frameBytes = SharedBuffer<[UInt8]>(repeating: [], count: 1)
         /// Frames read, frames formatted.
@@ -95,14 +95,19 @@ public struct Replayer {
         let owners: SharedBuffer<Int32>
         let lineEnds: SharedBuffer<Int>
 
-        /// - Parameters: formats, keepsOutcomes: whether lines and outcomes are kept (their
-        ///   buffers are empty otherwise).
-        init(workers: Int, formats: Bool, keepsOutcomes: Bool) {
-            outcomes = SharedBuffer(repeating: nil, count: keepsOutcomes ? Replayer.batchSize : 0)
+        /// - Parameters:
+        ///   - capacity: frames per batch (``Replayer/batchSize``, fewer for a smaller capture).
+        ///   - formats, keepsOutcomes: whether lines and outcomes are kept (their buffers are
+        ///     empty otherwise).
+        init(capacity: Int, workers: Int, formats: Bool, keepsOutcomes: Bool) {
+            frames = SharedBuffer(uninitializedCapacity: capacity)
+            outcomes = SharedBuffer(repeating: nil, count: keepsOutcomes ? capacity : 0)
             texts = SharedBuffer(repeating: [], count: workers)
-            owners = SharedBuffer(repeating: 0, count: formats ? Replayer.batchSize : 0)
-            lineEnds = SharedBuffer(repeating: 0, count: formats ? Replayer.batchSize : 0)
+            owners = SharedBuffer(repeating: 0, count: formats ? capacity : 0)
+            lineEnds = SharedBuffer(repeating: 0, count: formats ? capacity : 0)
         }
+
+        var capacity: Int { frames.capacity }
 
         deinit { frames.deinitialize(first: count) }
 
@@ -202,7 +207,8 @@ public struct Replayer {
                 self.route(batch)
             }
             let keepsOutcomes = self.keepsOutcomes
-            DispatchQueue.concurrentPerform(iterations: jobs) { worker in
+            /// Classifies, counts and formats the frames of `worker`.
+            @Sendable func work(_ worker: Int) {
                 // The buffers and the worker's state are held in locals for the whole batch: no
                 // reference is retained per frame.
                 let state = workers[worker]
@@ -226,6 +232,8 @@ public struct Replayer {
                     }
                 }
             }
+            // One worker works on the calling thread, without the thread pool.
+            if jobs == 1 { work(0) } else { DispatchQueue.concurrentPerform(iterations: jobs, execute: work) }
         }
 
         /// Fills ``route``: the workers split the batch into consecutive parts and list each part's
@@ -267,15 +275,18 @@ public struct Replayer {
         var spares: [Batch] = []
         /// The batch the reader fills.
         var current: Batch
+        /// Frames per batch.
+        let capacity: Int
         let lines: ((UnsafeBufferPointer<UInt8>) throws -> Void)?
         let frames: FrameSink?
 
-        init(_ workers: Workers, inline: Bool, lines: ((UnsafeBufferPointer<UInt8>) throws -> Void)?, frames: FrameSink?) {
+        init(_ workers: Workers, capacity: Int, inline: Bool, lines: ((UnsafeBufferPointer<UInt8>) throws -> Void)?, frames: FrameSink?) {
+            self.capacity = capacity
             self.workers = workers
             self.inline = inline
             self.lines = lines
             self.frames = frames
-            current = Batch(workers: workers.count, formats: workers.formats, keepsOutcomes: workers.keepsOutcomes)
+            current = Batch(capacity: capacity, workers: workers.count, formats: workers.formats, keepsOutcomes: workers.keepsOutcomes)
         }
 
         /// Waits for the oldest batch in flight, hands it to the sinks and keeps it for reuse.
@@ -308,7 +319,7 @@ public struct Replayer {
         func launch() throws -> Batch {
             if inFlight.count >= Self.depth { try finishOldest() }
             let batch = current
-            current = spares.popLast() ?? Batch(workers: workers.count, formats: workers.formats, keepsOutcomes: workers.keepsOutcomes)
+            current = spares.popLast() ?? Batch(capacity: capacity, workers: workers.count, formats: workers.formats, keepsOutcomes: workers.keepsOutcomes)
             let done = DispatchSemaphore(value: 0)
             inFlight.append((batch, done))
             if inline {
@@ -345,10 +356,13 @@ public struct Replayer {
             (0..<workerCount).map { _ in
                 Worker(
                     classifier: CaptureClassifier(topology: topology, capturePoint: capturePoint, detail: detail, compiledRoutes: compiled),
-                    summary: Summary(), format: lines?.format())
+                    // One worker counts straight into the caller's summary; several count apart and merge.
+                    summary: workerCount == 1 ? summary : Summary(), format: lines?.format())
             },
             keepsOutcomes: frameSink != nil)
-        let pipeline = Pipeline(workers, inline: jobs == 1, lines: lines?.write, frames: frameSink)
+        let reader = CaptureReader(path: path)
+        let pipeline = Pipeline(
+            workers, capacity: min(Self.batchSize, reader.frameLimit ?? Self.batchSize), inline: jobs == 1, lines: lines?.write, frames: frameSink)
         // The reader's state lives in locals touched only by the non-escaping closure below, so
         // the compiler checks their exclusive access statically, not once per frame.
         let decoder = self.decoder
@@ -358,7 +372,7 @@ public struct Replayer {
         var failure: CaptureError?
         var result = CaptureReader.Result(frames: 0)
         do {
-            result = try CaptureReader(path: path).forEach { frame in
+            result = try reader.forEach { frame in
                 // Decoding here, not on the workers, costs the reader about what copying the
                 // frame's bytes would, and a batch is then small fixed-size records (docs/decisions.md).
                 var offset = 0
@@ -374,7 +388,7 @@ public struct Replayer {
                     content: decoder.decode(frame.bytes, linkType: frame.linkType)))
                 batch.counts[0] = slot + 1
                 fileBytes += frame.capturedLength + PcapFormat.recordHeaderSize
-                if batch.count == Self.batchSize {
+                if batch.count == batch.capacity {
                     progress(batch.count, fileBytes)
                     fileBytes = 0
                     batch = try pipeline.launch()
@@ -394,7 +408,9 @@ public struct Replayer {
             pipeline.drain()
             throw error
         }
-        for worker in 0..<workers.count { summary.merge(workers.workers[worker].summary) }
+        if workerCount > 1 {
+            for worker in 0..<workers.count { summary.merge(workers.workers[worker].summary) }
+        }
         if let failure { throw failure }
         return result
     }

@@ -23,6 +23,15 @@ public final class CaptureReader {
 
     public init(path: String) { self.path = path }
 
+    /// The most frames the file can hold (each record has at least a header), `nil` for standard
+    /// input or a file whose size cannot be read: what a reader sizes its buffers by.
+    public var frameLimit: Int? {
+        guard path != "-" else { return nil }
+        var status = stat()
+        guard stat(path, &status) == 0, status.st_size >= 0 else { return nil }
+        return Int(status.st_size) / PcapFormat.recordHeaderSize + 1
+    }
+
     /// A record's time as seconds and nanoseconds in `0..<10^9`. libpcap hands the file's 32-bit
     /// fields over as signed values (so `0xFFFFFFFF` seconds is -1) and scales microseconds to
     /// nanoseconds without checking them, so a damaged field may be negative or a second or more:
