@@ -58,10 +58,13 @@ public struct Replayer {
     public struct Lines {
         public var format: () -> Format
         public var write: (UnsafeBufferPointer<UInt8>) throws -> Void
+        /// The capture's name for each record (``PacketRecord/capture``), when a run replays several.
+        public var capture: String?
 
-        public init(format: @escaping () -> Format, write: @escaping (UnsafeBufferPointer<UInt8>) throws -> Void) {
+        public init(format: @escaping () -> Format, write: @escaping (UnsafeBufferPointer<UInt8>) throws -> Void, capture: String? = nil) {
             self.format = format
             self.write = write
+            self.capture = capture
         }
     }
 
@@ -180,10 +183,13 @@ public struct Replayer {
         /// Whether each frame's outcome is kept for a frame sink, and whether lines are formatted.
         let keepsOutcomes: Bool
         let formats: Bool
+        /// The capture's name put in every record, if any.
+        let capture: String?
         /// Which frames of a batch each worker classifies.
         let route: Routing
 
-        init(_ workers: [Worker], keepsOutcomes: Bool) {
+        init(_ workers: [Worker], keepsOutcomes: Bool, capture: String?) {
+            self.capture = capture
             count = workers.count
             self.workers = SharedBuffer(repeating: workers[0], count: workers.count)
             for (i, worker) in workers.enumerated() { self.workers[i] = worker }
@@ -207,6 +213,7 @@ public struct Replayer {
                 self.route(batch)
             }
             let keepsOutcomes = self.keepsOutcomes
+            let capture = self.capture
             /// Classifies, counts and formats the frames of `worker`.
             @Sendable func work(_ worker: Int) {
                 // The buffers and the worker's state are held in locals for the whole batch: no
@@ -224,6 +231,7 @@ public struct Replayer {
                         if let format {
                             var record = Replayer.record(frames[i], header: header, classification: classifier.path(id))
                             record.pathKey = PacketRecord.PathKey(index: id.index, generation: classifier.generation)
+                            record.capture = capture
                             format(record, &texts[worker])
                             owners[i] = Int32(worker)
                             lineEnds[i] = texts[worker].count
@@ -359,7 +367,7 @@ public struct Replayer {
                     // One worker counts straight into the caller's summary; several count apart and merge.
                     summary: workerCount == 1 ? summary : Summary(), format: lines?.format())
             },
-            keepsOutcomes: frameSink != nil)
+            keepsOutcomes: frameSink != nil, capture: lines?.capture)
         let reader = CaptureReader(path: path)
         let pipeline = Pipeline(
             workers, capacity: min(Self.batchSize, reader.frameLimit ?? Self.batchSize), inline: jobs == 1, lines: lines?.write, frames: frameSink)

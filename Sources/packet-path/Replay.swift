@@ -169,21 +169,14 @@ extension PacketPath {
                 }
             }
             for capture in captures {
+                // Records name their capture when there are several (CSV's capture column).
                 let name: String? = captures.count > 1 ? capture : nil
-                /// A formatter naming the capture in each record (for CSV's capture column).
-                func naming(_ append: @escaping (PacketRecord, inout [UInt8]) -> Void) -> Replayer.Format {
-                    { record, text in
-                        var record = record
-                        record.capture = name
-                        append(record, &text)
-                    }
-                }
                 let lines: Replayer.Lines?
                 switch format {
-                case .text: lines = Replayer.Lines(format: { naming(TextReporter.append) }, write: write)
-                case .csv: lines = Replayer.Lines(format: { naming(CSVReporter.append) }, write: write)
+                case .text: lines = Replayer.Lines(format: { TextReporter.append }, write: write, capture: name)
+                case .csv: lines = Replayer.Lines(format: { CSVReporter.append }, write: write, capture: name)
                 // One writer per worker: it caches renderings.
-                case .jsonl: lines = Replayer.Lines(format: { naming(JSONLinesWriter().append) }, write: write)
+                case .jsonl: lines = Replayer.Lines(format: { JSONLinesWriter().append }, write: write, capture: name)
                 case .summary: lines = nil
                 }
                 progress.start(capture)
