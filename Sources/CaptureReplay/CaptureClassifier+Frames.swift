@@ -8,21 +8,20 @@ import VPCTopology
 extension CaptureClassifier {
     /// The header and interned path of a decoded frame.
     public func classify(_ content: FrameContent) -> (PacketHeader?, PathID) {
-        let (header, id, _) = classify(content) { _ in -1 }
+        let (header, id, _) = classifyCounting(content)
         return (header, id)
     }
 
-    /// The header, interned path and connection label of a decoded frame (see
-    /// ``classifyFrame(_:fragment:label:)``); -1 for frames that are not IP.
-    /// Always inlined: called once per frame, with a closure that would otherwise be retained per call.
+    /// The header, interned path and conversation number of a decoded frame (see
+    /// ``classifyFrame(_:fragment:)``); -1 for frames that are not IP.
     @inline(__always)
-    func classify(_ content: FrameContent, label: (PacketHeader) -> Int32) -> (PacketHeader?, PathID, Int32) {
+    func classifyCounting(_ content: FrameContent) -> (PacketHeader?, PathID, Int32) {
         switch content {
         case .packet(let packet):
             let header = packet.header
-            let (id, labelled) = classifyFrame(header, fragment: packet.fragment.map { ($0.identification, $0.isFirst) }, label: label)
-            guard let network = packet.vxlanNetwork else { return (header, id, labelled) }
-            return (header, annotated(id, note: "decapsulated from a VPC Traffic Mirroring session (VXLAN network \(network))"), labelled)
+            let (id, conversation) = classifyFrame(header, fragment: packet.fragment.map { ($0.identification, $0.isFirst) })
+            guard let network = packet.vxlanNetwork else { return (header, id, conversation) }
+            return (header, annotated(id, note: "decapsulated from a VPC Traffic Mirroring session (VXLAN network \(network))"), conversation)
         case .linkLocal(let what):
             return (nil, intern(Classification(
                 reason: .linkLayer,

@@ -50,8 +50,8 @@ public final class CaptureClassifier {
         var kind: WalkKind
         /// The opener's reason, for replies.
         var forward: Reason?
-        /// The caller's label of the direction (``classifyFrame(_:fragment:label:)``), -1 if none.
-        var label: Int32
+        /// The direction's conversation in ``summary`` (``Summary/conversation(of:)``), -1 if none.
+        var conversation: Int32
         var isReply: Bool { forward != nil }
     }
     private let connections: GenerationalFlowTable<PacketKey, Direction>
@@ -68,19 +68,25 @@ public final class CaptureClassifier {
     /// that are neither from nor to its own addresses meet its source/destination check (R13.2).
     public let capturePoint: InterfaceIndex?
 
+    /// The summary whose conversation numbers the connection directions keep, if any.
+    let summary: Summary?
+
     /// What of each path is recorded: every choice gives every packet the same reason by the same
     /// walk; `.reason` paths are the reason alone, `.decisive` ones the last two hops without texts.
     public let detail: PathDetail
 
     /// - Parameters:
+    ///   - summary: the summary frames are counted into, which numbers their conversations: the
+    ///     number is kept with each connection direction, so counting a frame needs no lookup.
     ///   - compiledRoutes: compiled route tables for walks that record no path (shared by the
     ///     workers of a replay); without them those walks use ``RouteSelection`` too.
     ///   - connectionLimit, pathLimit: the bounds on state (defaults: 32,768 connection directions
     ///     per generation, 16,384 paths); tests lower them.
     public init(
-        topology: Topology, capturePoint: InterfaceIndex? = nil, detail: PathDetail = .full, compiledRoutes: CompiledRoutes? = nil,
-        connectionLimit: Int = 1 << 15, pathLimit: Int = 1 << 14
+        topology: Topology, capturePoint: InterfaceIndex? = nil, detail: PathDetail = .full, summary: Summary? = nil,
+        compiledRoutes: CompiledRoutes? = nil, connectionLimit: Int = 1 << 15, pathLimit: Int = 1 << 14
     ) {
+        self.summary = summary
         self.connectionLimit = connectionLimit
         self.pathLimit = pathLimit
         connections = GenerationalFlowTable(generationLimit: connectionLimit)
@@ -100,20 +106,22 @@ public final class CaptureClassifier {
     /// Classifies the next packet of the capture and returns its interned path.
     @inlinable
     public func classifyPath(_ packet: PacketHeader, fragment: (identification: UInt32, isFirst: Bool)? = nil) -> PathID {
-        classifyFrame(packet, fragment: fragment) { _ in -1 }.path
+        classifyFrame(packet, fragment: fragment).path
     }
 
-    /// Classifies the next packet of the capture and returns its interned path and the label the
-    /// caller gave its connection direction. `label` is asked once per new direction (and for
-    /// packets whose direction is not kept: dropped ones, fragments) and remembered with the
-    /// direction, so a caller can count per conversation without a lookup of its own per frame.
+    /// Classifies the next packet of the capture and returns its interned path and its
+    /// conversation's number in ``summary`` (-1 without one): numbered once per new direction
+    /// (and for packets whose direction is not kept: dropped ones, fragments) and remembered with
+    /// the direction.
     @inlinable
-    func classifyFrame(
-        _ packet: PacketHeader, fragment: (identification: UInt32, isFirst: Bool)? = nil, label: (PacketHeader) -> Int32
-    ) -> (path: PathID, label: Int32) {
-        guard let fragment else { return classifyUnfragmented(packet, label: label) }
-        return (classifyFragment(packet, identification: fragment.identification, isFirst: fragment.isFirst), label(packet))
+    func classifyFrame(_ packet: PacketHeader, fragment: (identification: UInt32, isFirst: Bool)? = nil) -> (path: PathID, conversation: Int32) {
+        guard let fragment else { return classifyUnfragmented(packet) }
+        return (classifyFragment(packet, identification: fragment.identification, isFirst: fragment.isFirst), conversation(of: packet))
     }
+
+    /// The number of `packet`'s conversation in ``summary``, -1 without one.
+    @usableFromInline
+    func conversation(of packet: PacketHeader) -> Int32 { summary?.conversation(of: packet) ?? -1 }
 
     /// The classification of a path.
     @inlinable
@@ -130,7 +138,7 @@ public final class CaptureClassifier {
                            detail: "a later fragment (id \(identification)) whose first fragment is not in the capture", passed: false)],
                 notes: []))
         }
-        let result = classifyUnfragmented(packet) { _ in -1 }.path
+        let result = classifyUnfragmented(packet).path
         firstFragments.insert(key, result)
         return result
     }
@@ -155,23 +163,23 @@ public final class CaptureClassifier {
     }
 
     @usableFromInline
-    func classifyUnfragmented(_ packet: PacketHeader, label: (PacketHeader) -> Int32) -> (path: PathID, label: Int32) {
+    func classifyUnfragmented(_ packet: PacketHeader) -> (path: PathID, conversation: Int32) {
         let tags = Self.connectionTag(packet)
         let key = PacketKey(packet.source, packet.destination, tag: tags.forward)
         // More packets of an open flow in the same direction, or further replies: one probe.
         if let known = connections[key] {
-            if known.generation == pathGeneration { return (known.path, known.label) }
+            if known.generation == pathGeneration { return (known.path, known.conversation) }
             // The path table started again: the same walk, with the state this direction had.
             if let id = walkPath(packet, known.kind, forward: known.forward) {
                 var updated = known
                 updated.path = id
                 updated.generation = pathGeneration
                 connections.insert(key, updated)
-                return (id, known.label)
+                return (id, known.conversation)
             }
         }
-        let labelled = label(packet)
-        return (classifyNewDirection(packet, key: key, reverse: key.swapped(tag: tags.reverse), label: labelled), labelled)
+        let number = conversation(of: packet)
+        return (classifyNewDirection(packet, key: key, reverse: key.swapped(tag: tags.reverse), conversation: number), number)
     }
 
     /// Which walk a connection direction takes.
@@ -180,7 +188,7 @@ public final class CaptureClassifier {
     }
 
     /// The first packet of a connection direction: a reply to an opened flow, or a new flow.
-    func classifyNewDirection(_ packet: PacketHeader, key: PacketKey, reverse: PacketKey, label: Int32) -> PathID {
+    func classifyNewDirection(_ packet: PacketHeader, key: PacketKey, reverse: PacketKey, conversation: Int32) -> PathID {
         let topology = classifier.topology
         let kind: WalkKind
         var forward: Reason?
@@ -194,7 +202,7 @@ public final class CaptureClassifier {
             } else {
                 // Neither end is ours (transit, outside): the reply takes its opener's path.
                 let id = opener.generation == pathGeneration ? opener.path : (walkPath(packet, opener.kind, forward: nil) ?? outsidePath(packet))
-                connections.insert(key, Direction(path: id, generation: pathGeneration, kind: opener.kind, forward: opener.path.reason, label: label))
+                connections.insert(key, Direction(path: id, generation: pathGeneration, kind: opener.kind, forward: opener.path.reason, conversation: conversation))
                 return id
             }
         } else if let point = capturePoint, !topology[point].owns(packet.source), !topology[point].owns(packet.destination) {
@@ -208,7 +216,7 @@ public final class CaptureClassifier {
         }
         let id = walkPath(packet, kind, forward: forward) ?? outsidePath(packet)
         if forward != nil || id.reason.verdict != .dropped {
-            connections.insert(key, Direction(path: id, generation: pathGeneration, kind: kind, forward: forward, label: label))
+            connections.insert(key, Direction(path: id, generation: pathGeneration, kind: kind, forward: forward, conversation: conversation))
         }
         return id
     }

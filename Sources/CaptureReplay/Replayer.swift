@@ -226,7 +226,7 @@ public struct Replayer {
                     for n in 0..<route.counts[list] {
                         let i = Int(route.indices[list * route.chunk + n])
                         // The frame is read in place (``SharedBuffer``'s addressors), never copied whole.
-                        let (header, id, conversation) = classifier.classify(frames[i].content) { summary.conversation(of: $0) }
+                        let (header, id, conversation) = classifier.classifyCounting(frames[i].content)
                         summary.add(id.reason, conversation: conversation, length: frames[i].length)
                         if let format {
                             var record = Replayer.record(frames[i], header: header, classification: classifier.path(id))
@@ -362,10 +362,11 @@ public struct Replayer {
         let compiled = detail == .reason ? CompiledRoutes(topology) : nil
         let workers = Workers(
             (0..<workerCount).map { _ in
-                Worker(
-                    classifier: CaptureClassifier(topology: topology, capturePoint: capturePoint, detail: detail, compiledRoutes: compiled),
-                    // One worker counts straight into the caller's summary; several count apart and merge.
-                    summary: workerCount == 1 ? summary : Summary(), format: lines?.format())
+                // One worker counts straight into the caller's summary; several count apart and merge.
+                let counting = workerCount == 1 ? summary : Summary()
+                return Worker(
+                    classifier: CaptureClassifier(topology: topology, capturePoint: capturePoint, detail: detail, summary: counting, compiledRoutes: compiled),
+                    summary: counting, format: lines?.format())
             },
             keepsOutcomes: frameSink != nil, capture: lines?.capture)
         let reader = CaptureReader(path: path)

@@ -7,7 +7,7 @@ import PathCore
 /// Counting costs no allocation, no `Hasher` and no exclusivity check: reasons are counted by
 /// ``Reason/ordinal`` in counters behind a `let` reference (``SharedBuffer``); conversations are numbered once (a
 /// ``FlowTable`` probe, ``conversation(of:)``) and counted by number, so a replay that remembers
-/// each connection's number (``CaptureClassifier/classifyFrame(_:fragment:label:)``) counts a frame
+/// each connection's number (a ``CaptureClassifier`` given the summary keeps it with the connection) counts a frame
 /// without a lookup.
 public final class Summary {
     private static let reasonCount = Reason.allCases.count
