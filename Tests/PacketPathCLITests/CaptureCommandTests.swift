@@ -171,6 +171,20 @@ struct CaptureCommandTests {
                 #expect(several.status == 0 && several.stdout == one.stdout, "\(format) --jobs \(jobs)")
             }
         }
+        // --split and --annotate write the same files whatever the number of jobs (one replay driver).
+        var written: [[String: Data]] = []
+        for jobs in ["1", "3"] {
+            let out = folder.appendingPathComponent("out-\(jobs)")
+            let run = try CLIRunner.run([
+                "replay", capture, "--topology", "Scenarios/seed/after.yaml", "--format", "summary", "--jobs", jobs,
+                "--split", out.path, "--annotate", out.appendingPathComponent("annotated.pcapng").path,
+            ])
+            #expect(run.status == 0, "\(run.stderr)")
+            let names = try FileManager.default.contentsOfDirectory(atPath: out.path).sorted()
+            #expect(names == ["annotated.pcapng", "dropped.pcap", "internet.pcap", "private.pcap"])
+            written.append(Dictionary(uniqueKeysWithValues: try names.map { ($0, try Data(contentsOf: out.appendingPathComponent($0))) }))
+        }
+        #expect(written[0] == written[1] && (written[0]["annotated.pcapng"]?.count ?? 0) > 100_000)
     }
 
     @Test("several captures: frame numbers restart per file, and the capture is named (CSV column, JSONL key)")
