@@ -12,14 +12,23 @@ import PacketWire
 public final class CaptureReader {
     public let path: String
 
-    /// Whether the file starts with a classic pcap magic number (either byte order, µs or ns).
-    static func isClassicPcap(_ path: String) -> Bool {
-        guard let file = fopen(path, "rb") else { return false }
+    /// The file's first four bytes, as the host reads them; `nil` when it has fewer.
+    static func magic(_ path: String) -> UInt32? {
+        guard let file = fopen(path, "rb") else { return nil }
         defer { fclose(file) }
         var magic: UInt32 = 0
-        guard fread(&magic, 4, 1, file) == 1 else { return false }
-        return [0xA1B2_C3D4, 0xD4C3_B2A1, 0xA1B2_3C4D, 0x4D3C_B2A1].contains(magic)
+        guard fread(&magic, 4, 1, file) == 1 else { return nil }
+        return magic
     }
+
+    /// Whether the file starts with a classic pcap magic number (either byte order, µs or ns).
+    static func isClassicPcap(_ path: String) -> Bool {
+        magic(path).map { [0xA1B2_C3D4, 0xD4C3_B2A1, 0xA1B2_3C4D, 0x4D3C_B2A1].contains($0) } ?? false
+    }
+
+    /// Whether the file starts with a pcapng Section Header Block (its type reads the same in
+    /// either byte order).
+    static func isPcapng(_ path: String) -> Bool { magic(path) == 0x0A0D_0D0A }
 
     public init(path: String) { self.path = path }
 
@@ -88,9 +97,10 @@ public final class CaptureReader {
             case .end:
                 return Result(frames: number)
             case .failure(let message):
-                if message.contains("different from the type of the first interface"), path != "-" {
-                    // Several interfaces with different link types: read the pcapng blocks ourselves,
-                    // skipping the frames libpcap already delivered.
+                if path != "-", Self.isPcapng(path) {
+                    // libpcap stopped inside a pcapng file (it refuses interfaces of different link
+                    // types, among others): the strict reader goes on from the frames libpcap
+                    // delivered, and names the damage itself if there is any.
                     guard let file = fopen(path, "rb") else { throw CaptureError(file: path, offset: 0, framesRead: number, message: "cannot reopen the file") }
                     defer { fclose(file) }
                     let (frames, blocks) = try PcapngReader(path: path, file: file).forEach(skipping: number, body)
