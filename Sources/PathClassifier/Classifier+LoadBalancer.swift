@@ -44,10 +44,7 @@ extension Classifier {
             walk.hop(.loadBalancer, record.label, "no \(packet.destination.family) address for the target or the node in the input", passed: false)
             return .insufficientData
         }
-        guard walk.handOff() else {
-            walk.hop(.loadBalancer, record.label, "forwarded more than \(Classifier.maximumForwardingDepth) times: a routing loop (R19.5)", passed: false)
-            return .loop
-        }
+        guard walk.handOff(at: .loadBalancer, record.label) else { return .loop }
         // R19.3, R19.4: through an endpoint service the target always sees the node's address.
         let preserves = !throughEndpoint && group.preservesClientIP(over: listener.listenerProtocol)
         var forwarded = packet

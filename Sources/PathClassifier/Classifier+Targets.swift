@@ -108,10 +108,7 @@ extension Classifier {
             walk.hop(.natGateway, record.label, "no IPv4 address for the NAT gateway in the input", passed: false)
             return .insufficientData
         }
-        guard walk.handOff() else {
-            walk.hop(.natGateway, record.label, "forwarded more than \(Classifier.maximumForwardingDepth) times: a routing loop (R19.5)", passed: false)
-            return .loop
-        }
+        guard walk.handOff(at: .natGateway, record.label) else { return .loop }
         // R8.1: NACL inbound of the NAT subnet, translate, NAT subnet route table, NACL outbound.
         if record.subnet != subnetIndex {
             if let drop = networkACLCheck(&walk, subnet: record.subnet, egress: false) { return drop }
@@ -180,10 +177,7 @@ extension Classifier {
                 "source/destination check is on: the appliance drops packets not addressed to it (R13.2)", passed: false)
             return .sourceDestCheck
         }
-        guard walk.handOff() else {
-            walk.hop(.destination, record.label, "forwarded more than \(Classifier.maximumForwardingDepth) times: a routing loop (R19.5)", passed: false)
-            return .loop
-        }
+        guard walk.handOff(at: .destination, record.label) else { return .loop }
         walk.hop(.destination, record.label, "appliance in subnet \(topology[record.subnet].label) forwards the packet unchanged (R19.5)")
         return forward(&walk, from: interface)
     }
@@ -202,10 +196,7 @@ extension Classifier {
             return .insufficientData
         }
         let subnet = topology[interface].subnet
-        guard walk.handOff() else {
-            walk.hop(.gatewayLoadBalancerEndpoint, record.label, "forwarded more than \(Classifier.maximumForwardingDepth) times: a routing loop (R19.5)", passed: false)
-            return .loop
-        }
+        guard walk.handOff(at: .gatewayLoadBalancerEndpoint, record.label) else { return .loop }
         if subnet != subnetIndex {
             if let drop = networkACLCheck(&walk, subnet: subnet, egress: false) { return drop }
         }

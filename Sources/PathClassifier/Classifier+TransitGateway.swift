@@ -36,10 +36,7 @@ extension Classifier {
     func transit(_ walk: inout Walk, gateway: TransitGatewayIndex, ingress: Int, zone: String) -> Reason {
         let record = topology[gateway]
         let attachment = record.attachments[ingress]
-        guard walk.handOff() else {
-            walk.hop(.transitGateway, record.label, "forwarded more than \(Classifier.maximumForwardingDepth) times: a routing loop (R19.5)", passed: false)
-            return .loop
-        }
+        guard walk.handOff(at: .transitGateway, record.label) else { return .loop }
         guard attachment.state == .available else {
             walk.hop(.transitGateway, record.label, "attachment \(attachment.label) is \(attachment.state) (R19.1)", passed: false)
             return .gatewayState

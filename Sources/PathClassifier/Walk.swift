@@ -81,11 +81,16 @@ struct Walk {
         }
     }
 
-    /// Counts a hand-off to a NAT gateway, an appliance or an endpoint; `false` past
-    /// ``Classifier/maximumForwardingDepth`` (a routing loop, R19.5).
-    mutating func handOff() -> Bool {
+    /// Counts a hand-off to a NAT gateway, an appliance, an endpoint, a load balancer or a transit
+    /// gateway at `kind` `label`; past ``Classifier/maximumForwardingDepth`` records the refusing
+    /// hop there and returns `false` (a routing loop, R19.5).
+    mutating func handOff(at kind: HopKind, _ label: @autoclosure () -> ResourceLabel) -> Bool {
         depth += 1
-        return depth <= Classifier.maximumForwardingDepth
+        guard depth <= Classifier.maximumForwardingDepth else {
+            hop(kind, label(), "forwarded more than \(Classifier.maximumForwardingDepth) times: a routing loop (R19.5)", passed: false)
+            return false
+        }
+        return true
     }
 
     mutating func note(_ text: @autoclosure () -> String) {
