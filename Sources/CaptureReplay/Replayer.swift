@@ -179,7 +179,7 @@ public struct Replayer {
     /// The workers, each touched only by its own thread during a batch.
     final class Workers: Sendable {
         let workers: SharedBuffer<Worker>
-        let count: Int
+        var count: Int { workers.count }
         /// Whether each frame's outcome is kept for a frame sink, and whether lines are formatted.
         let keepsOutcomes: Bool
         let formats: Bool
@@ -190,7 +190,6 @@ public struct Replayer {
 
         init(_ workers: [Worker], keepsOutcomes: Bool, capture: String?) {
             self.capture = capture
-            count = workers.count
             self.workers = SharedBuffer(repeating: workers[0], count: workers.count)
             for (i, worker) in workers.enumerated() { self.workers[i] = worker }
             self.keepsOutcomes = keepsOutcomes
