@@ -4,7 +4,7 @@ import VPCTopology
 /// Gathers records from every document, then builds the topology in dependency order.
 struct SnapshotBuilder {
     let defaultRegion: String
-    var topology: Topology
+    var topology: TopologyBuilder
     var diagnostics: [Diagnostic] = []
     /// Records by top-level key (`Vpcs`, `Subnets`, …), pages concatenated, first copy of an ID kept.
     var records: [String: [Record]] = [:]
@@ -77,7 +77,7 @@ struct SnapshotBuilder {
 
     init(defaultRegion: String) {
         self.defaultRegion = defaultRegion
-        self.topology = Topology(account: "", region: defaultRegion)
+        self.topology = TopologyBuilder(account: "", region: defaultRegion)
     }
 
     mutating func warn(_ record: Record, _ message: String, field: String? = nil) {
@@ -199,7 +199,6 @@ struct SnapshotBuilder {
         buildPeeringAndTransit()
         buildRoutes()
         finishVPCs()
-        topology.rebuildIndexes()
         checkAWSRefusals()
         checkConsistency()
     }

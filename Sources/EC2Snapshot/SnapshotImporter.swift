@@ -50,7 +50,7 @@ public enum SnapshotImporter {
         if builder.diagnostics.contains(where: { $0.severity == .error }) {
             throw SnapshotError(diagnostics: builder.diagnostics)
         }
-        return (builder.topology, builder.diagnostics)
+        return (builder.topology.build(), builder.diagnostics)
     }
 }
 

@@ -30,7 +30,7 @@ enum ResourceKind: String, CaseIterable {
 /// reporting every problem through the ``YAMLReader``.
 struct ScenarioBuilder {
     let reader: YAMLReader
-    var topology = Topology(account: "123456789012", region: "us-east-1")
+    var topology = TopologyBuilder(account: "123456789012", region: "us-east-1")
     /// Every name and ID in the scenario, with what it names and where it was declared.
     var names: [String: (kind: ResourceKind, index: Int, path: String)] = [:]
     /// Where each resource was declared, for validation messages.
@@ -117,7 +117,6 @@ struct ScenarioBuilder {
         each("endpoints") { $0.readEndpoint($1, $2, $3) }
         for pending in pendingRoutes { readRoutes(table: pending.table, pending.node, pending.path) }
         addEndpointRoutes()
-        topology.rebuildIndexes()
         validate()
     }
 

@@ -25,7 +25,7 @@ public enum ScenarioLoader {
         builder.build(root)
         let diagnostics = inDocumentOrder(reader.diagnostics)
         if reader.hasErrors { throw ScenarioError(diagnostics: diagnostics) }
-        return (builder.topology, diagnostics)
+        return (builder.topology.build(), diagnostics)
     }
 
     /// Diagnostics sorted by position, those without one last, otherwise in the order found.

@@ -16,7 +16,7 @@ public struct AWSRefusal: Sendable, Hashable {
     public var message: String
 }
 
-extension Topology {
+extension NetworkResources {
     /// Every state in the topology AWS would refuse, subnets first, then interfaces, then routes.
     public func awsRefusals() -> [AWSRefusal] {
         subnetRefusals() + addressRefusals() + routeRefusals()

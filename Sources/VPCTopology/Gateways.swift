@@ -166,7 +166,7 @@ public struct TransitGateway: Sendable {
     /// AWS's default for a transit gateway whose route tables are not written: one default route
     /// table, every attachment associated with it, and every VPC attachment propagating its VPC's
     /// blocks into it (`DefaultRouteTableAssociation` and `DefaultRouteTablePropagation`, R19.1).
-    public mutating func addDefaultRouteTable(label: ResourceLabel, topology: Topology) {
+    public mutating func addDefaultRouteTable(label: ResourceLabel, topology: some NetworkResources) {
         var table = RouteTable(label: label)
         for (index, attachment) in attachments.enumerated() {
             attachments[index].routeTable = routeTables.count
@@ -223,7 +223,7 @@ public struct VPNConnection: Sendable {
     public func covers(_ destination: IPAddress) -> Bool { state == .available && routes.contains { $0.contains(destination) } }
 }
 
-extension Topology {
+extension NetworkResources {
     /// Whether `address` is in an on-premises network the input declares: behind a virtual
     /// private gateway's connection or a transit gateway's VPN or Direct Connect attachment.
     public func isOnPremises(_ address: IPAddress) -> Bool {

@@ -61,7 +61,9 @@ func loadTopology(_ path: String, ipRanges: String? = nil) throws -> Topology {
         do {
             let (ranges, warnings) = try IPRanges.load(ipRanges)
             report(warnings)
-            topology.serviceRanges += ranges
+            var builder = TopologyBuilder(topology)
+            builder.serviceRanges += ranges
+            topology = builder.build()
         } catch {
             report(error.diagnostics)
             throw ExitStatus.badInput

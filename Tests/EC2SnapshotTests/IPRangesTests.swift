@@ -21,8 +21,9 @@ struct IPRangesTests {
 
     @Test("R14.3: labels prefer the prefix list, then a named subset, then AMAZON, then EC2; Lambda resolves to an unclaimed AMAZON range")
     func labelsAndResolution() throws {
-        var (topology, _) = try SnapshotImporter.load(try Self.fixture("seed-before"))
-        topology.serviceRanges = try IPRanges.load(try Self.fixture("ip-ranges.json")).0
+        var builder = TopologyBuilder(try SnapshotImporter.load(try Self.fixture("seed-before")).0)
+        builder.serviceRanges = try IPRanges.load(try Self.fixture("ip-ranges.json")).0
+        let topology = builder.build()
         let labels = AddressLabels(topology: topology)
         #expect(labels.service(of: IPAddress("3.5.1.1")!)?.name == "S3 us-east-1")  // the prefix list
         #expect(labels.service(of: IPAddress("3.208.1.1")!)?.name == "AMAZON us-east-1")  // AMAZON before EC2

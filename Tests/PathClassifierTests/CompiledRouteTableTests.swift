@@ -13,8 +13,8 @@ struct CompiledRouteTableTests {
         var g = SeededGenerator(state: 1129)
         var checked = 0
         for _ in 0..<2_000 {
-            var topology = Topology(account: "1", region: "us-east-1")
-            topology.vpcs = [VPC(label: ResourceLabel(id: "vpc-1"), account: "1", region: "us-east-1", ipv4CIDRs: [], ipv6CIDRs: [])]
+            var builder = TopologyBuilder(account: "1", region: "us-east-1")
+            builder.vpcs = [VPC(label: ResourceLabel(id: "vpc-1"), account: "1", region: "us-east-1", ipv4CIDRs: [], ipv6CIDRs: [])]
             // A small pool of prefixes so that identical and nested destinations are common.
             let pool: [IPPrefix] = (0..<12).map { _ in
                 let length = UInt8(Int.random(in: 0...32, using: &g))
@@ -22,7 +22,7 @@ struct CompiledRouteTableTests {
             }
             for l in 0..<3 {
                 let entries = (0..<Int.random(in: 1...4, using: &g)).map { _ in pool.randomElement(using: &g)! }
-                topology.prefixLists.append(
+                builder.prefixLists.append(
                     PrefixList(label: ResourceLabel(id: "pl-0\(Int.random(in: 0...9, using: &g))\(l)"), prefixListName: "l\(l)", owner: "1",
                                family: .ipv4, entries: entries))
             }
@@ -34,6 +34,7 @@ struct CompiledRouteTableTests {
                 let origin: RouteOrigin = [.createRoute, .createRoute, .propagated].randomElement(using: &g)!
                 table.routes.append(Route(destination: destination, target: .missing(id: "t\(i)"), state: state, origin: origin))
             }
+            let topology = builder.build()
             let compiled = CompiledRouteTable(table, topology: topology)
             for _ in 0..<24 {
                 let address = IPAddress.v4(IPv4Address(UInt32.random(in: 0...UInt32.max, using: &g) & 0xFFC0_0000 | UInt32.random(in: 0...0xFF, using: &g)))
@@ -47,11 +48,12 @@ struct CompiledRouteTableTests {
 
     @Test("a prefix list without entries leaves its family to the reference")
     func unresolved() {
-        var topology = Topology(account: "1", region: "us-east-1")
-        topology.prefixLists = [PrefixList(label: ResourceLabel(id: "pl-1"), prefixListName: "x", owner: "1", family: .ipv4, entries: nil)]
+        var builder = TopologyBuilder(account: "1", region: "us-east-1")
+        builder.prefixLists = [PrefixList(label: ResourceLabel(id: "pl-1"), prefixListName: "x", owner: "1", family: .ipv4, entries: nil)]
         let table = RouteTable(
             label: ResourceLabel(id: "rtb-1"), vpc: VPCIndex(0), isMain: true,
             routes: [Route(destination: .prefixList(PrefixListIndex(0)), target: .local, origin: .createRoute)])
+        let topology = builder.build()
         let compiled = CompiledRouteTable(table, topology: topology)
         #expect(compiled.lookup(IPAddress("10.0.0.1")!) == nil)
         #expect(compiled.lookup(IPAddress("::1")!) == .some(nil))

@@ -71,24 +71,24 @@ let benchmarks: @Sendable () -> Void = {
     }
 
     // The reference classifier on a small VPC: one packet to the internet, one to S3 through a route.
-    var topology = Topology(account: "1", region: "us-east-1")
-    topology.vpcs = [VPC(label: ResourceLabel(id: "vpc-1"), account: "1", region: "us-east-1", ipv4CIDRs: [IPv4Prefix(containing: IPv4Address(10, 0, 0, 0), length: 16)], ipv6CIDRs: [])]
-    topology.internetGateways = [InternetGateway(label: ResourceLabel(id: "igw-1"), attachedVPC: VPCIndex(0))]
-    topology.routeTables = [RouteTable(
+    var network = TopologyBuilder(account: "1", region: "us-east-1")
+    network.vpcs = [VPC(label: ResourceLabel(id: "vpc-1"), account: "1", region: "us-east-1", ipv4CIDRs: [IPv4Prefix(containing: IPv4Address(10, 0, 0, 0), length: 16)], ipv6CIDRs: [])]
+    network.internetGateways = [InternetGateway(label: ResourceLabel(id: "igw-1"), attachedVPC: VPCIndex(0))]
+    network.routeTables = [RouteTable(
         label: ResourceLabel(id: "rtb-1"), vpc: VPCIndex(0), isMain: true,
         routes: [Route(destination: .cidr(.v4(IPv4Prefix(containing: IPv4Address(10, 0, 0, 0), length: 16))), target: .local, origin: .createRouteTable),
                  Route(destination: .cidr(.v4(IPv4Prefix(containing: IPv4Address(0), length: 0))), target: .internetGateway(InternetGatewayIndex(0)), origin: .createRoute)])]
-    topology.vpcs[0].mainRouteTable = RouteTableIndex(0)
-    topology.securityGroups = [SecurityGroup(label: ResourceLabel(id: "sg-1"), vpc: VPCIndex(0), egress: [SecurityGroup.Rule(traffic: .all, peer: .cidr(.v4(IPv4Prefix(containing: IPv4Address(0), length: 0))))])]
-    topology.networkACLs = [NetworkACL(label: ResourceLabel(id: "acl-1"), vpc: VPCIndex(0), isDefault: true,
+    network.vpcs[0].mainRouteTable = RouteTableIndex(0)
+    network.securityGroups = [SecurityGroup(label: ResourceLabel(id: "sg-1"), vpc: VPCIndex(0), egress: [SecurityGroup.Rule(traffic: .all, peer: .cidr(.v4(IPv4Prefix(containing: IPv4Address(0), length: 0))))])]
+    network.networkACLs = [NetworkACL(label: ResourceLabel(id: "acl-1"), vpc: VPCIndex(0), isDefault: true,
                                        egress: [NetworkACL.Entry(ruleNumber: 100, allows: true, traffic: .all, cidr: .v4(IPv4Prefix(containing: IPv4Address(0), length: 0)))])]
-    topology.vpcs[0].defaultNetworkACL = NetworkACLIndex(0)
-    topology.subnets = [Subnet(label: ResourceLabel(id: "subnet-1"), vpc: VPCIndex(0), availabilityZone: "us-east-1a", ipv4CIDR: IPv4Prefix(containing: IPv4Address(10, 0, 1, 0), length: 24), ipv6CIDR: nil)]
+    network.vpcs[0].defaultNetworkACL = NetworkACLIndex(0)
+    network.subnets = [Subnet(label: ResourceLabel(id: "subnet-1"), vpc: VPCIndex(0), availabilityZone: "us-east-1a", ipv4CIDR: IPv4Prefix(containing: IPv4Address(10, 0, 1, 0), length: 24), ipv6CIDR: nil)]
     var interface = NetworkInterface(label: ResourceLabel(id: "eni-1"), subnet: SubnetIndex(0), owner: .none)
     interface.ipv4 = [NetworkInterface.IPv4Binding(privateAddress: IPv4Address(10, 0, 1, 10), publicAddress: IPv4Address(54, 0, 0, 1))]
     interface.securityGroups = [SecurityGroupIndex(0)]
-    topology.interfaces = [interface]
-    topology.rebuildIndexes()
+    network.interfaces = [interface]
+    let topology = network.build()
     let classifier = Classifier(topology: topology)
     let packet = PacketHeader(source: .v4(IPv4Address(10, 0, 1, 10)), destination: .v4(IPv4Address(8, 8, 8, 8)), protocolNumber: .tcp, sourcePort: 40000, destinationPort: 443)
 
