@@ -4,9 +4,9 @@ import VPCTopology
 
 /// AWS's published `ip-ranges.json` (R14.1): `prefixes` (`ip_prefix`) and `ipv6_prefixes`
 /// (`ipv6_prefix`), each with `region`, `service` and `network_border_group`.
-public enum IPRanges {
+package enum IPRanges {
     /// Reads the file; malformed JSON is an error with line and column, odd entries are warnings.
-    public static func load(_ path: String) throws(SnapshotError) -> ([ServiceRange], [Diagnostic]) {
+    package static func load(_ path: String) throws(SnapshotError) -> ([ServiceRange], [Diagnostic]) {
         guard let bytes = readFileBytes(path) else {
             throw SnapshotError(diagnostics: [Diagnostic(severity: .error, file: path, line: nil, column: nil, path: "", message: "cannot read the file")])
         }

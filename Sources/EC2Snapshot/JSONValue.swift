@@ -1,6 +1,6 @@
 /// A parsed JSON document. Parsing is pure Swift so that a malformed file is reported with the
 /// line and column of the problem.
-public enum JSONValue: Sendable, Equatable {
+package enum JSONValue: Sendable, Equatable {
     case object([String: JSONValue])
     case array([JSONValue])
     case string(String)
@@ -8,18 +8,18 @@ public enum JSONValue: Sendable, Equatable {
     case bool(Bool)
     case null
 
-    public subscript(key: String) -> JSONValue? {
+    package subscript(key: String) -> JSONValue? {
         if case .object(let members) = self { return members[key] }
         return nil
     }
 
-    public var string: String? { if case .string(let s) = self { return s } else { return nil } }
-    public var bool: Bool? { if case .bool(let b) = self { return b } else { return nil } }
-    public var array: [JSONValue]? { if case .array(let a) = self { return a } else { return nil } }
-    public var object: [String: JSONValue]? { if case .object(let o) = self { return o } else { return nil } }
+    package var string: String? { if case .string(let s) = self { return s } else { return nil } }
+    package var bool: Bool? { if case .bool(let b) = self { return b } else { return nil } }
+    package var array: [JSONValue]? { if case .array(let a) = self { return a } else { return nil } }
+    package var object: [String: JSONValue]? { if case .object(let o) = self { return o } else { return nil } }
 
     /// An integral number, or a decimal string (`"6"`, as NACL protocols are written).
-    public var int: Int? {
+    package var int: Int? {
         switch self {
         case .number(let d): return d == d.rounded() && abs(d) < 1e15 ? Int(d) : nil
         case .string(let s): return Int(s)
@@ -28,27 +28,27 @@ public enum JSONValue: Sendable, Equatable {
     }
 
     /// The items of an array; an absent or null value counts as empty (R16: lists may be absent).
-    public var items: [JSONValue] { array ?? [] }
+    package var items: [JSONValue] { array ?? [] }
 }
 
 /// Where and why a JSON text is malformed.
-public struct JSONSyntaxError: Error, Sendable, Equatable, CustomStringConvertible {
-    public var line: Int
-    public var column: Int
-    public var offset: Int
-    public var message: String
-    public var description: String { "\(line):\(column): \(message)" }
+package struct JSONSyntaxError: Error, Sendable, Equatable, CustomStringConvertible {
+    package var line: Int
+    package var column: Int
+    package var offset: Int
+    package var message: String
+    package var description: String { "\(line):\(column): \(message)" }
 }
 
 /// A strict RFC 8259 parser over UTF-8 bytes, with a nesting limit.
-public struct JSONParser {
+package struct JSONParser {
     /// Deeper nesting than this is refused rather than risking the stack.
-    public static let maximumDepth = 512
+    package static let maximumDepth = 512
 
     private let bytes: [UInt8]
     private var index = 0
 
-    public static func parse(_ bytes: [UInt8]) throws(JSONSyntaxError) -> JSONValue {
+    package static func parse(_ bytes: [UInt8]) throws(JSONSyntaxError) -> JSONValue {
         var parser = JSONParser(bytes: bytes)
         // Skip a UTF-8 byte-order mark.
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { parser.index = 3 }
@@ -86,7 +86,7 @@ public struct JSONParser {
     /// diagnostics name) starts in the JSON text `bytes`, as a line and column; the nearest
     /// enclosing value's position when the path goes further than the document. `nil` for a
     /// malformed text. Used for diagnostics only: it parses the document again.
-    public static func position(of path: String, in bytes: [UInt8]) -> (line: Int, column: Int)? {
+    package static func position(of path: String, in bytes: [UInt8]) -> (line: Int, column: Int)? {
         var components: [PathComponent] = []
         for part in path.split(separator: ".") {
             var rest = Substring(part)

@@ -2,23 +2,23 @@ import Foundation
 import VPCTopology
 
 /// One JSON file of a snapshot folder, with what its path says about account and Region.
-public struct SnapshotDocument: Sendable {
+package struct SnapshotDocument: Sendable {
     /// The path as given on the command line joined with the file's relative path.
-    public var file: String
-    public var value: JSONValue
+    package var file: String
+    package var value: JSONValue
     /// From Batfish-style `ACCOUNT/REGION/` folders, when present.
-    public var account: String?
-    public var region: String?
+    package var account: String?
+    package var region: String?
 }
 
 /// Reads every `*.json` file below a folder, in path order.
-public enum SnapshotFolder {
+package enum SnapshotFolder {
     /// Files that are not AWS output (the corpus's own notes) and are skipped.
     static let ignoredNames: Set<String> = ["_scenario.json", "_fixups.json", "index.json"]
 
     /// Reads and parses every JSON file below `path`; malformed files become error diagnostics with
     /// line and column, unreadable ones errors naming the file.
-    public static func read(_ path: String) -> (documents: [SnapshotDocument], diagnostics: [Diagnostic]) {
+    package static func read(_ path: String) -> (documents: [SnapshotDocument], diagnostics: [Diagnostic]) {
         var documents: [SnapshotDocument] = []
         var diagnostics: [Diagnostic] = []
         guard let enumerator = FileManager.default.enumerator(atPath: path) else {

@@ -2,21 +2,21 @@ import PathCore
 import VPCTopology
 
 /// A snapshot that could not be loaded: every error (and warning) found.
-public struct SnapshotError: Error, Sendable, CustomStringConvertible {
-    public var diagnostics: [Diagnostic]
-    public var description: String { diagnostics.map(\.description).joined(separator: "\n") }
+package struct SnapshotError: Error, Sendable, CustomStringConvertible {
+    package var diagnostics: [Diagnostic]
+    package var description: String { diagnostics.map(\.description).joined(separator: "\n") }
 }
 
 /// Loads a folder of `aws ec2 describe-*` (and `aws lambda get-function-configuration`) JSON into a
 /// ``Topology`` (aws-semantics.md §16). Files are recognised by their top-level key, not their
 /// name. Missing pieces are warnings; packets that need them are dropped as insufficient data.
-public enum SnapshotImporter {
+package enum SnapshotImporter {
     /// - Parameters:
     ///   - path: the snapshot folder.
     ///   - defaultRegion: the Region when neither a `REGION/` folder nor an Availability Zone says.
     /// - Returns: the topology and its warnings.
     /// - Throws: ``SnapshotError`` when a file is malformed or nothing usable was found.
-    public static func load(_ path: String, defaultRegion: String = "us-east-1") throws(SnapshotError) -> (Topology, [Diagnostic]) {
+    package static func load(_ path: String, defaultRegion: String = "us-east-1") throws(SnapshotError) -> (Topology, [Diagnostic]) {
         let (documents, readDiagnostics) = SnapshotFolder.read(path)
         return try build(documents, diagnostics: readDiagnostics, defaultRegion: defaultRegion) { readFileBytes($0) ?? [] }
     }
@@ -24,7 +24,7 @@ public enum SnapshotImporter {
     /// Loads files held in memory, each named as a folder would name it (`describe-vpcs.json`,
     /// `123456789012/us-east-1/describe-subnets.json`); for tools that get the JSON elsewhere
     /// than from a folder, and for the fuzzers.
-    public static func load(files: [(name: String, bytes: [UInt8])], defaultRegion: String = "us-east-1") throws(SnapshotError) -> (Topology, [Diagnostic]) {
+    package static func load(files: [(name: String, bytes: [UInt8])], defaultRegion: String = "us-east-1") throws(SnapshotError) -> (Topology, [Diagnostic]) {
         var documents: [SnapshotDocument] = []
         var diagnostics: [Diagnostic] = []
         for (name, bytes) in files {

@@ -4,12 +4,12 @@ import VPCTopology
 import Yams
 
 /// Loads a synthetic flow file (docs/scenario-format.md, "Flow files").
-public enum FlowFileLoader {
+package enum FlowFileLoader {
     /// The most packets one flow may ask for, so a typo cannot exhaust memory.
-    public static let maximumPacketsPerFlow = 1_000_000
+    package static let maximumPacketsPerFlow = 1_000_000
 
     /// Parses `text`; all problems are collected and thrown together.
-    public static func load(_ text: String, file: String) throws(ScenarioError) -> [FlowRequest] {
+    package static func load(_ text: String, file: String) throws(ScenarioError) -> [FlowRequest] {
         let reader = YAMLReader(file: file)
         let root = try YAMLReader.compose(text, file: file)
         var flows: [FlowRequest] = []

@@ -3,22 +3,22 @@ import VPCTopology
 import Yams
 
 /// The highest scenario `version` this build reads.
-public let supportedScenarioVersion = 1
+package let supportedScenarioVersion = 1
 
 /// A scenario that could not be loaded: every problem found, in document order.
-public struct ScenarioError: Error, Sendable, CustomStringConvertible {
-    public var diagnostics: [Diagnostic]
-    public var description: String { diagnostics.map(\.description).joined(separator: "\n") }
+package struct ScenarioError: Error, Sendable, CustomStringConvertible {
+    package var diagnostics: [Diagnostic]
+    package var description: String { diagnostics.map(\.description).joined(separator: "\n") }
 }
 
 /// Loads the human-written YAML scenario format (docs/scenario-format.md) into a ``Topology``.
-public enum ScenarioLoader {
+package enum ScenarioLoader {
     /// Parses and validates `text`; all problems are collected and thrown together.
     /// - Parameters:
     ///   - text: the YAML document.
     ///   - file: the name used in diagnostics.
     /// - Returns: the topology and any warnings.
-    public static func load(_ text: String, file: String) throws(ScenarioError) -> (Topology, [Diagnostic]) {
+    package static func load(_ text: String, file: String) throws(ScenarioError) -> (Topology, [Diagnostic]) {
         let reader = YAMLReader(file: file)
         let root = try YAMLReader.compose(text, file: file)
         var builder = ScenarioBuilder(reader: reader)

@@ -4,7 +4,7 @@ import VPCTopology
 /// Writes a ``Topology`` as a version-1 YAML scenario (docs/scenario-format.md) that loads back
 /// into a topology classifying every packet the same way. Names come from the resources' names
 /// (`Name` tags), IDs where there is none; every ID is kept.
-public struct ScenarioWriter {
+package struct ScenarioWriter {
     let topology: Topology
     /// The text being written and the warnings, shared with the section closures.
     private final class Output {
@@ -16,12 +16,12 @@ public struct ScenarioWriter {
     private var used: Set<String> = []
 
     /// Things the format cannot say, reported to the user.
-    public var warnings: [String] { out.warnings }
+    package var warnings: [String] { out.warnings }
 
-    public init(topology: Topology) { self.topology = topology }
+    package init(topology: Topology) { self.topology = topology }
 
     /// The scenario text.
-    public mutating func yaml(title: String) -> String {
+    package mutating func yaml(title: String) -> String {
         out.lines = [
             "# Imported by packet-path from \(title). Names are Name tags (IDs where there is none); IDs are kept.",
             "version: 1",
