@@ -19,10 +19,9 @@ let package = Package(
     products: [
         .executable(name: "packet-path", targets: ["packet-path"]),
         .library(name: "PathClassifier", targets: ["PathClassifier"]),
-        // For Benchmarks/: decoding, capture reading and writing, and whole replays.
+        // For Benchmarks/ and library users: decoding, capture reading and writing, and whole replays.
         .library(name: "PacketWire", targets: ["PacketWire"]),
         .library(name: "PacketSources", targets: ["PacketSources"]),
-        .library(name: "PathReporters", targets: ["PathReporters"]),
         .library(name: "CaptureReplay", targets: ["CaptureReplay"]),
         // For Tests/Fuzz (libFuzzer targets, scripts/fuzz.sh): what each fuzzer runs per input.
         .library(name: "_PacketPathFuzzing", targets: ["_PacketPathFuzzing"]),

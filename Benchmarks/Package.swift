@@ -23,7 +23,6 @@ let package = Package(
                 .product(name: "PathClassifier", package: "packet-path"),
                 .product(name: "PacketWire", package: "packet-path"),
                 .product(name: "PacketSources", package: "packet-path"),
-                .product(name: "PathReporters", package: "packet-path"),
                 .product(name: "CaptureReplay", package: "packet-path"),
             ],
             path: "Benchmarks/PathBenchmarks",

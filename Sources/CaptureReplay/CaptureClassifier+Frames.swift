@@ -7,7 +7,7 @@ import VPCTopology
 /// what they are.
 extension CaptureClassifier {
     /// The header and interned path of a decoded frame.
-    public func classify(_ content: FrameContent) -> (PacketHeader?, PathID) {
+    package func classify(_ content: FrameContent) -> (PacketHeader?, PathID) {
         let (header, id, _) = classifyCounting(content)
         return (header, id)
     }

@@ -12,7 +12,7 @@ import VPCTopology
 ///
 /// One instance per capture (or per worker); not thread-safe.
 public final class CaptureClassifier {
-    public let classifier: Classifier
+    package let classifier: Classifier
 
     /// An interned classification: its index in this classifier's path table, and its reason,
     /// which is all that counting a frame needs. IDs stay valid until ``generation`` changes
@@ -23,7 +23,7 @@ public final class CaptureClassifier {
     }
 
     /// Classifications by ``PathID/index``.
-    public private(set) var paths: [Classification] = []
+    package private(set) var paths: [Classification] = []
     private var pathIDs: [Classification: PathID] = [:]
     /// With ``PathDetail/reason``, the index of each reason's path, by ``Reason/ordinal``.
     private var reasonPathIndex = [UInt32?](repeating: nil, count: Reason.allCases.count)
@@ -37,7 +37,7 @@ public final class CaptureClassifier {
     }
 
     /// Incremented whenever the path table starts again and earlier ``PathID``s lose their meaning.
-    public var generation: Int { Int(pathGeneration) }
+    package var generation: Int { Int(pathGeneration) }
 
     /// A connection direction seen: the opener's direction holds its path, a reply's direction
     /// the reply's path. A reply walk is deterministic, so the next reply of the connection takes
@@ -60,20 +60,20 @@ public final class CaptureClassifier {
     /// Connection directions per generation of the connection table (two generations: a
     /// direction is forgotten only after this many newer ones while it was not seen), and first
     /// fragments remembered.
-    public let connectionLimit: Int
+    package let connectionLimit: Int
     /// The most distinct paths remembered before the path table starts again.
-    public let pathLimit: Int
+    package let pathLimit: Int
 
     /// The interface the capture was taken on, when known (`--capture-point`): frames through it
     /// that are neither from nor to its own addresses meet its source/destination check (R13.2).
-    public let capturePoint: InterfaceIndex?
+    package let capturePoint: InterfaceIndex?
 
     /// The summary whose conversation numbers the connection directions keep, if any.
     let summary: Summary?
 
     /// What of each path is recorded: every choice gives every packet the same reason by the same
     /// walk; `.reason` paths are the reason alone, `.decisive` ones the last two hops without texts.
-    public let detail: PathDetail
+    package let detail: PathDetail
 
     /// - Parameters:
     ///   - summary: the summary frames are counted into, which numbers their conversations: the
@@ -104,7 +104,6 @@ public final class CaptureClassifier {
     }
 
     /// Classifies the next packet of the capture and returns its interned path.
-    @inlinable
     public func classifyPath(_ packet: PacketHeader, fragment: (identification: UInt32, isFirst: Bool)? = nil) -> PathID {
         classifyFrame(packet, fragment: fragment).path
     }
@@ -113,21 +112,17 @@ public final class CaptureClassifier {
     /// conversation's number in ``summary`` (-1 without one): numbered once per new direction
     /// (and for packets whose direction is not kept: dropped ones, fragments) and remembered with
     /// the direction.
-    @inlinable
     func classifyFrame(_ packet: PacketHeader, fragment: (identification: UInt32, isFirst: Bool)? = nil) -> (path: PathID, conversation: Int32) {
         guard let fragment else { return classifyUnfragmented(packet) }
         return (classifyFragment(packet, identification: fragment.identification, isFirst: fragment.isFirst), conversation(of: packet))
     }
 
     /// The number of `packet`'s conversation in ``summary``, -1 without one.
-    @usableFromInline
     func conversation(of packet: PacketHeader) -> Int32 { summary?.conversation(of: packet) ?? -1 }
 
     /// The classification of a path.
-    @inlinable
     public func path(_ id: PathID) -> Classification { paths[Int(id.index)] }
 
-    @usableFromInline
     func classifyFragment(_ packet: PacketHeader, identification: UInt32, isFirst: Bool) -> PathID {
         let key = PacketKey(packet.source, packet.destination, tag: UInt64(packet.protocolNumber.rawValue) << 32 | UInt64(identification))
         if !isFirst {
@@ -146,7 +141,6 @@ public final class CaptureClassifier {
     /// The tag of a connection direction: protocol and ports; ICMP has no ports, so an echo
     /// request (8, 128) and its reply (0, 129) get mirrored tags, making the reply the reverse of
     /// the request and a request the other way not.
-    @inlinable
     static func connectionTag(_ packet: PacketHeader) -> (forward: UInt64, reverse: UInt64) {
         var source = packet.sourcePort ?? 0
         var destination = packet.destinationPort ?? 0
@@ -162,7 +156,6 @@ public final class CaptureClassifier {
                 protocolBits | UInt64(destination) << 8 | UInt64(source) << 24)
     }
 
-    @usableFromInline
     func classifyUnfragmented(_ packet: PacketHeader) -> (path: PathID, conversation: Int32) {
         let tags = Self.connectionTag(packet)
         let key = PacketKey(packet.source, packet.destination, tag: tags.forward)
@@ -297,7 +290,6 @@ public final class CaptureClassifier {
 
     /// The path of `id` with a note added (e.g. that the frame was decapsulated from VXLAN),
     /// interned once per path and note.
-    @usableFromInline
     func annotated(_ id: PathID, note: String) -> PathID {
         let key = AnnotatedPath(path: id, note: note)
         if let known = annotations[key] { return known }
@@ -317,7 +309,6 @@ public final class CaptureClassifier {
 
     /// The ID of a classification, adding it to the path table if new. Past ``pathLimit`` paths
     /// every table starts again (a new ``generation``).
-    @usableFromInline
     func intern(_ original: Classification) -> PathID {
         let classification: Classification
         switch detail {

@@ -7,13 +7,13 @@ import VPCTopology
 /// Turns synthetic flows into the frames a capture at the sender's interface would hold: a TCP
 /// handshake, data and FIN; UDP requests and answers; ICMP echo and reply. A flow the walk drops
 /// shows only the sender's side (TCP retransmits its SYN), as on a real wire.
-public struct CaptureGenerator {
-    public let topology: Topology
-    public var builder: FrameBuilder
+package struct CaptureGenerator {
+    package let topology: Topology
+    package var builder: FrameBuilder
     /// 2026-01-01T00:00:00Z: generated captures start here, one second per flow, 1 ms per frame.
-    public static let epoch: Int64 = 1_767_225_600
+    package static let epoch: Int64 = 1_767_225_600
 
-    public init(topology: Topology, linkType: LinkType) {
+    package init(topology: Topology, linkType: LinkType) {
         self.topology = topology
         self.builder = FrameBuilder(linkType: linkType)
     }
@@ -28,7 +28,7 @@ public struct CaptureGenerator {
     /// Writes every flow's frames; returns the number of frames.
     /// - Throws: what the writer throws (a failed write ends the capture).
     @discardableResult
-    public func generate(_ flows: [ResolvedFlow], into writer: PcapFileWriter) throws -> Int {
+    package func generate(_ flows: [ResolvedFlow], into writer: PcapFileWriter) throws -> Int {
         let classifier = Classifier(topology: topology)
         for (index, flow) in flows.enumerated() {
             let delivered = classifier.classify(flow.header, from: flow.source).verdict != .dropped

@@ -4,15 +4,15 @@ import PathCore
 /// `Hashable` with `Hasher` (SipHash) costs tens of nanoseconds per frame; these keys are hashed
 /// on every frame of a replay, so they bring their own multiply-xor hash (not DoS-resistant, which
 /// does not matter for a capture read offline: the worst case is a slower replay).
-public protocol FlowTableKey: Equatable {
+package protocol FlowTableKey: Equatable {
     /// A well-mixed 64-bit hash of the key.
     var mixedHash: UInt64 { get }
 }
 
 /// Mixes two 64-bit words into one: the folded 128-bit product of the words xored with two
 /// odd constants (the wyhash step).
-@inlinable @inline(__always)
-public func mixHash(_ a: UInt64, _ b: UInt64) -> UInt64 {
+@inline(__always)
+package func mixHash(_ a: UInt64, _ b: UInt64) -> UInt64 {
     let product = (a ^ 0xA076_1D64_78BD_642F).multipliedFullWidth(by: b ^ 0xE703_7ED1_A0B4_28DB)
     return product.high ^ product.low
 }
@@ -25,14 +25,11 @@ public func mixHash(_ a: UInt64, _ b: UInt64) -> UInt64 {
 ///
 /// Plain storage behind pointers: whoever holds it (``FlowTable``, ``GenerationalFlowTable``)
 /// keeps it behind a `let` pointer, so no access pays a dynamic exclusivity check or a retain.
-@usableFromInline
 struct FlowSlots<Key: FlowTableKey, Value> {
-    @usableFromInline
     struct Entry {
-        @usableFromInline var key: Key
-        @usableFromInline var value: Value
+        var key: Key
+        var value: Value
 
-        @usableFromInline
         init(key: Key, value: Value) {
             self.key = key
             self.value = value
@@ -40,13 +37,12 @@ struct FlowSlots<Key: FlowTableKey, Value> {
     }
 
     /// Occupied slots hold an initialized entry.
-    @usableFromInline var entries: UnsafeMutablePointer<Entry>
-    @usableFromInline var control: UnsafeMutablePointer<UInt8>
+    var entries: UnsafeMutablePointer<Entry>
+    var control: UnsafeMutablePointer<UInt8>
     /// A power of two.
-    @usableFromInline var capacity: Int
-    @usableFromInline var count: Int
+    var capacity: Int
+    var count: Int
 
-    @usableFromInline
     init(capacity: Int) {
         entries = .allocate(capacity: capacity)
         control = .allocate(capacity: capacity)
@@ -56,13 +52,12 @@ struct FlowSlots<Key: FlowTableKey, Value> {
     }
 
     /// The first slot to probe for a hash, and the control byte of an occupied slot with it.
-    @inlinable @inline(__always)
+    @inline(__always)
     func start(_ hash: UInt64) -> (slot: Int, fingerprint: UInt8) {
         (Int(truncatingIfNeeded: hash) & (capacity &- 1), UInt8(truncatingIfNeeded: hash >> 57) | 0x80)
     }
 
     /// The slot holding `key`, if any.
-    @inlinable
     func find(_ key: Key) -> Int? {
         let mask = capacity &- 1
         var (slot, fingerprint) = start(key.mixedHash)
@@ -75,7 +70,6 @@ struct FlowSlots<Key: FlowTableKey, Value> {
     }
 
     /// Sets the value of `key`, emptying the slots first when they hold `limit` entries; returns the slot.
-    @inlinable
     mutating func insert(_ key: Key, _ value: Value, limit: Int) -> Int {
         let hash = key.mixedHash
         var (slot, fingerprint) = start(hash)
@@ -99,7 +93,7 @@ struct FlowSlots<Key: FlowTableKey, Value> {
     }
 
     /// Fills a free slot.
-    @inlinable @inline(__always)
+    @inline(__always)
     mutating func add(_ key: Key, _ value: Value, slot: Int, fingerprint: UInt8) -> Int {
         (entries + slot).initialize(to: Entry(key: key, value: value))
         control[slot] = fingerprint
@@ -108,7 +102,6 @@ struct FlowSlots<Key: FlowTableKey, Value> {
     }
 
     /// The first free slot of a hash's probe sequence.
-    @inlinable
     func freeSlot(_ hash: UInt64) -> Int {
         let mask = capacity &- 1
         var slot = start(hash).slot
@@ -117,7 +110,6 @@ struct FlowSlots<Key: FlowTableKey, Value> {
     }
 
     /// Forgets every entry; the slots stay allocated.
-    @inlinable
     mutating func removeAll() {
         if !_isPOD(Entry.self) {
             for slot in 0..<capacity where control[slot] != 0 { (entries + slot).deinitialize(count: 1) }
@@ -127,7 +119,6 @@ struct FlowSlots<Key: FlowTableKey, Value> {
     }
 
     /// Doubles the slots, moving every entry.
-    @usableFromInline
     mutating func grow() {
         let old = self
         var new = FlowSlots(capacity: old.capacity * 2)
@@ -144,7 +135,6 @@ struct FlowSlots<Key: FlowTableKey, Value> {
     }
 
     /// Deinitializes every entry and gives the memory back.
-    @usableFromInline
     mutating func free() {
         removeAll()
         entries.deallocate()
@@ -157,12 +147,12 @@ struct FlowSlots<Key: FlowTableKey, Value> {
 ///
 /// Memory stays flat: the table holds at most `limit` entries; inserting past it empties the
 /// table first (the owner decides what forgetting means: a later packet is classified anew).
-public final class FlowTable<Key: FlowTableKey, Value> {
-    @usableFromInline let slots: UnsafeMutablePointer<FlowSlots<Key, Value>>
+package final class FlowTable<Key: FlowTableKey, Value> {
+    let slots: UnsafeMutablePointer<FlowSlots<Key, Value>>
     /// Entries held at most.
-    public let limit: Int
+    package let limit: Int
 
-    public init(limit: Int) {
+    package init(limit: Int) {
         self.limit = max(1, limit)
         slots = .allocate(capacity: 1)
         slots.initialize(to: FlowSlots(capacity: 64))
@@ -174,31 +164,26 @@ public final class FlowTable<Key: FlowTableKey, Value> {
     }
 
     /// Entries held.
-    @inlinable
-    public var count: Int { slots.pointee.count }
+    package var count: Int { slots.pointee.count }
 
     /// The slot holding `key`, if any.
-    @inlinable
-    public func find(_ key: Key) -> Int? { slots.pointee.find(key) }
+    package func find(_ key: Key) -> Int? { slots.pointee.find(key) }
 
     /// The value in a slot `find` returned.
-    @inlinable
-    public subscript(slot slot: Int) -> Value {
+    package subscript(slot slot: Int) -> Value {
         get { slots.pointee.entries[slot].value }
         _modify { yield &slots.pointee.entries[slot].value }
     }
 
     /// The value for `key`, if any.
-    @inlinable
-    public subscript(key: Key) -> Value? {
+    package subscript(key: Key) -> Value? {
         find(key).map { slots.pointee.entries[$0].value }
     }
 
     /// Sets the value of `key`, emptying the table first when it is full; returns the slot.
-    @inlinable @discardableResult
-    public func insert(_ key: Key, _ value: Value) -> Int { slots.pointee.insert(key, value, limit: limit) }
+    @discardableResult
+    package func insert(_ key: Key, _ value: Value) -> Int { slots.pointee.insert(key, value, limit: limit) }
 
     /// Forgets every entry (the slots stay allocated).
-    @inlinable
-    public func removeAll() { slots.pointee.removeAll() }
+    package func removeAll() { slots.pointee.removeAll() }
 }

@@ -4,14 +4,14 @@ import PathCore
 /// previous generation is emptied and the two swap. A key found only in the previous generation is
 /// copied into the current one, so an entry is forgotten only after a whole generation of other
 /// inserts without being looked up.
-public final class GenerationalFlowTable<Key: FlowTableKey, Value> {
+package final class GenerationalFlowTable<Key: FlowTableKey, Value> {
     /// The current generation's slots, then the previous one's: swapping generations swaps the two
     /// values, so every access is a fixed pointer, with no branch and no retain.
-    @usableFromInline let generations: UnsafeMutablePointer<FlowSlots<Key, Value>>
+    let generations: UnsafeMutablePointer<FlowSlots<Key, Value>>
     /// Entries per generation at most.
-    public let generationLimit: Int
+    package let generationLimit: Int
 
-    public init(generationLimit: Int) {
+    package init(generationLimit: Int) {
         self.generationLimit = max(1, generationLimit)
         generations = .allocate(capacity: 2)
         (generations + 0).initialize(to: FlowSlots(capacity: 64))
@@ -25,8 +25,7 @@ public final class GenerationalFlowTable<Key: FlowTableKey, Value> {
     }
 
     /// The value of `key`, from either generation (a hit in the previous one is kept).
-    @inlinable
-    public subscript(key: Key) -> Value? {
+    package subscript(key: Key) -> Value? {
         if let slot = generations[0].find(key) { return generations[0].entries[slot].value }
         guard let slot = generations[1].find(key) else { return nil }
         let value = generations[1].entries[slot].value
@@ -35,8 +34,7 @@ public final class GenerationalFlowTable<Key: FlowTableKey, Value> {
     }
 
     /// Sets the value of `key` in the current generation, starting a new one when it is full.
-    @inlinable
-    public func insert(_ key: Key, _ value: Value) {
+    package func insert(_ key: Key, _ value: Value) {
         if generations[0].count >= generationLimit {
             generations[1].removeAll()
             swap(&generations[0], &generations[1])

@@ -5,20 +5,19 @@ import PathCore
 ///
 /// Addresses are held as 64-bit halves, not `UInt128`, so the key is 8-byte aligned: 40 bytes, and a
 /// table slot with a small value fits in 48 (a `UInt128` would align it to 16 and pad it to 64).
-public struct PacketKey: FlowTableKey, Hashable, Sendable {
+package struct PacketKey: FlowTableKey, Hashable, Sendable {
     /// The first address's high and low 64 bits (IPv4: 0 and the address).
-    public var sourceHigh: UInt64
-    public var sourceLow: UInt64
+    package var sourceHigh: UInt64
+    package var sourceLow: UInt64
     /// The second address's high and low 64 bits.
-    public var destinationHigh: UInt64
-    public var destinationLow: UInt64
+    package var destinationHigh: UInt64
+    package var destinationLow: UInt64
     /// What else tells keys apart (protocol, ports, identification), as its owner packs it in the
     /// low 56 bits; the top byte holds the family.
-    public var tag: UInt64
+    package var tag: UInt64
 
     /// A key of two addresses of one family and a tag of at most 56 bits.
-    @inlinable
-    public init(_ source: IPAddress, _ destination: IPAddress, tag: UInt64) {
+    package init(_ source: IPAddress, _ destination: IPAddress, tag: UInt64) {
         @inline(__always) func halves(_ address: IPAddress) -> (UInt64, UInt64, isV6: Bool) {
             switch address {
             case .v4(let a): return (0, UInt64(a.rawValue), false)
@@ -32,14 +31,12 @@ public struct PacketKey: FlowTableKey, Hashable, Sendable {
         self.tag = tag | family << 56
     }
 
-    @inlinable
-    public var mixedHash: UInt64 {
+    package var mixedHash: UInt64 {
         mixHash(mixHash(sourceLow, destinationLow ^ tag) ^ sourceHigh, destinationHigh)
     }
 
     /// The same key with the two addresses swapped and the tag given.
-    @inlinable
-    public func swapped(tag: UInt64) -> PacketKey {
+    package func swapped(tag: UInt64) -> PacketKey {
         var key = self
         swap(&key.sourceHigh, &key.destinationHigh)
         swap(&key.sourceLow, &key.destinationLow)
@@ -49,7 +46,7 @@ public struct PacketKey: FlowTableKey, Hashable, Sendable {
     }
 
     /// The two addresses back, in key order.
-    public var addresses: (IPAddress, IPAddress) {
+    package var addresses: (IPAddress, IPAddress) {
         func address(_ high: UInt64, _ low: UInt64, _ isV6: Bool) -> IPAddress {
             isV6 ? .v6(IPv6Address(UInt128(high) << 64 | UInt128(low))) : .v4(IPv4Address(UInt32(truncatingIfNeeded: low)))
         }

@@ -24,11 +24,11 @@ import VPCTopology
 /// the reader reads.
 public struct Replayer {
     public let topology: Topology
-    public var decoder: FrameDecoder
+    package var decoder: FrameDecoder
     public var capturePoint: InterfaceIndex?
     public let jobs: Int
     /// Frames per batch.
-    public static let batchSize = 8192
+    package static let batchSize = 8192
 
     public init(topology: Topology, jobs: Int, decapsulatesVXLAN: Bool = true, capturePoint: InterfaceIndex? = nil) {
         self.topology = topology
@@ -424,7 +424,7 @@ public struct Replayer {
     }
 
     /// The record reporters print for a frame: its number, header, classification, length and time.
-    public static func record(_ frame: CaptureFrame, header: PacketHeader?, classification: Classification) -> PacketRecord {
+    package static func record(_ frame: CaptureFrame, header: PacketHeader?, classification: Classification) -> PacketRecord {
         PacketRecord(
             frame: frame.number, header: header, classification: classification, length: frame.originalLength,
             time: CaptureTime(seconds: frame.seconds, nanoseconds: frame.nanoseconds))

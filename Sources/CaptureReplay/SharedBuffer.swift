@@ -11,11 +11,10 @@
 /// `uninitializedCapacity:`, slots are initialized with ``initialize(_:to:)`` and freed with
 /// ``deinitialize(first:)`` by the owner, which knows how many it filled (a batch's frames: built
 /// in place and freed together, never copied or assigned over).
-@usableFromInline
 final class SharedBuffer<Element>: @unchecked Sendable {
-    @usableFromInline let base: UnsafeMutablePointer<Element>
+    let base: UnsafeMutablePointer<Element>
     /// Slots that can be read.
-    @usableFromInline let capacity: Int
+    let capacity: Int
     /// Elements the buffer initialized itself and frees.
     let count: Int
 
@@ -40,21 +39,18 @@ final class SharedBuffer<Element>: @unchecked Sendable {
     }
 
     /// Builds the element of an uninitialized slot in place (the value is moved, not copied).
-    @inlinable
     func initialize(_ index: Int, to value: consuming Element) {
         assert(index >= 0 && index < capacity, "index \(index) out of 0..<\(capacity)")
         (base + index).initialize(to: value)
     }
 
     /// Frees the first `n` slots, which the owner initialized.
-    @inlinable
     func deinitialize(first n: Int) {
         assert(n >= 0 && n <= capacity)
         base.deinitialize(count: n)
     }
 
     /// The element at `index`, in place (addressors: no copy, no coroutine).
-    @inlinable
     subscript(_ index: Int) -> Element {
         unsafeAddress {
             assert(index >= 0 && index < capacity, "index \(index) out of 0..<\(capacity)")

@@ -39,7 +39,7 @@ public final class Summary {
     public var skippedBlocks: [String: Int] = [:]
 
     /// `3 pcapng blocks without packets skipped: Interface Statistics 2, Name Resolution 1`.
-    public static func describe(skippedBlocks: [String: Int]) -> String {
+    package static func describe(skippedBlocks: [String: Int]) -> String {
         let total = skippedBlocks.values.reduce(0, +)
         let each = skippedBlocks.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
         return "\(total) pcapng block\(total == 1 ? "" : "s") without packets skipped: \(each)"
@@ -82,19 +82,19 @@ public final class Summary {
         return counts
     }
 
-    public func add(_ classification: Classification, header: PacketHeader? = nil, length: Int = 0) {
+    package func add(_ classification: Classification, header: PacketHeader? = nil, length: Int = 0) {
         add(classification.reason, header: header, length: length)
     }
 
     /// Counts one packet with this reason.
-    public func add(_ reason: Reason, header: PacketHeader? = nil, length: Int = 0) {
+    package func add(_ reason: Reason, header: PacketHeader? = nil, length: Int = 0) {
         add(reason, conversation: header.map(conversation(of:)) ?? -1, length: length)
     }
 
     /// Counts one packet with this reason in conversation `number` (from ``conversation(of:)``;
     /// -1 for none).
     @inline(__always)
-    public func add(_ reason: Reason, conversation number: Int32, length: Int) {
+    package func add(_ reason: Reason, conversation number: Int32, length: Int) {
         counters[0] += 1
         counters[1] += length
         counters[Self.packetsIndex(reason)] += 1
@@ -108,7 +108,7 @@ public final class Summary {
 
     /// Adds another summary's counts (a worker's, over packets this one has not counted). A
     /// conversation both saw keeps this one's first reason.
-    public func merge(_ other: Summary) {
+    package func merge(_ other: Summary) {
         for index in 0..<2 + 2 * Self.reasonCount { counters[index] += other.counters[index] }
         for index in 0..<other.conversationNumbers.count {
             let theirs = other.conversations[index]

@@ -14,7 +14,7 @@ public struct CaptureFrame {
     /// The captured bytes; not valid after the callback returns.
     public var bytes: UnsafeRawBufferPointer
 
-    package init(
+    public init(
         number: Int, seconds: Int64, nanoseconds: UInt32, capturedLength: Int, originalLength: Int, linkType: LinkType, bytes: UnsafeRawBufferPointer
     ) {
         self.number = number

@@ -34,7 +34,7 @@ public final class CaptureReader {
 
     /// The most frames the file can hold (each record has at least a header), `nil` for standard
     /// input or a file whose size cannot be read: what a reader sizes its buffers by.
-    public var frameLimit: Int? {
+    package var frameLimit: Int? {
         guard path != "-" else { return nil }
         var status = stat()
         guard stat(path, &status) == 0, status.st_size >= 0 else { return nil }
@@ -63,7 +63,7 @@ public final class CaptureReader {
         /// Skipped blocks by type name (`Name Resolution`, `Interface Statistics`, …).
         public var skippedBlocks: [String: Int] = [:]
 
-        public init(frames: Int, skippedBlocks: [String: Int] = [:]) {
+        package init(frames: Int, skippedBlocks: [String: Int] = [:]) {
             self.frames = frames
             self.skippedBlocks = skippedBlocks
         }

@@ -61,7 +61,7 @@ public final class PcapFileWriter {
     }
 
     /// Writes out the last records and syncs the file, without renaming it into place yet.
-    package func finishWriting() throws { try output.finishWriting() }
+    public func finishWriting() throws { try output.finishWriting() }
 
     /// Writes out the last records and renames the file into place.
     public func commit() throws { try output.commit() }

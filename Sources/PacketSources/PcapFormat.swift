@@ -1,7 +1,7 @@
 /// Sizes of the classic pcap file format (the file header, then a header per record).
-public enum PcapFormat {
+package enum PcapFormat {
     /// The global header: magic, version, zone, accuracy, snapshot length, link type.
-    public static let globalHeaderSize = 24
+    package static let globalHeaderSize = 24
     /// Each record's header: seconds, fraction, captured length, original length.
-    public static let recordHeaderSize = 16
+    package static let recordHeaderSize = 16
 }

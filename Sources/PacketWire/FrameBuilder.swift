@@ -113,7 +113,7 @@ public struct FrameBuilder: Sendable {
     }
 
     /// The Internet checksum (RFC 1071) of `bytes`, starting from `initial`.
-    public static func checksum(_ bytes: [UInt8], initial: UInt32 = 0) -> UInt16 {
+    package static func checksum(_ bytes: [UInt8], initial: UInt32 = 0) -> UInt16 {
         var sum = initial
         var i = 0
         while i + 1 < bytes.count {

@@ -75,7 +75,7 @@ extension Classifier {
     /// packet left with `forward`: the same path back, with the destination subnet's network ACL
     /// checked again (stateless, R10.3) and security groups passed by state (R9.2).
     /// - Parameter detail: what of the path to record; every choice decides the same reason.
-    public func classifyReply(
+    package func classifyReply(
         _ packet: PacketHeader, to destination: InterfaceIndex, forward: Classification, detail: PathDetail = .full
     ) -> Classification {
         var walk = Walk(packet: packet, isReply: true, origin: destination, detail: detail)

@@ -14,7 +14,7 @@ public struct Classifier: Sendable {
 
     /// The most hand-offs to NAT gateways, appliances and endpoints one walk follows before it
     /// is a routing loop (R19.5: more than 8).
-    public static let maximumForwardingDepth = 8
+    package static let maximumForwardingDepth = 8
 
     public init(topology: Topology, routes: RouteLookup = .reference) {
         self.topology = topology

@@ -10,13 +10,13 @@ import VPCTopology
 /// prefix-list route, which wins over a propagated one, and between prefix lists the lowest `pl-` ID
 /// wins; blackhole routes stay (they shadow); `filtered` routes are left out. ``RouteSelection`` is the
 /// readable oracle it is tested against.
-public struct CompiledRouteTable: Sendable {
-    @usableFromInline let v4: DIR16Table?
-    @usableFromInline let v6: Poptrie<IPv6Address>?
+package struct CompiledRouteTable: Sendable {
+    let v4: DIR16Table?
+    let v6: Poptrie<IPv6Address>?
 
     /// Compiles `table`. A family whose prefix lists lack entries is not compiled (``lookup(_:)``
     /// then returns `nil` and callers use ``RouteSelection``).
-    public init(_ table: RouteTable, topology: Topology) {
+    package init(_ table: RouteTable, topology: Topology) {
         var best4: [IPv4Prefix: (rank: (Int, String, Int), route: Int)] = [:]
         var best6: [IPv6Prefix: (rank: (Int, String, Int), route: Int)] = [:]
         var unresolved: Set<AddressFamily> = []
@@ -51,8 +51,7 @@ public struct CompiledRouteTable: Sendable {
     /// The position of the winning route for `destination`: `.some(nil)` when no route matches, `nil`
     /// when the family could not be compiled.
     /// - Complexity: up to three memory reads for IPv4, O(w / 6) for IPv6.
-    @inlinable
-    public func lookup(_ destination: IPAddress) -> Int?? {
+    package func lookup(_ destination: IPAddress) -> Int?? {
         let value: UInt16
         switch destination {
         case .v4(let address):
@@ -69,13 +68,12 @@ public struct CompiledRouteTable: Sendable {
 /// Every route table of a topology compiled, by route-table index: built once per replay and
 /// shared, read-only, by its workers.
 public struct CompiledRoutes: Sendable {
-    @usableFromInline let tables: [CompiledRouteTable]
+    let tables: [CompiledRouteTable]
 
     public init(_ topology: Topology) {
         tables = topology.routeTables.map { CompiledRouteTable($0, topology: topology) }
     }
 
     /// The compiled form of a route table.
-    @inlinable
-    public subscript(_ table: RouteTableIndex) -> CompiledRouteTable { tables[table.rawValue] }
+    package subscript(_ table: RouteTableIndex) -> CompiledRouteTable { tables[table.rawValue] }
 }

@@ -48,7 +48,7 @@ public struct ResolvedFlow: Sendable, Hashable {
 extension NameResolver {
     /// The first ephemeral port used for synthetic flows: inside the Linux range 32768–60999 and
     /// the Lambda and NAT gateway range 1024–65535 (R10.6).
-    public static let firstEphemeralPort: UInt16 = 40000
+    package static let firstEphemeralPort: UInt16 = 40000
 
     /// The packet of a request between two addresses: ports (the service's, else 443; an ephemeral
     /// source port from the flow's position, R10.6) or an ICMP echo request.
@@ -80,7 +80,7 @@ extension NameResolver {
     /// internet gateway translates, an IPv6 address, or a private address the internet cannot
     /// reach); `to` a name is the interface's public IPv4 when it has one (what public DNS would
     /// answer), else its own address. Returns `nil` when the request is not of that shape.
-    public func resolveInbound(_ request: FlowRequest, ordinal: Int) -> PacketHeader? {
+    package func resolveInbound(_ request: FlowRequest, ordinal: Int) -> PacketHeader? {
         guard let source = IPAddress(request.from), topology.addressOwners[source] == nil else { return nil }
         let destination: IPAddress
         if let address = IPAddress(request.to) {

@@ -13,29 +13,29 @@ import VPCTopology
 ///    routes do not.
 ///
 /// A compiled structure replaces this on the fast path; this one stays as its oracle.
-public struct RouteSelection: Sendable, Hashable {
+package struct RouteSelection: Sendable, Hashable {
     /// A route that matched the destination, with the prefix it matched by.
-    public struct Candidate: Sendable, Hashable {
+    package struct Candidate: Sendable, Hashable {
         /// Position of the route in ``RouteTable/routes``.
-        public var routeIndex: Int
+        package var routeIndex: Int
         /// The route's CIDR, or the prefix-list entry that matched.
-        public var matchedPrefix: IPPrefix
+        package var matchedPrefix: IPPrefix
         /// 0 static CIDR, 1 prefix list, 2 propagated: lower wins on equal length.
-        public var priorityClass: Int
+        package var priorityClass: Int
         /// The prefix-list ID for prefix-list routes (R1.7 tie-break).
-        public var prefixListID: String?
+        package var prefixListID: String?
     }
 
     /// Every matching route, best first.
-    public var candidates: [Candidate]
+    package var candidates: [Candidate]
     /// Prefix-list routes whose entries are unknown (an incomplete snapshot): the outcome cannot be trusted.
-    public var unresolvedPrefixLists: [PrefixListIndex]
+    package var unresolvedPrefixLists: [PrefixListIndex]
 
     /// The winning candidate, if any route matched.
-    public var winner: Candidate? { candidates.first }
+    package var winner: Candidate? { candidates.first }
 
     /// Whether the winner tied with another prefix-list route to a different target (R1.7).
-    public func isAmbiguousTie(in table: RouteTable) -> Bool {
+    package func isAmbiguousTie(in table: RouteTable) -> Bool {
         guard candidates.count >= 2, let first = candidates.first, first.priorityClass == 1 else { return false }
         let second = candidates[1]
         return second.priorityClass == 1 && second.matchedPrefix.length == first.matchedPrefix.length
@@ -44,7 +44,7 @@ public struct RouteSelection: Sendable, Hashable {
 
     /// Looks `destination` up in `table`.
     /// - Complexity: O(routes × prefix-list entries).
-    public static func select(_ destination: IPAddress, in table: RouteTable, topology: Topology) -> RouteSelection {
+    package static func select(_ destination: IPAddress, in table: RouteTable, topology: Topology) -> RouteSelection {
         var candidates: [Candidate] = []
         var unresolved: [PrefixListIndex] = []
         for (index, route) in table.routes.enumerated() where route.state != .filtered {

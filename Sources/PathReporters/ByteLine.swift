@@ -113,5 +113,5 @@ struct ByteLine {
 
 extension CaptureTime {
     /// `seconds.nanoseconds`, nine digits after the point, as the reporters print it.
-    public var text: String { ByteLine.text { $0.add(self) } }
+    package var text: String { ByteLine.text { $0.add(self) } }
 }

@@ -4,16 +4,16 @@ import PathCore
 
 /// Comma-separated values with a header row: the scalar columns of the JSONL contract, then the
 /// resource where the packet ended and the flow name.
-public enum CSVReporter {
-    public static let header = "frame,src,dst,protocol,srcPort,dstPort,verdict,reason,resource,flow"
+package enum CSVReporter {
+    package static let header = "frame,src,dst,protocol,srcPort,dstPort,verdict,reason,resource,flow"
 
     /// The header row when several captures are replayed: the capture's file name is the last column.
-    public static let headerWithCapture = header + ",capture"
+    package static let headerWithCapture = header + ",capture"
 
-    public static func line(_ record: PacketRecord) -> String { ByteLine.text { add(record, to: &$0) } }
+    package static func line(_ record: PacketRecord) -> String { ByteLine.text { add(record, to: &$0) } }
 
     /// Appends the record's line and a line feed to `bytes` (an output buffer), allocating nothing.
-    public static func append(_ record: PacketRecord, to bytes: inout [UInt8]) { ByteLine.appendLine(to: &bytes) { add(record, to: &$0) } }
+    package static func append(_ record: PacketRecord, to bytes: inout [UInt8]) { ByteLine.appendLine(to: &bytes) { add(record, to: &$0) } }
 
     static func add(_ record: PacketRecord, to out: inout ByteLine) {
         // Built as bytes (``ByteLine``), no field array and no `String` per field. Numbers,

@@ -5,9 +5,9 @@ import VPCTopology
 
 /// One JSON object per packet (docs/output-formats.md). Key names are a stable contract:
 /// `frame`, `src`, `dst`, `protocol`, `srcPort`, `dstPort`, `verdict`, `reason`, `path`.
-public enum JSONLinesReporter {
+package enum JSONLinesReporter {
     /// The JSON object for `record`, without a trailing newline.
-    public static func line(_ record: PacketRecord) -> String {
+    package static func line(_ record: PacketRecord) -> String {
         ByteLine.text { add(record, path: path(record.classification), notes: notes(record.classification), reply: record.reply.map(replyObject), to: &$0) }
     }
 
@@ -78,7 +78,7 @@ public enum JSONLinesReporter {
     static func notes(_ c: Classification) -> String { JSONText.array(c.notes.map(JSONText.string)) }
 
     /// A hop as `{"kind","id","name","detail","passed"}`.
-    public static func hop(_ hop: Hop) -> String {
+    package static func hop(_ hop: Hop) -> String {
         JSONText.object([
             ("kind", JSONText.string(hop.kind.rawValue)),
             ("id", JSONText.string(hop.resource.id)),
@@ -101,7 +101,7 @@ extension JSONLinesReporter {
     /// The `trace --format json` object: the flow's `verdict` and `reason` (request and reply
     /// together, R19.7), how DNS answered, the request as `packet` (a JSONL object with its own
     /// verdict) and, when walked, the `reply`.
-    public static func trace(_ record: PacketRecord, dnsAnswer: String?) -> String {
+    package static func trace(_ record: PacketRecord, dnsAnswer: String?) -> String {
         var request = record
         request.reply = nil
         let reason = record.reason
@@ -114,17 +114,17 @@ extension JSONLinesReporter {
 /// for every later record of the same interned path (``PacketRecord/pathKey``: all packets of a
 /// connection share one), so a hit costs one small hash, never one of hops and strings. One writer
 /// per replaying worker: path keys are that worker's.
-public final class JSONLinesWriter {
+package final class JSONLinesWriter {
     private var rendered: [PacketRecord.PathKey: (path: String, notes: String)] = [:]
     /// Renderings kept at most, so memory stays flat.
     static let cacheLimit = 4096
 
-    public init() {}
+    package init() {}
 
-    public func line(_ record: PacketRecord) -> String { ByteLine.text { add(record, to: &$0) } }
+    package func line(_ record: PacketRecord) -> String { ByteLine.text { add(record, to: &$0) } }
 
     /// Appends the record's line and a line feed to `bytes` (an output buffer).
-    public func append(_ record: PacketRecord, to bytes: inout [UInt8]) { ByteLine.appendLine(to: &bytes) { add(record, to: &$0) } }
+    package func append(_ record: PacketRecord, to bytes: inout [UInt8]) { ByteLine.appendLine(to: &bytes) { add(record, to: &$0) } }
 
     func add(_ record: PacketRecord, to out: inout ByteLine) {
         let (path, notes) = rendering(record.classification, key: record.pathKey)

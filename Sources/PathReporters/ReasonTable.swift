@@ -1,8 +1,8 @@
 import PathClassifier
 
 /// The reason vocabulary as a Markdown table (docs/reasons.md is this table plus prose).
-public enum ReasonTable {
-    public static func markdown() -> String {
+package enum ReasonTable {
+    package static func markdown() -> String {
         var lines = [
             "| verdict | reason | what happened | rules | Reachability Analyzer | Batfish |",
             "|---|---|---|---|---|---|",

@@ -5,7 +5,7 @@ import PathCore
 extension Summary {
     /// The text block printed after a replay: verdicts in a fixed order, reasons by count, and, when
     /// `top` is positive, the busiest conversations.
-    public func text(top: Int = 0) -> String {
+    package func text(top: Int = 0) -> String {
         let showBytes = bytes > 0
         func count(_ packets: Int, _ bytes: Int) -> String {
             String(packets).leftPadded(to: 8) + (showBytes ? String(bytes).leftPadded(to: 12) + " bytes" : "")

@@ -5,14 +5,14 @@ import VPCTopology
 
 /// Human-readable output: a hop-by-hop explanation for `trace`, one line per packet and a
 /// summary for `replay`.
-public enum TextReporter {
+package enum TextReporter {
     /// `10.0.7.10:40000 → 52.216.0.1:443 tcp`, `10.0.7.10 → 8.8.8.8 icmp type 8`.
-    public static func packet(_ header: PacketHeader) -> String { ByteLine.text { addPacket(header, to: &$0) } }
+    package static func packet(_ header: PacketHeader) -> String { ByteLine.text { addPacket(header, to: &$0) } }
 
     /// The multi-line explanation of one flow, as a teaching lab shows it.
     /// With a reply (R19.7), its hops follow the request's, numbered on, and the verdict is the
     /// flow's: the request's when the reply returns, else the reply's drop.
-    public static func trace(_ record: PacketRecord, title: String, dnsAnswer: String?) -> String {
+    package static func trace(_ record: PacketRecord, title: String, dnsAnswer: String?) -> String {
         let c = record.classification
         var lines = ["packet-path trace: \(title)"]
         if let dnsAnswer { lines.append("  dns:     \(dnsAnswer)") }
@@ -44,10 +44,10 @@ public enum TextReporter {
     }
 
     /// One line per packet: frame, packet, verdict, reason, and where it ended.
-    public static func line(_ record: PacketRecord) -> String { ByteLine.text { add(record, to: &$0) } }
+    package static func line(_ record: PacketRecord) -> String { ByteLine.text { add(record, to: &$0) } }
 
     /// Appends the record's ``line(_:)`` and a line feed to `bytes` (an output buffer).
-    public static func append(_ record: PacketRecord, to bytes: inout [UInt8]) { ByteLine.appendLine(to: &bytes) { add(record, to: &$0) } }
+    package static func append(_ record: PacketRecord, to bytes: inout [UInt8]) { ByteLine.appendLine(to: &bytes) { add(record, to: &$0) } }
 
     /// The line built as bytes (``ByteLine``): built from interpolated and padded strings, the
     /// default output format cost several times CSV's.

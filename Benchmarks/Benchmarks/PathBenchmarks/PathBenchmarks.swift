@@ -5,7 +5,6 @@ import PacketSources
 import PacketWire
 import PathClassifier
 import PathCore
-import PathReporters
 import VPCTopology
 
 /// LPM build and lookup (Poptrie, DIR-24-8, DIR-16-8-8), decoding, classification (reference walk,
