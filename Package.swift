@@ -23,6 +23,7 @@ let package = Package(
         .library(name: "PacketWire", targets: ["PacketWire"]),
         .library(name: "PacketSources", targets: ["PacketSources"]),
         .library(name: "CaptureReplay", targets: ["CaptureReplay"]),
+        .library(name: "LPMComparison", targets: ["LPMComparison"]),
         // For Tests/Fuzz (libFuzzer targets, scripts/fuzz.sh): what each fuzzer runs per input.
         .library(name: "_PacketPathFuzzing", targets: ["_PacketPathFuzzing"]),
     ],
@@ -31,8 +32,12 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
-        // Integer IP addresses, prefixes, protocol numbers and port ranges.
+        // Integer IP addresses, prefixes, protocol numbers and port ranges, and the LPM structures
+        // the compiled route tables use (Poptrie, DIR-16-8-8).
         .target(name: "PathCore"),
+        // LPM structures measured against, not used by the classifier (DIR-24-8): for `bench lpm`
+        // and Benchmarks/.
+        .target(name: "LPMComparison", dependencies: ["PathCore"]),
         // The VPC domain model: VPCs, subnets, route tables, endpoints, ENIs, SGs, NACLs.
         .target(name: "VPCTopology", dependencies: ["PathCore"]),
         // The packet walk: (topology, packet) -> verdict, reason and hop path.
@@ -67,12 +72,12 @@ let package = Package(
             name: "packet-path",
             dependencies: [
                 "PathCore", "VPCTopology", "ScenarioFormat", "EC2Snapshot", "PathClassifier", "PathReporters",
-                "PacketWire", "PacketSources", "CaptureReplay", "OutputFiles",
+                "PacketWire", "PacketSources", "CaptureReplay", "OutputFiles", "LPMComparison",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         // Shared by the test targets: where the shared corpus is, and its label files.
-        .target(name: "_PacketPathTestSupport", path: "Tests/_PacketPathTestSupport"),
+        .target(name: "_PacketPathTestSupport", dependencies: ["PathCore"], path: "Tests/_PacketPathTestSupport"),
         // The fuzz harnesses: run by the libFuzzer targets of Tests/Fuzz and by FuzzRegressionTests.
         .target(
             name: "_PacketPathFuzzing",
@@ -80,6 +85,7 @@ let package = Package(
             path: "Tests/_PacketPathFuzzing"
         ),
         .testTarget(name: "PathCoreTests", dependencies: ["PathCore", "_PacketPathTestSupport"]),
+        .testTarget(name: "LPMComparisonTests", dependencies: ["LPMComparison", "PathCore", "_PacketPathTestSupport"]),
         .testTarget(name: "VPCTopologyTests", dependencies: ["VPCTopology", "PathCore"]),
         .testTarget(name: "PacketWireTests", dependencies: ["PacketWire", "PathCore"]),
         .testTarget(name: "PacketSourcesTests", dependencies: ["PacketSources", "PacketWire", "PathCore", "_PacketPathTestSupport"]),

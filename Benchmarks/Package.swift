@@ -24,6 +24,7 @@ let package = Package(
                 .product(name: "PacketWire", package: "packet-path"),
                 .product(name: "PacketSources", package: "packet-path"),
                 .product(name: "CaptureReplay", package: "packet-path"),
+                .product(name: "LPMComparison", package: "packet-path"),
             ],
             path: "Benchmarks/PathBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]

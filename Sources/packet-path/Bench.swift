@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LPMComparison
 import PathCore
 
 extension PacketPath {

@@ -4,6 +4,7 @@ import Foundation
 import PacketSources
 import PacketWire
 import PathClassifier
+import LPMComparison
 import PathCore
 import VPCTopology
 

@@ -1,3 +1,5 @@
+import PathCore
+
 /// A DIR-24-8 longest-prefix-match table for IPv4 (Gupta, Lin, McKeown, INFOCOM 1998) with 16-bit
 /// entries: `tbl24` is indexed by the top 24 bits; an entry is either an index into the distinct
 /// values or, with the top bit set, a 256-entry `tbl8` group for the last 8 bits.
