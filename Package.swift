@@ -2,16 +2,9 @@
 //
 // packet-path: a packet-path simulator for AWS VPC networks.
 //
-// Layering is one-way (see docs/architecture.md):
-//
-//   PathCore <- VPCTopology <- PathClassifier <- ScenarioFormat (YAML, Yams)
-//                                   ^
-//                                   +---- CaptureReplay (connection state, summary, records;
-//                                   |       PacketSources, PacketWire) <- PathReporters (text, JSONL, CSV)
-//                                   |
-//                   packet-path (CLI: ArgumentParser, Foundation) uses all of them
-//
-// PathCore, VPCTopology and PathClassifier import neither Foundation nor C.
+// Layering is one-way: docs/architecture.md draws the module graph (a test checks the drawing
+// against this manifest). PathCore, VPCTopology and PathClassifier import neither Foundation nor C;
+// only PacketSources imports libpcap.
 import PackageDescription
 
 let package = Package(

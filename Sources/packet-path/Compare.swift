@@ -29,7 +29,8 @@ extension PacketPath {
         func run() throws {
             let requests = try loadFlows(flows)
             let sides = try [before, after].map { path in
-                try judgeFlows(requests, file: flows, topology: try loadTopology(path), oneWay: oneWay)
+                let topology = try loadTopology(path)
+                return Replayer(topology: topology, jobs: 1).judge(try syntheticFlows(requests, file: flows, topology: topology), oneWay: oneWay)
             }
             var changed = 0
             var lines: [String] = []
@@ -45,7 +46,7 @@ extension PacketPath {
                     let c = side.classification
                     let via = c.decisiveHop.map { " via \($0.resource)" } ?? ""
                     let replyDropped = c.reply.map { $0.verdict == .dropped } ?? false
-                    lines.append("    \(label.rightPadded(to: 7)) \(TextReporter.packet(side.header).rightPadded(to: 44))  \(c.verdict.rawValue.rightPadded(to: 8)) \(c.reason.rawValue)\(via)\(replyDropped ? " (the reply)" : "")")
+                    lines.append("    \(label.rightPadded(to: 7)) \(TextReporter.packet(side.flow.header).rightPadded(to: 44))  \(c.verdict.rawValue.rightPadded(to: 8)) \(c.reason.rawValue)\(via)\(replyDropped ? " (the reply)" : "")")
                     if let route = c.request.hops.last(where: { $0.kind == .routeTable }) {
                         lines.append("            \(route.resource.description): \(route.detail)")
                     }

@@ -102,39 +102,33 @@ extension PacketPath {
         /// returns whether a capture was damaged.
         func run(topology: Topology, sink: OutputFile, splitter: CaptureSplitter?, annotator: PcapngAnnotator?) throws -> Bool {
             let summary = Summary()
-            let jsonLines = JSONLinesWriter()
             if format == .csv { try sink.writeLine(captures.count > 1 ? CSVReporter.headerWithCapture : CSVReporter.header) }
-            /// Prints a record's line (counted already).
-            func printLine(_ record: PacketRecord) throws {
-                switch format {
-                case .text: try sink.append { TextReporter.append(record, to: &$0) }
-                case .jsonl: try sink.append { jsonLines.append(record, to: &$0) }
-                case .csv: try sink.append { CSVReporter.append(record, to: &$0) }
-                case .summary: break
-                }
-            }
+            let write: (UnsafeBufferPointer<UInt8>) throws -> Void = { try sink.write($0) }
             var failed = false
             if let flows {
-                var frame = 0
-                for flow in try judgeFlows(try loadFlows(flows), file: flows, topology: topology, oneWay: oneWay) {
-                    // Every packet of a synthetic flow is identical: classified once (with its reply,
-                    // R19.7), reported per packet.
-                    let name = flow.request.name ?? "\(flow.request.from) → \(flow.request.to)"
-                    for _ in 0..<flow.request.packets {
-                        frame += 1
-                        let record = PacketRecord(frame: frame, header: flow.header, flow: flow.classification, name: name)
-                        summary.add(record.reason, header: record.header, length: 0)
-                        try printLine(record)
-                    }
-                }
+                let replayer = Replayer(topology: topology, jobs: 1)
+                let source = try syntheticFlows(try loadFlows(flows), file: flows, topology: topology)
+                try replayer.replay(source, oneWay: oneWay, into: summary, lines: lines(write: write, capture: nil))
             } else {
-                failed = try replayCaptures(topology: topology, summary: summary, splitter: splitter, annotator: annotator, write: { try sink.write($0) })
+                failed = try replayCaptures(topology: topology, summary: summary, splitter: splitter, annotator: annotator, write: write)
             }
             if format == .text || format == .summary {
                 if format == .text { try sink.writeLine("") }
                 try sink.writeLine(summary.text(top: flows == nil ? 10 : 0))
             }
             return failed
+        }
+
+        /// The per-packet lines of `--format`, written by `write`; `nil` for the summary alone.
+        /// - Parameter capture: the name records carry (CSV's capture column), when several captures run.
+        func lines(write: @escaping (UnsafeBufferPointer<UInt8>) throws -> Void, capture: String?) -> Replayer.Lines? {
+            switch format {
+            case .text: return Replayer.Lines(format: { TextReporter.append }, write: write, capture: capture)
+            case .csv: return Replayer.Lines(format: { CSVReporter.append }, write: write, capture: capture)
+            // One writer per worker: it caches renderings.
+            case .jsonl: return Replayer.Lines(format: { JSONLinesWriter().append }, write: write, capture: capture)
+            case .summary: return nil
+            }
         }
 
         /// Replays every capture; returns whether one was damaged (its complete frames are still reported).
@@ -170,15 +164,7 @@ extension PacketPath {
             }
             for capture in captures {
                 // Records name their capture when there are several (CSV's capture column).
-                let name: String? = captures.count > 1 ? capture : nil
-                let lines: Replayer.Lines?
-                switch format {
-                case .text: lines = Replayer.Lines(format: { TextReporter.append }, write: write, capture: name)
-                case .csv: lines = Replayer.Lines(format: { CSVReporter.append }, write: write, capture: name)
-                // One writer per worker: it caches renderings.
-                case .jsonl: lines = Replayer.Lines(format: { JSONLinesWriter().append }, write: write, capture: name)
-                case .summary: lines = nil
-                }
+                let lines = lines(write: write, capture: captures.count > 1 ? capture : nil)
                 progress.start(capture)
                 defer { progress.finish() }
                 do {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CaptureReplay
 import EC2Snapshot
 import Foundation
 import PathClassifier
@@ -83,33 +84,25 @@ func loadFlows(_ path: String) throws -> [FlowRequest] {
     }
 }
 
-/// A synthetic flow judged both ways (R19.7): its packet and its classification.
-struct JudgedFlow {
-    var request: FlowRequest
-    var header: PacketHeader
-    var classification: FlowClassification
-}
-
-/// Resolves and classifies every flow of a file: from an interface, or from outside the topology
-/// (an address no interface owns: the internet, or on premises behind a VPN, R19.2, R19.6).
-/// Exits 65 naming each flow that does not resolve.
-func judgeFlows(_ flows: [FlowRequest], file: String, topology: Topology, oneWay: Bool) throws -> [JudgedFlow] {
+/// Resolves every flow of a file: from an interface, or from outside the topology (an address no
+/// interface owns: the internet, or on premises behind a VPN, R19.2, R19.6). Exits 65 naming each
+/// flow that does not resolve.
+func syntheticFlows(_ flows: [FlowRequest], file: String, topology: Topology) throws -> [SyntheticFlow] {
     let resolver = NameResolver(topology: topology)
-    let classifier = Classifier(topology: topology)
-    var judged = [JudgedFlow?](repeating: nil, count: flows.count)
+    var found = [SyntheticFlow?](repeating: nil, count: flows.count)
     var inside: [Int] = []
     for (index, flow) in flows.enumerated() {
         if let header = resolver.resolveInbound(flow, ordinal: index) {
-            judged[index] = JudgedFlow(request: flow, header: header, classification: classifier.classifyInboundFlow(header, oneWay: oneWay))
+            found[index] = SyntheticFlow(request: flow, header: header, source: nil)
         } else {
             inside.append(index)
         }
     }
     let resolved = try resolveFlows(inside.map { flows[$0] }, ordinals: inside, file: file, topology: topology)
     for (index, flow) in zip(inside, resolved) {
-        judged[index] = JudgedFlow(request: flow.request, header: flow.header, classification: classifier.classifyFlow(flow.header, from: flow.source, oneWay: oneWay))
+        found[index] = SyntheticFlow(request: flow.request, header: flow.header, source: flow.source)
     }
-    return judged.compactMap { $0 }
+    return found.compactMap { $0 }
 }
 
 /// Resolves every flow of a file against a topology, or exits 65 naming each flow that fails.
