@@ -95,7 +95,7 @@ for trace in full hdr; do
     echo "| $trace | bare C pcap_next_ex loop, 1 MiB stdio buffer | $buffered | $(ratio "$buffered" "$loop_rate") |"
     td=$(rate "$(wall tcpdump -r "$capture" -w /dev/null)")
     echo "| $trace | tcpdump -r FILE -w /dev/null | $td | $(ratio "$td" "$loop_rate") |"
-    for run in "summary 1" "summary $(nproc)" "csv 1" "csv $(nproc)"; do
+    for run in "summary 1" "summary $(nproc)" "csv 1" "csv $(nproc)" "jsonl 1" "jsonl $(nproc)"; do
         set -- $run
         r=$(rate "$(wall "$pp" replay "$capture" --topology "$root/Scenarios/seed/after.yaml" --format "$1" --jobs "$2")")
         eval "rate_${1}_$2=$r"

@@ -51,7 +51,7 @@ public struct Replayer {
     }
 
     /// A formatter: appends a frame's line, with its line feed, to a worker's text.
-    public typealias Format = (PacketRecord, inout [UInt8]) -> Void
+    public typealias Format = (PacketRecord, LineBuffer) -> Void
 
     /// Per-frame lines: a formatter per worker (formatters may keep caches), and where the lines
     /// go, several at a time, in frame order.
@@ -93,7 +93,7 @@ public struct Replayer {
         /// Per frame, what its worker made of it, when a frame sink needs it.
         let outcomes: SharedBuffer<FrameOutcome?>
         /// Per worker, its frames' lines in frame order.
-        let texts: SharedBuffer<[UInt8]>
+        let texts: SharedBuffer<LineBuffer>
         /// Per frame: the worker that formatted it and the end of its line in that worker's text.
         let owners: SharedBuffer<Int32>
         let lineEnds: SharedBuffer<Int>
@@ -105,7 +105,7 @@ public struct Replayer {
         init(capacity: Int, workers: Int, formats: Bool, keepsOutcomes: Bool) {
             frames = SharedBuffer(uninitializedCapacity: capacity)
             outcomes = SharedBuffer(repeating: nil, count: keepsOutcomes ? capacity : 0)
-            texts = SharedBuffer(repeating: [], count: workers)
+            texts = SharedBuffer(count: formats ? workers : 0) { _ in LineBuffer(capacity: capacity * 64 / workers) }
             owners = SharedBuffer(repeating: 0, count: formats ? capacity : 0)
             lineEnds = SharedBuffer(repeating: 0, count: formats ? capacity : 0)
         }
@@ -116,7 +116,7 @@ public struct Replayer {
 
         /// Forgets the frames, lines and outcomes (they are handed on); the buffers keep their capacity.
         func clear(keepingOutcomes: Bool) {
-            for worker in 0..<texts.count { texts[worker].removeAll(keepingCapacity: true) }
+            for worker in 0..<texts.count { texts[worker].removeAll() }
             if keepingOutcomes { for i in 0..<count { outcomes[i] = nil } }
             frameBytes[0].removeAll(keepingCapacity: true)
             frames.deinitialize(first: count)
@@ -153,7 +153,7 @@ public struct Replayer {
                     end = lineEnds[i]
                     i += 1
                 }
-                try texts[worker].withUnsafeBufferPointer { try write(UnsafeBufferPointer(rebasing: $0[written[worker]..<end])) }
+                try texts[worker].withBytes(written[worker]..<end) { try write($0) }
                 written[worker] = end
             }
         }
@@ -231,7 +231,7 @@ public struct Replayer {
                             var record = Replayer.record(frames[i], header: header, classification: classifier.path(id))
                             record.pathKey = PacketRecord.PathKey(index: id.index, generation: classifier.generation)
                             record.capture = capture
-                            format(record, &texts[worker])
+                            format(record, texts[worker])
                             owners[i] = Int32(worker)
                             lineEnds[i] = texts[worker].count
                         }

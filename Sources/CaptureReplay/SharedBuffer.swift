@@ -26,6 +26,16 @@ final class SharedBuffer<Element>: @unchecked Sendable {
         capacity = count
     }
 
+    /// `count` elements, each made by `make` from its index (distinct objects, where
+    /// `repeating:count:` would share one).
+    init(count: Int, _ make: (Int) -> Element) {
+        precondition(count >= 0)
+        base = .allocate(capacity: Swift.max(count, 1))
+        for index in 0..<count { (base + index).initialize(to: make(index)) }
+        self.count = count
+        capacity = count
+    }
+
     init(uninitializedCapacity capacity: Int) {
         precondition(capacity >= 0)
         base = .allocate(capacity: Swift.max(capacity, 1))
@@ -61,5 +71,4 @@ final class SharedBuffer<Element>: @unchecked Sendable {
             return base + index
         }
     }
-
 }

@@ -46,7 +46,7 @@ extension Replayer {
     /// the flows, in file order. One thread: a flow file is small, and its cost is the walks.
     public func replay(_ flows: [SyntheticFlow], oneWay: Bool, into summary: Summary, lines: Lines? = nil) throws {
         let format = lines?.format()
-        var text: [UInt8] = []
+        let text = LineBuffer()
         var number = 0
         for judged in judge(flows, oneWay: oneWay) {
             let name = judged.flow.name
@@ -55,13 +55,13 @@ extension Replayer {
                 var record = PacketRecord(frame: number, header: judged.flow.header, flow: judged.classification, name: name)
                 record.capture = lines?.capture
                 summary.add(record.reason, header: record.header)
-                format?(record, &text)
+                format?(record, text)
             }
             if let lines, text.count >= 1 << 16 {
-                try text.withUnsafeBufferPointer { try lines.write($0) }
-                text.removeAll(keepingCapacity: true)
+                try text.withBytes { try lines.write($0) }
+                text.removeAll()
             }
         }
-        if let lines, !text.isEmpty { try text.withUnsafeBufferPointer { try lines.write($0) } }
+        if let lines, text.count > 0 { try text.withBytes { try lines.write($0) } }
     }
 }

@@ -84,13 +84,15 @@ public struct IPv6Address: Hashable, Comparable, Sendable, CustomStringConvertib
     /// Writes the RFC 5952 canonical text into `buffer` (at least ``maximumTextLength`` bytes) and
     /// returns its length: digit by digit, since replay prints an address per line.
     public func writeText(into buffer: UnsafeMutableBufferPointer<UInt8>) -> Int {
-        let groups = self.groups
+        // Groups read from the integer as needed: no array per address.
+        let value = rawValue
+        func group(_ i: Int) -> UInt16 { UInt16(truncatingIfNeeded: value >> (112 - 16 * i)) }
         // Find the longest run (length >= 2) of zero groups; first one wins ties.
         var bestStart = -1
         var bestLength = 0
         var runStart = -1
         for i in 0...8 {
-            if i < 8 && groups[i] == 0 {
+            if i < 8 && group(i) == 0 {
                 if runStart < 0 { runStart = i }
             } else if runStart >= 0 {
                 let length = i - runStart
@@ -112,10 +114,10 @@ public struct IPv6Address: Hashable, Comparable, Sendable, CustomStringConvertib
                 if i == 8 { return count }
                 continue
             }
-            let group = groups[i]
+            let bits = group(i)
             var started = false
             for shift in stride(from: 12, through: 0, by: -4) {
-                let digit = UInt8(truncatingIfNeeded: group >> UInt16(shift)) & 0xF
+                let digit = UInt8(truncatingIfNeeded: bits >> UInt16(shift)) & 0xF
                 if digit == 0 && !started && shift > 0 { continue }
                 started = true
                 put(digit < 10 ? 48 + digit : 87 + digit)

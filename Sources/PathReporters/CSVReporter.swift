@@ -13,7 +13,7 @@ package enum CSVReporter {
     package static func line(_ record: PacketRecord) -> String { ByteLine.text { add(record, to: &$0) } }
 
     /// Appends the record's line and a line feed to `bytes` (an output buffer), allocating nothing.
-    package static func append(_ record: PacketRecord, to bytes: inout [UInt8]) { ByteLine.appendLine(to: &bytes) { add(record, to: &$0) } }
+    package static func append(_ record: PacketRecord, to buffer: LineBuffer) { ByteLine.appendLine(to: buffer) { add(record, to: &$0) } }
 
     static func add(_ record: PacketRecord, to out: inout ByteLine) {
         // Built as bytes (``ByteLine``), no field array and no `String` per field. Numbers,

@@ -38,25 +38,34 @@ package enum JSONLinesReporter {
         func key(_ name: StaticString, _ address: IPAddress?) {
             out.add(name)
             guard let address else { return out.add("null" as StaticString) }
-            out.bytes.append(0x22)
+            out.add(0x22)
             out.add(address)
-            out.bytes.append(0x22)
+            out.add(0x22)
         }
         key(",\"src\":", header?.source)
         key(",\"dst\":", header?.destination)
-        key(",\"protocol\":", header?.protocolNumber.description)
+        // Protocol names, verdicts and reasons are closed vocabularies of letters, digits and
+        // hyphens: nothing to escape.
+        func word(_ name: StaticString, _ text: String?) {
+            out.add(name)
+            guard let text else { return out.add("null" as StaticString) }
+            out.add(0x22)
+            out.add(text)
+            out.add(0x22)
+        }
+        word(",\"protocol\":", header?.protocolNumber.description)
         key(",\"srcPort\":", header?.sourcePort)
         key(",\"dstPort\":", header?.destinationPort)
         key(",\"icmpType\":", header?.icmpType)
         key(",\"icmpCode\":", header?.icmpCode)
-        key(",\"verdict\":", reason.verdict.rawValue)
-        key(",\"reason\":", reason.rawValue)
+        word(",\"verdict\":", reason.verdict.rawValue)
+        word(",\"reason\":", reason.rawValue)
         if let capture = record.capture { key(",\"capture\":", capture) }
         if let time = record.time {
             // Digits and a point: nothing to escape.
             out.add(",\"time\":\"" as StaticString)
             out.add(time)
-            out.bytes.append(0x22)
+            out.add(0x22)
         }
         if let length = record.length { key(",\"length\":", length) }
         key(",\"flow\":", record.flow)
@@ -72,20 +81,44 @@ package enum JSONLinesReporter {
     }
 
     /// The `path` array of a classification.
-    static func path(_ c: Classification) -> String { JSONText.array(c.hops.map(hop)) }
+    static func path(_ c: Classification) -> String { ByteLine.text { add(path: c, to: &$0) } }
 
     /// The `notes` array of a classification.
-    static func notes(_ c: Classification) -> String { JSONText.array(c.notes.map(JSONText.string)) }
+    static func notes(_ c: Classification) -> String { ByteLine.text { add(notes: c, to: &$0) } }
+
+    /// Writes the `path` array: each hop as `{"kind","id","name","detail","passed"}`.
+    static func add(path c: Classification, to out: inout ByteLine) {
+        out.add(UInt8(ascii: "["))
+        for (index, hop) in c.hops.enumerated() {
+            if index > 0 { out.add(UInt8(ascii: ",")) }
+            add(hop: hop, to: &out)
+        }
+        out.add(UInt8(ascii: "]"))
+    }
+
+    /// Writes the `notes` array of strings.
+    static func add(notes c: Classification, to out: inout ByteLine) {
+        out.add(UInt8(ascii: "["))
+        for (index, note) in c.notes.enumerated() {
+            if index > 0 { out.add(UInt8(ascii: ",")) }
+            out.add(jsonString: note)
+        }
+        out.add(UInt8(ascii: "]"))
+    }
 
     /// A hop as `{"kind","id","name","detail","passed"}`.
-    package static func hop(_ hop: Hop) -> String {
-        JSONText.object([
-            ("kind", JSONText.string(hop.kind.rawValue)),
-            ("id", JSONText.string(hop.resource.id)),
-            ("name", JSONText.optional(hop.resource.name)),
-            ("detail", JSONText.string(hop.detail)),
-            ("passed", hop.passed ? "true" : "false"),
-        ])
+    package static func hop(_ hop: Hop) -> String { ByteLine.text { add(hop: hop, to: &$0) } }
+
+    static func add(hop: Hop, to out: inout ByteLine) {
+        out.add("{\"kind\":" as StaticString)
+        out.add(jsonString: hop.kind.rawValue)
+        out.add(",\"id\":" as StaticString)
+        out.add(jsonString: hop.resource.id)
+        out.add(",\"name\":" as StaticString)
+        if let name = hop.resource.name { out.add(jsonString: name) } else { out.add("null" as StaticString) }
+        out.add(",\"detail\":" as StaticString)
+        out.add(jsonString: hop.detail)
+        out.add(hop.passed ? ",\"passed\":true}" as StaticString : ",\"passed\":false}" as StaticString)
     }
 }
 
@@ -112,19 +145,19 @@ extension JSONLinesReporter {
 
 /// JSONL for long runs: the `path` and `notes` of a classification are rendered once and reused
 /// for every later record of the same interned path (``PacketRecord/pathKey``: all packets of a
-/// connection share one), so a hit costs one small hash, never one of hops and strings. One writer
-/// per replaying worker: path keys are that worker's.
+/// connection share one), so a hit costs an array read, never a rendering of hops and strings. One
+/// writer per replaying worker: path keys are that worker's.
 package final class JSONLinesWriter {
-    private var rendered: [PacketRecord.PathKey: (path: String, notes: String)] = [:]
-    /// Renderings kept at most, so memory stays flat.
-    static let cacheLimit = 4096
+    /// Renderings by path index (``PacketRecord/PathKey/index``, below the capture classifier's
+    /// path limit, so the table stays bounded), each with the generation it was rendered in.
+    private var rendered: [(generation: Int, path: String, notes: String)?] = []
 
     package init() {}
 
     package func line(_ record: PacketRecord) -> String { ByteLine.text { add(record, to: &$0) } }
 
     /// Appends the record's line and a line feed to `bytes` (an output buffer).
-    package func append(_ record: PacketRecord, to bytes: inout [UInt8]) { ByteLine.appendLine(to: &bytes) { add(record, to: &$0) } }
+    package func append(_ record: PacketRecord, to buffer: LineBuffer) { ByteLine.appendLine(to: buffer) { add(record, to: &$0) } }
 
     func add(_ record: PacketRecord, to out: inout ByteLine) {
         let (path, notes) = rendering(record.classification, key: record.pathKey)
@@ -135,13 +168,17 @@ package final class JSONLinesWriter {
         JSONLinesReporter.add(record, path: path, notes: notes, reply: reply, to: &out)
     }
 
-    /// The rendered `path` and `notes` of `c`, from the cache when its path was rendered before.
+    /// The rendered `path` and `notes` of `c`, from the table when its path was rendered before
+    /// in the same generation: an array read, no hashing.
     private func rendering(_ c: Classification, key: PacketRecord.PathKey?) -> (path: String, notes: String) {
-        if let key, let hit = rendered[key] { return hit }
+        let index = key.map { Int($0.index) } ?? -1
+        if let key, index < rendered.count, let hit = rendered[index], hit.generation == key.generation {
+            return (hit.path, hit.notes)
+        }
         let rendering = (path: JSONLinesReporter.path(c), notes: JSONLinesReporter.notes(c))
         guard let key else { return rendering }
-        if rendered.count >= Self.cacheLimit { rendered.removeAll(keepingCapacity: true) }
-        rendered[key] = rendering
+        if index >= rendered.count { rendered += repeatElement(nil, count: index + 1 - rendered.count) }
+        rendered[index] = (key.generation, rendering.path, rendering.notes)
         return rendering
     }
 }

@@ -2,7 +2,8 @@
 enum JSONText {
     /// Whether `text` holds a quote, a backslash or a control character (one byte scan).
     static func needsEscaping(_ text: String) -> Bool {
-        text.utf8.contains(where: { $0 == 0x22 || $0 == 0x5C || $0 < 0x20 })
+        var text = text
+        return text.withUTF8 { utf8 in utf8.contains { $0 == 0x22 || $0 == 0x5C || $0 < 0x20 } }
     }
 
     /// `text` as a JSON string literal.

@@ -47,19 +47,19 @@ package enum TextReporter {
     package static func line(_ record: PacketRecord) -> String { ByteLine.text { add(record, to: &$0) } }
 
     /// Appends the record's ``line(_:)`` and a line feed to `bytes` (an output buffer).
-    package static func append(_ record: PacketRecord, to bytes: inout [UInt8]) { ByteLine.appendLine(to: &bytes) { add(record, to: &$0) } }
+    package static func append(_ record: PacketRecord, to buffer: LineBuffer) { ByteLine.appendLine(to: buffer) { add(record, to: &$0) } }
 
     /// The line built as bytes (``ByteLine``): built from interpolated and padded strings, the
     /// default output format cost several times CSV's.
     static func add(_ record: PacketRecord, to out: inout ByteLine) {
         let c = record.classification
         let reason = record.reply == nil ? c.reason : record.reason
-        let frameStart = out.bytes.count
+        let frameStart = out.count
         out.add(decimal: record.frame)
         out.padLeft(from: frameStart, to: 6)
         out.add("  " as StaticString)
         if let header = record.header {
-            let start = out.bytes.count
+            let start = out.count
             addPacket(header, to: &out)
             // Every byte is one character but the arrow's three (U+2192): pad by characters.
             out.padRight(from: start, to: 46, extraBytes: 2)
@@ -67,7 +67,7 @@ package enum TextReporter {
             out.add((c.hops.first?.detail ?? "").rightPadded(to: 46))
         }
         out.add("  " as StaticString)
-        let verdictStart = out.bytes.count
+        let verdictStart = out.count
         out.add(reason.verdict.rawValue)
         out.padRight(from: verdictStart, to: 8, extraBytes: 0)
         out.add("  " as StaticString)

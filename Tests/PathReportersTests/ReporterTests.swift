@@ -65,9 +65,11 @@ struct ReporterTests {
             destinationPort: 65535)
         let line = CSVReporter.line(record)
         #expect(line == "1000000,0.0.0.0,255.255.255.255,udp,0,65535,internet,igw-direct,rtb-1,")
-        var buffer = Array("earlier\n".utf8)
-        CSVReporter.append(record, to: &buffer)
-        #expect(String(decoding: buffer, as: UTF8.self) == "earlier\n" + line + "\n")
+        // A small buffer, so that the line grows it.
+        let buffer = LineBuffer(capacity: 16)
+        buffer.append("earlier\n")
+        CSVReporter.append(record, to: buffer)
+        #expect(buffer.string == "earlier\n" + line + "\n")
     }
 
     @Test("text lines pad by characters (the arrow is one), ICMP type and code, and append with a line feed")
@@ -80,9 +82,9 @@ struct ReporterTests {
         let line = TextReporter.line(record)
         let packet = "10.0.7.10 → 8.8.8.8 icmp type 3 code 4"
         #expect(line == "    12  " + packet + String(repeating: " ", count: 46 - packet.count) + "  internet  igw-direct via rtb-1")
-        var buffer: [UInt8] = []
-        TextReporter.append(record, to: &buffer)
-        #expect(String(decoding: buffer, as: UTF8.self) == line + "\n")
+        let buffer = LineBuffer(capacity: 16)
+        TextReporter.append(record, to: buffer)
+        #expect(buffer.string == line + "\n")
     }
 
     @Test("text lines show IPv6 endpoints in brackets, the verdict, reason and where it ended")
@@ -159,9 +161,10 @@ struct JSONLinesWriterTests {
             #expect(CaptureTime(seconds: 0, nanoseconds: 0).text == "0.000000000")
             #expect(CaptureTime(seconds: -1, nanoseconds: 5).text == "-1.000000005")
             #expect(writer.line(record) == JSONLinesReporter.line(record))
-            var appended = Array("earlier\n".utf8)
-            writer.append(record, to: &appended)
-            #expect(String(decoding: appended, as: UTF8.self) == "earlier\n" + JSONLinesReporter.line(record) + "\n")
+            let appended = LineBuffer(capacity: 16)
+            appended.append("earlier\n")
+            writer.append(record, to: appended)
+            #expect(appended.string == "earlier\n" + JSONLinesReporter.line(record) + "\n")
             record.header = nil
             #expect(writer.line(record) == JSONLinesReporter.line(record))
             #expect(JSONLinesReporter.line(record).contains("\"src\":null,\"dst\":null"))
