@@ -10,21 +10,26 @@ package enum CSVReporter {
     /// The header row when several captures are replayed: the capture's file name is the last column.
     package static let headerWithCapture = header + ",capture"
 
-    package static func line(_ record: PacketRecord) -> String { ByteLine.text { add(record, to: &$0) } }
+    package static func line(_ record: PacketRecord) -> String { LineBuffer.text { add(record, to: $0) } }
 
-    /// Appends the record's line and a line feed to `bytes` (an output buffer), allocating nothing.
-    package static func append(_ record: PacketRecord, to buffer: LineBuffer) { ByteLine.appendLine(to: buffer) { add(record, to: &$0) } }
+    /// Appends the record's line and a line feed to `buffer`, rendering everything.
+    package static func append(_ record: PacketRecord, to buffer: LineBuffer) { buffer.appendLine { add(record, to: $0) } }
 
-    static func add(_ record: PacketRecord, to out: inout ByteLine) {
-        // Built as bytes (``ByteLine``), no field array and no `String` per field. Numbers,
-        // addresses, protocol names and codes never need quoting; names and IDs are escaped.
-        let h = record.header
-        let c = record.classification
-        let reason = record.reply == nil ? c.reason : record.reason
+    static func add(_ record: PacketRecord, to out: LineBuffer) {
+        addPacket(record, to: out)
+        addOutcome(record, to: out)
+        addNames(record, to: out)
+    }
+
+    // Built as bytes (``LineBuffer``), no field array and no `String` per field. Numbers,
+    // addresses, protocol names and codes never need quoting; names and IDs are escaped.
+
+    /// `frame,src,dst,protocol,srcPort,dstPort,`: what differs from packet to packet.
+    static func addPacket(_ record: PacketRecord, to out: LineBuffer) {
         let comma: StaticString = ","
         out.add(decimal: record.frame)
         out.add(comma)
-        if let h {
+        if let h = record.header {
             out.add(h.source)
             out.add(comma)
             out.add(h.destination)
@@ -38,16 +43,43 @@ package enum CSVReporter {
             out.add(",,,," as StaticString)
         }
         out.add(comma)
+    }
+
+    /// `verdict,reason,resource`: what the path decides (the flow's, when judged with its reply).
+    static func addOutcome(_ record: PacketRecord, to out: LineBuffer) {
+        let c = record.classification
+        let reason = record.reply == nil ? c.reason : record.reason
         out.add(reason.verdict.rawValue)
-        out.add(comma)
+        out.add(UInt8(ascii: ","))
         out.add(reason.rawValue)
-        out.add(comma)
+        out.add(UInt8(ascii: ","))
         out.add(csvField: (record.reply == nil ? c.decisiveHop : record.decisiveHop)?.resource.id ?? "")
-        out.add(comma)
+    }
+
+    /// `,flow` and, when several captures run, `,capture`.
+    static func addNames(_ record: PacketRecord, to out: LineBuffer) {
+        out.add(UInt8(ascii: ","))
         if let flow = record.flow { out.add(csvField: flow) }
         if let capture = record.capture {
-            out.add(comma)
+            out.add(UInt8(ascii: ","))
             out.add(csvField: capture)
+        }
+    }
+}
+
+/// CSV for long runs: each path's `verdict,reason,resource` rendered once (``PathRenderings``).
+/// One writer per replaying worker.
+package final class CSVWriter {
+    private var outcomes = PathRenderings()
+
+    package init() {}
+
+    /// Appends the record's line and a line feed to `buffer`.
+    package func append(_ record: PacketRecord, to buffer: LineBuffer) {
+        buffer.appendLine { out in
+            CSVReporter.addPacket(record, to: out)
+            outcomes.add(record.pathKey, to: out) { CSVReporter.addOutcome(record, to: $0) }
+            CSVReporter.addNames(record, to: out)
         }
     }
 }

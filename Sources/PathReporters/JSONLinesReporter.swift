@@ -8,21 +8,22 @@ import VPCTopology
 package enum JSONLinesReporter {
     /// The JSON object for `record`, without a trailing newline.
     package static func line(_ record: PacketRecord) -> String {
-        ByteLine.text { add(record, path: path(record.classification), notes: notes(record.classification), reply: record.reply.map(replyObject), to: &$0) }
+        LineBuffer.text { out in
+            add(record, reply: record.reply.map(replyObject), to: out) { addPathAndNotes(record.classification, to: $0) }
+        }
     }
 
     /// The `reply` object of a flow judged both ways (R19.7): `{"verdict","reason","path","notes"}`.
-    static func replyObject(_ reply: Classification) -> String { replyObject(reply, path: path(reply), notes: notes(reply)) }
-
-    static func replyObject(_ reply: Classification, path: String, notes: String) -> String {
-        "{\"verdict\":\(JSONText.string(reply.verdict.rawValue)),\"reason\":\(JSONText.string(reply.reason.rawValue)),\"path\":\(path),\"notes\":\(notes)}"
+    static func replyObject(_ reply: Classification) -> String {
+        "{\"verdict\":\(JSONText.string(reply.verdict.rawValue)),\"reason\":\(JSONText.string(reply.reason.rawValue)),\"path\":\(path(reply)),\"notes\":\(notes(reply))}"
     }
 
-    /// Writes the object into `out`: built as bytes (``ByteLine``), since joining pairs doubled a
+    /// Writes the object into `out`: built as bytes (``LineBuffer``), since joining pairs doubled a
     /// replay's time and `String` appends cost more than the classification.
     /// `reply`: the rendered reply object, for a flow judged both ways; the line's `verdict` and
-    /// `reason` are then the flow's, and `path` the request's.
-    static func add(_ record: PacketRecord, path: String, notes: String, reply: String?, to out: inout ByteLine) {
+    /// `reason` are then the flow's, and `path` the request's. `pathAndNotes` writes
+    /// `,"path":…,"notes":…` (``addPathAndNotes(_:to:)``, or its cached copy).
+    static func add(_ record: PacketRecord, reply: String?, to out: LineBuffer, pathAndNotes: (LineBuffer) -> Void) {
         let header = record.header
         let reason = reply == nil ? record.classification.reason : record.reason
         func key(_ name: StaticString, _ text: String?) {
@@ -69,10 +70,7 @@ package enum JSONLinesReporter {
         }
         if let length = record.length { key(",\"length\":", length) }
         key(",\"flow\":", record.flow)
-        out.add(",\"path\":" as StaticString)
-        out.add(path)
-        out.add(",\"notes\":" as StaticString)
-        out.add(notes)
+        pathAndNotes(out)
         if let reply {
             out.add(",\"reply\":" as StaticString)
             out.add(reply)
@@ -80,24 +78,32 @@ package enum JSONLinesReporter {
         out.add("}" as StaticString)
     }
 
+    /// `,"path":[…],"notes":[…]` of a classification.
+    static func addPathAndNotes(_ c: Classification, to out: LineBuffer) {
+        out.add(",\"path\":" as StaticString)
+        add(path: c, to: out)
+        out.add(",\"notes\":" as StaticString)
+        add(notes: c, to: out)
+    }
+
     /// The `path` array of a classification.
-    static func path(_ c: Classification) -> String { ByteLine.text { add(path: c, to: &$0) } }
+    static func path(_ c: Classification) -> String { LineBuffer.text { add(path: c, to: $0) } }
 
     /// The `notes` array of a classification.
-    static func notes(_ c: Classification) -> String { ByteLine.text { add(notes: c, to: &$0) } }
+    static func notes(_ c: Classification) -> String { LineBuffer.text { add(notes: c, to: $0) } }
 
     /// Writes the `path` array: each hop as `{"kind","id","name","detail","passed"}`.
-    static func add(path c: Classification, to out: inout ByteLine) {
+    static func add(path c: Classification, to out: LineBuffer) {
         out.add(UInt8(ascii: "["))
         for (index, hop) in c.hops.enumerated() {
             if index > 0 { out.add(UInt8(ascii: ",")) }
-            add(hop: hop, to: &out)
+            add(hop: hop, to: out)
         }
         out.add(UInt8(ascii: "]"))
     }
 
     /// Writes the `notes` array of strings.
-    static func add(notes c: Classification, to out: inout ByteLine) {
+    static func add(notes c: Classification, to out: LineBuffer) {
         out.add(UInt8(ascii: "["))
         for (index, note) in c.notes.enumerated() {
             if index > 0 { out.add(UInt8(ascii: ",")) }
@@ -107,9 +113,9 @@ package enum JSONLinesReporter {
     }
 
     /// A hop as `{"kind","id","name","detail","passed"}`.
-    package static func hop(_ hop: Hop) -> String { ByteLine.text { add(hop: hop, to: &$0) } }
+    package static func hop(_ hop: Hop) -> String { LineBuffer.text { add(hop: hop, to: $0) } }
 
-    static func add(hop: Hop, to out: inout ByteLine) {
+    static func add(hop: Hop, to out: LineBuffer) {
         out.add("{\"kind\":" as StaticString)
         out.add(jsonString: hop.kind.rawValue)
         out.add(",\"id\":" as StaticString)
@@ -119,14 +125,6 @@ package enum JSONLinesReporter {
         out.add(",\"detail\":" as StaticString)
         out.add(jsonString: hop.detail)
         out.add(hop.passed ? ",\"passed\":true}" as StaticString : ",\"passed\":false}" as StaticString)
-    }
-}
-
-extension String {
-    func replacingAll(_ target: Character, with replacement: String) -> String {
-        var out = ""
-        for character in self { if character == target { out += replacement } else { out.append(character) } }
-        return out
     }
 }
 
@@ -148,37 +146,19 @@ extension JSONLinesReporter {
 /// connection share one), so a hit costs an array read, never a rendering of hops and strings. One
 /// writer per replaying worker: path keys are that worker's.
 package final class JSONLinesWriter {
-    /// Renderings by path index (``PacketRecord/PathKey/index``, below the capture classifier's
-    /// path limit, so the table stays bounded), each with the generation it was rendered in.
-    private var rendered: [(generation: Int, path: String, notes: String)?] = []
+    private var renderings = PathRenderings()
 
     package init() {}
 
-    package func line(_ record: PacketRecord) -> String { ByteLine.text { add(record, to: &$0) } }
+    package func line(_ record: PacketRecord) -> String { LineBuffer.text { add(record, to: $0) } }
 
     /// Appends the record's line and a line feed to `bytes` (an output buffer).
-    package func append(_ record: PacketRecord, to buffer: LineBuffer) { ByteLine.appendLine(to: buffer) { add(record, to: &$0) } }
+    package func append(_ record: PacketRecord, to buffer: LineBuffer) { buffer.appendLine { add(record, to: $0) } }
 
-    func add(_ record: PacketRecord, to out: inout ByteLine) {
-        let (path, notes) = rendering(record.classification, key: record.pathKey)
-        let reply = record.reply.map { reply in
-            let (path, notes) = rendering(reply, key: nil)
-            return JSONLinesReporter.replyObject(reply, path: path, notes: notes)
+    func add(_ record: PacketRecord, to out: LineBuffer) {
+        let reply = record.reply.map(JSONLinesReporter.replyObject)
+        JSONLinesReporter.add(record, reply: reply, to: out) { out in
+            renderings.add(record.pathKey, to: out) { JSONLinesReporter.addPathAndNotes(record.classification, to: $0) }
         }
-        JSONLinesReporter.add(record, path: path, notes: notes, reply: reply, to: &out)
-    }
-
-    /// The rendered `path` and `notes` of `c`, from the table when its path was rendered before
-    /// in the same generation: an array read, no hashing.
-    private func rendering(_ c: Classification, key: PacketRecord.PathKey?) -> (path: String, notes: String) {
-        let index = key.map { Int($0.index) } ?? -1
-        if let key, index < rendered.count, let hit = rendered[index], hit.generation == key.generation {
-            return (hit.path, hit.notes)
-        }
-        let rendering = (path: JSONLinesReporter.path(c), notes: JSONLinesReporter.notes(c))
-        guard let key else { return rendering }
-        if index >= rendered.count { rendered += repeatElement(nil, count: index + 1 - rendered.count) }
-        rendered[index] = (key.generation, rendering.path, rendering.notes)
-        return rendering
     }
 }

@@ -7,7 +7,7 @@ import VPCTopology
 /// summary for `replay`.
 package enum TextReporter {
     /// `10.0.7.10:40000 → 52.216.0.1:443 tcp`, `10.0.7.10 → 8.8.8.8 icmp type 8`.
-    package static func packet(_ header: PacketHeader) -> String { ByteLine.text { addPacket(header, to: &$0) } }
+    package static func packet(_ header: PacketHeader) -> String { LineBuffer.text { addPacket(header, to: $0) } }
 
     /// The multi-line explanation of one flow, as a teaching lab shows it.
     /// With a reply (R19.7), its hops follow the request's, numbered on, and the verdict is the
@@ -44,28 +44,40 @@ package enum TextReporter {
     }
 
     /// One line per packet: frame, packet, verdict, reason, and where it ended.
-    package static func line(_ record: PacketRecord) -> String { ByteLine.text { add(record, to: &$0) } }
+    package static func line(_ record: PacketRecord) -> String { LineBuffer.text { add(record, to: $0) } }
 
     /// Appends the record's ``line(_:)`` and a line feed to `bytes` (an output buffer).
-    package static func append(_ record: PacketRecord, to buffer: LineBuffer) { ByteLine.appendLine(to: buffer) { add(record, to: &$0) } }
+    package static func append(_ record: PacketRecord, to buffer: LineBuffer) { buffer.appendLine { add(record, to: $0) } }
 
-    /// The line built as bytes (``ByteLine``): built from interpolated and padded strings, the
+    /// The line built as bytes (``LineBuffer``): built from interpolated and padded strings, the
     /// default output format cost several times CSV's.
-    static func add(_ record: PacketRecord, to out: inout ByteLine) {
-        let c = record.classification
-        let reason = record.reply == nil ? c.reason : record.reason
+    static func add(_ record: PacketRecord, to out: LineBuffer) {
+        addFrame(record, to: out)
+        addOutcome(record, to: out)
+        addFlow(record, to: out)
+    }
+
+    /// The frame number and the packet, padded: what differs from packet to packet.
+    static func addFrame(_ record: PacketRecord, to out: LineBuffer) {
         let frameStart = out.count
         out.add(decimal: record.frame)
         out.padLeft(from: frameStart, to: 6)
         out.add("  " as StaticString)
         if let header = record.header {
             let start = out.count
-            addPacket(header, to: &out)
+            addPacket(header, to: out)
             // Every byte is one character but the arrow's three (U+2192): pad by characters.
             out.padRight(from: start, to: 46, extraBytes: 2)
         } else {
-            out.add((c.hops.first?.detail ?? "").rightPadded(to: 46))
+            out.add((record.classification.hops.first?.detail ?? "").rightPadded(to: 46))
         }
+    }
+
+    /// The verdict, reason and where the packet ended: what the path decides (the flow's, when
+    /// judged with its reply).
+    static func addOutcome(_ record: PacketRecord, to out: LineBuffer) {
+        let c = record.classification
+        let reason = record.reply == nil ? c.reason : record.reason
         out.add("  " as StaticString)
         let verdictStart = out.count
         out.add(reason.verdict.rawValue)
@@ -76,6 +88,10 @@ package enum TextReporter {
             out.add(" via " as StaticString)
             out.add(hop.resource.description)
         }
+    }
+
+    /// The flow's name, for synthetic flows.
+    static func addFlow(_ record: PacketRecord, to out: LineBuffer) {
         if let flow = record.flow {
             out.add("  [" as StaticString)
             out.add(flow)
@@ -84,7 +100,7 @@ package enum TextReporter {
     }
 
     /// The text of ``packet(_:)``, as bytes: ASCII but for the arrow.
-    static func addPacket(_ header: PacketHeader, to out: inout ByteLine) {
+    static func addPacket(_ header: PacketHeader, to out: LineBuffer) {
         func endpoint(_ address: IPAddress, _ port: UInt16?) {
             guard let port else { return out.add(address) }
             if case .v6 = address {
@@ -117,4 +133,21 @@ extension String {
     package func leftPadded(to width: Int) -> String { count >= width ? self : String(repeating: " ", count: width - count) + self }
     package func rightPadded(to width: Int) -> String { count >= width ? self : self + String(repeating: " ", count: width - count) }
     func ifEmpty(_ replacement: String) -> String { isEmpty ? replacement : self }
+}
+
+/// Text lines for long runs: each path's verdict, reason and resource rendered once
+/// (``PathRenderings``). One writer per replaying worker.
+package final class TextWriter {
+    private var outcomes = PathRenderings()
+
+    package init() {}
+
+    /// Appends the record's line and a line feed to `buffer`.
+    package func append(_ record: PacketRecord, to buffer: LineBuffer) {
+        buffer.appendLine { out in
+            TextReporter.addFrame(record, to: out)
+            outcomes.add(record.pathKey, to: out) { TextReporter.addOutcome(record, to: $0) }
+            TextReporter.addFlow(record, to: out)
+        }
+    }
 }

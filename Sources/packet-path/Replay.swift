@@ -123,9 +123,9 @@ extension PacketPath {
         /// - Parameter capture: the name records carry (CSV's capture column), when several captures run.
         func lines(write: @escaping (UnsafeBufferPointer<UInt8>) throws -> Void, capture: String?) -> Replayer.Lines? {
             switch format {
-            case .text: return Replayer.Lines(format: { TextReporter.append }, write: write, capture: capture)
-            case .csv: return Replayer.Lines(format: { CSVReporter.append }, write: write, capture: capture)
-            // One writer per worker: it caches renderings.
+            // One writer per worker: each caches its paths' renderings.
+            case .text: return Replayer.Lines(format: { TextWriter().append }, write: write, capture: capture)
+            case .csv: return Replayer.Lines(format: { CSVWriter().append }, write: write, capture: capture)
             case .jsonl: return Replayer.Lines(format: { JSONLinesWriter().append }, write: write, capture: capture)
             case .summary: return nil
             }

@@ -1,49 +1,44 @@
 import CaptureReplay
 import PathCore
 
-/// One output line built as UTF-8 bytes into a ``LineBuffer`` (a worker's output, or a scratch
-/// buffer turned into a `String` once): per-frame lines are built from a dozen pieces, and
-/// appending each to a `String` or an array cost more than the classification.
-struct ByteLine {
-    let buffer: LineBuffer
-
-    /// A line appended to `buffer` (which keeps what it holds), with its line feed.
-    static func appendLine(to buffer: LineBuffer, _ build: (inout ByteLine) -> Void) {
-        var line = ByteLine(buffer: buffer)
-        build(&line)
-        buffer.append(0x0A)
+/// Output lines built as UTF-8 bytes straight into a ``LineBuffer`` (a worker's output, or a
+/// scratch buffer turned into a `String` once): per-frame lines are built from a dozen pieces, and
+/// appending each to a `String` or an array cost more than the classification. The reporters take
+/// the buffer as a plain (borrowed) parameter, so no write retains it.
+extension LineBuffer {
+    /// A line appended (after what the buffer holds), with its line feed.
+    func appendLine(_ build: (LineBuffer) -> Void) {
+        build(self)
+        append(0x0A)
     }
 
     /// A line built by `build`, as a `String` (no line feed).
-    static func text(_ build: (inout ByteLine) -> Void) -> String {
-        var line = ByteLine(buffer: LineBuffer(capacity: 256))
-        build(&line)
-        return line.buffer.string
+    static func text(_ build: (LineBuffer) -> Void) -> String {
+        let line = LineBuffer(capacity: 256)
+        build(line)
+        return line.string
     }
 
-    /// Bytes written so far.
-    var count: Int { buffer.count }
+    @inline(__always)
+    func add(_ byte: UInt8) { append(byte) }
 
     @inline(__always)
-    func add(_ byte: UInt8) { buffer.append(byte) }
+    func add(_ text: String) { append(text) }
 
     @inline(__always)
-    func add(_ text: String) { buffer.append(text) }
-
-    @inline(__always)
-    func add(_ text: StaticString) { buffer.append(text) }
+    func add(_ text: StaticString) { append(text) }
 
     /// An unsigned or signed integer in decimal.
     @inline(__always)
     func add<T: BinaryInteger>(decimal value: T) {
-        if value < 0 { buffer.append(UInt8(ascii: "-")) }
+        if value < 0 { append(UInt8(ascii: "-")) }
         add(digits: UInt64(value.magnitude))
     }
 
     /// The decimal digits of `value`, at least `width` of them (zeros in front), written in place
     /// from the last, two at a time from a table of the pairs 00–99.
     func add(digits value: UInt64, width: Int = 1) {
-        if value < 10 && width <= 1 { return buffer.append(UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: value)) }
+        if value < 10 && width <= 1 { return append(UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: value)) }
         var length = 1
         var scale: UInt64 = 10
         while length < 20 && value >= scale {
@@ -52,7 +47,7 @@ struct ByteLine {
         }
         length = max(length, min(width, 20))  // UInt64.max has 20 digits
         Self.digitPairs.withUTF8Buffer { pairs in
-            buffer.write(upTo: length) { digits in
+            write(upTo: length) { digits in
                 var rest = value
                 var at = length
                 while at >= 2 {
@@ -75,29 +70,29 @@ struct ByteLine {
     /// A capture timestamp as `seconds.nanoseconds`, nine digits after the point.
     func add(_ time: CaptureTime) {
         add(decimal: time.seconds)
-        buffer.append(UInt8(ascii: "."))
+        append(UInt8(ascii: "."))
         add(digits: UInt64(time.nanoseconds % 1_000_000_000), width: 9)  // a field past a second keeps its last nine digits
     }
 
     /// Pads what was written since `start` with spaces on the left to `width` bytes.
     func padLeft(from start: Int, to width: Int) {
-        let missing = width - (buffer.count - start)
+        let missing = width - (count - start)
         guard missing > 0 else { return }
-        buffer.insert(UInt8(ascii: " "), count: missing, at: start)
+        insert(UInt8(ascii: " "), count: missing, at: start)
     }
 
     /// Pads what was written since `start` with spaces on the right to `width` characters, when
     /// those bytes hold `extraBytes` more bytes than characters.
     func padRight(from start: Int, to width: Int, extraBytes: Int) {
-        let missing = width - (buffer.count - start - extraBytes)
+        let missing = width - (count - start - extraBytes)
         guard missing > 0 else { return }
-        buffer.insert(UInt8(ascii: " "), count: missing, at: buffer.count)
+        insert(UInt8(ascii: " "), count: missing, at: count)
     }
 
     /// An address's text, written by the address itself (no `String` made).
     @inline(__always)
     func add(_ address: IPAddress) {
-        buffer.write(upTo: IPAddress.maximumTextLength) { address.writeText(into: $0) }
+        write(upTo: IPAddress.maximumTextLength) { address.writeText(into: $0) }
     }
 
     /// `field` as an RFC 4180 CSV field: quoted (quotes doubled) when it holds a comma, quote or
@@ -105,13 +100,13 @@ struct ByteLine {
     func add(csvField field: String) {
         var field = field
         let plain = field.withUTF8 { utf8 in !utf8.contains { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D } }
-        guard !plain else { return field.withUTF8 { buffer.append(UnsafeRawBufferPointer($0)) } }
-        buffer.append(0x22)
+        guard !plain else { return field.withUTF8 { append(UnsafeRawBufferPointer($0)) } }
+        append(0x22)
         for byte in field.utf8 {
-            buffer.append(byte)
-            if byte == 0x22 { buffer.append(0x22) }
+            append(byte)
+            if byte == 0x22 { append(0x22) }
         }
-        buffer.append(0x22)
+        append(0x22)
     }
 
     /// `text` as a JSON string literal (RFC 8259 escapes only where needed).
@@ -119,11 +114,11 @@ struct ByteLine {
         var text = text
         text.withUTF8 { utf8 in
             if utf8.contains(where: { $0 == 0x22 || $0 == 0x5C || $0 < 0x20 }) {
-                buffer.append(JSONText.string(String(decoding: utf8, as: UTF8.self)))
+                append(JSONText.string(String(decoding: utf8, as: UTF8.self)))
             } else {
-                buffer.append(0x22)
-                buffer.append(UnsafeRawBufferPointer(utf8))
-                buffer.append(0x22)
+                append(0x22)
+                append(UnsafeRawBufferPointer(utf8))
+                append(0x22)
             }
         }
     }
@@ -131,5 +126,5 @@ struct ByteLine {
 
 extension CaptureTime {
     /// `seconds.nanoseconds`, nine digits after the point, as the reporters print it.
-    package var text: String { ByteLine.text { $0.add(self) } }
+    package var text: String { LineBuffer.text { $0.add(self) } }
 }
