@@ -309,6 +309,11 @@ public final class CaptureClassifier {
 
     /// The ID of a classification, adding it to the path table if new. Past ``pathLimit`` paths
     /// every table starts again (a new ``generation``).
+    ///
+    /// A full path is not looked up: its hops' texts name the packet's addresses and ports, so it
+    /// rarely repeats across connections, and hashing and comparing a dozen hop texts cost more
+    /// than the one rendering a repeat would save. Shorter paths (decisive hops, reasons) repeat
+    /// across every connection and are shared.
     func intern(_ original: Classification) -> PathID {
         let classification: Classification
         switch detail {
@@ -318,7 +323,7 @@ public final class CaptureClassifier {
         }
         // A `.reason` path is its reason alone: found by ordinal, without hashing a classification.
         if detail == .reason, let index = reasonPathIndex[classification.reason.ordinal] { return PathID(index: index, reason: classification.reason) }
-        if let id = pathIDs[classification] { return id }
+        if detail != .full, let id = pathIDs[classification] { return id }
         if paths.count >= pathLimit {
             paths.removeAll(keepingCapacity: true)
             pathIDs.removeAll(keepingCapacity: true)
@@ -331,7 +336,7 @@ public final class CaptureClassifier {
         }
         let id = PathID(index: UInt32(paths.count), reason: classification.reason)
         paths.append(classification)
-        pathIDs[classification] = id
+        if detail != .full { pathIDs[classification] = id }
         if detail == .reason { reasonPathIndex[classification.reason.ordinal] = id.index }
         return id
     }
