@@ -169,7 +169,7 @@ public struct Replayer {
         let chunk: Int
     }
 
-    /// One worker's classifier, summary and formatter (formatters may keep caches, ``JSONLinesWriter``).
+    /// One worker's classifier, summary and formatter (formatters may keep caches of renderings).
     struct Worker {
         let classifier: CaptureClassifier
         let summary: Summary

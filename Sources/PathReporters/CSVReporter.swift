@@ -4,28 +4,17 @@ import PathCore
 
 /// Comma-separated values with a header row: the scalar columns of the JSONL contract, then the
 /// resource where the packet ended and the flow name.
-package enum CSVReporter {
+package enum CSVReporter: PathLineFormat {
     package static let header = "frame,src,dst,protocol,srcPort,dstPort,verdict,reason,resource,flow"
 
     /// The header row when several captures are replayed: the capture's file name is the last column.
     package static let headerWithCapture = header + ",capture"
 
-    package static func line(_ record: PacketRecord) -> String { LineBuffer.text { add(record, to: $0) } }
-
-    /// Appends the record's line and a line feed to `buffer`, rendering everything.
-    package static func append(_ record: PacketRecord, to buffer: LineBuffer) { buffer.appendLine { add(record, to: $0) } }
-
-    static func add(_ record: PacketRecord, to out: LineBuffer) {
-        addPacket(record, to: out)
-        addOutcome(record, to: out)
-        addNames(record, to: out)
-    }
-
     // Built as bytes (``LineBuffer``), no field array and no `String` per field. Numbers,
     // addresses, protocol names and codes never need quoting; names and IDs are escaped.
 
     /// `frame,src,dst,protocol,srcPort,dstPort,`: what differs from packet to packet.
-    static func addPacket(_ record: PacketRecord, to out: LineBuffer) {
+    package static func addPacket(_ record: PacketRecord, to out: LineBuffer) {
         let comma: StaticString = ","
         out.add(decimal: record.frame)
         out.add(comma)
@@ -46,7 +35,7 @@ package enum CSVReporter {
     }
 
     /// `verdict,reason,resource`: what the path decides (the flow's, when judged with its reply).
-    static func addOutcome(_ record: PacketRecord, to out: LineBuffer) {
+    package static func addPath(_ record: PacketRecord, to out: LineBuffer) {
         let c = record.classification
         let reason = record.reply == nil ? c.reason : record.reason
         out.add(reason.verdict.rawValue)
@@ -57,29 +46,12 @@ package enum CSVReporter {
     }
 
     /// `,flow` and, when several captures run, `,capture`.
-    static func addNames(_ record: PacketRecord, to out: LineBuffer) {
+    package static func addRest(_ record: PacketRecord, to out: LineBuffer) {
         out.add(UInt8(ascii: ","))
         if let flow = record.flow { out.add(csvField: flow) }
         if let capture = record.capture {
             out.add(UInt8(ascii: ","))
             out.add(csvField: capture)
-        }
-    }
-}
-
-/// CSV for long runs: each path's `verdict,reason,resource` rendered once (``PathRenderings``).
-/// One writer per replaying worker.
-package final class CSVWriter {
-    private var outcomes = PathRenderings()
-
-    package init() {}
-
-    /// Appends the record's line and a line feed to `buffer`.
-    package func append(_ record: PacketRecord, to buffer: LineBuffer) {
-        buffer.appendLine { out in
-            CSVReporter.addPacket(record, to: out)
-            outcomes.add(record.pathKey, to: out) { CSVReporter.addOutcome(record, to: $0) }
-            CSVReporter.addNames(record, to: out)
         }
     }
 }

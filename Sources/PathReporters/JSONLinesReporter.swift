@@ -5,27 +5,20 @@ import VPCTopology
 
 /// One JSON object per packet (docs/output-formats.md). Key names are a stable contract:
 /// `frame`, `src`, `dst`, `protocol`, `srcPort`, `dstPort`, `verdict`, `reason`, `path`.
-package enum JSONLinesReporter {
-    /// The JSON object for `record`, without a trailing newline.
-    package static func line(_ record: PacketRecord) -> String {
-        LineBuffer.text { out in
-            add(record, reply: record.reply.map(replyObject), to: out) { addPathAndNotes(record.classification, to: $0) }
-        }
-    }
-
+package enum JSONLinesReporter: PathLineFormat {
     /// The `reply` object of a flow judged both ways (R19.7): `{"verdict","reason","path","notes"}`.
     static func replyObject(_ reply: Classification) -> String {
         "{\"verdict\":\(JSONText.string(reply.verdict.rawValue)),\"reason\":\(JSONText.string(reply.reason.rawValue)),\"path\":\(path(reply)),\"notes\":\(notes(reply))}"
     }
 
-    /// Writes the object into `out`: built as bytes (``LineBuffer``), since joining pairs doubled a
-    /// replay's time and `String` appends cost more than the classification.
-    /// `reply`: the rendered reply object, for a flow judged both ways; the line's `verdict` and
-    /// `reason` are then the flow's, and `path` the request's. `pathAndNotes` writes
-    /// `,"path":…,"notes":…` (``addPathAndNotes(_:to:)``, or its cached copy).
-    static func add(_ record: PacketRecord, reply: String?, to out: LineBuffer, pathAndNotes: (LineBuffer) -> Void) {
+    // The object is built as bytes (``LineBuffer``), since joining pairs doubled a replay's time
+    // and `String` appends cost more than the classification. For a flow judged both ways the
+    // line's `verdict` and `reason` are the flow's, `path` the request's, and `reply` the reply's.
+
+    /// The object up to `flow`.
+    package static func addPacket(_ record: PacketRecord, to out: LineBuffer) {
         let header = record.header
-        let reason = reply == nil ? record.classification.reason : record.reason
+        let reason = record.reply == nil ? record.classification.reason : record.reason
         func key(_ name: StaticString, _ text: String?) {
             out.add(name)
             if let text { out.add(jsonString: text) } else { out.add("null" as StaticString) }
@@ -35,55 +28,48 @@ package enum JSONLinesReporter {
             if let number { out.add(decimal: number) } else { out.add("null" as StaticString) }
         }
         key("{\"frame\":", record.frame)
-        // Addresses are ASCII digits, dots, colons and hex letters: nothing to escape.
-        func key(_ name: StaticString, _ address: IPAddress?) {
+        // Addresses (digits, dots, colons and hex letters), protocol names, verdicts and reasons
+        // (closed vocabularies of letters, digits and hyphens) and times: nothing to escape.
+        func unescaped(_ name: StaticString, _ write: () -> Void) {
             out.add(name)
-            guard let address else { return out.add("null" as StaticString) }
             out.add(0x22)
-            out.add(address)
+            write()
             out.add(0x22)
         }
-        key(",\"src\":", header?.source)
-        key(",\"dst\":", header?.destination)
-        // Protocol names, verdicts and reasons are closed vocabularies of letters, digits and
-        // hyphens: nothing to escape.
-        func word(_ name: StaticString, _ text: String?) {
-            out.add(name)
-            guard let text else { return out.add("null" as StaticString) }
-            out.add(0x22)
-            out.add(text)
-            out.add(0x22)
+        if let header {
+            unescaped(",\"src\":") { out.add(header.source) }
+            unescaped(",\"dst\":") { out.add(header.destination) }
+            unescaped(",\"protocol\":") { out.add(header.protocolNumber.description) }
+        } else {
+            out.add(",\"src\":null,\"dst\":null,\"protocol\":null" as StaticString)
         }
-        word(",\"protocol\":", header?.protocolNumber.description)
         key(",\"srcPort\":", header?.sourcePort)
         key(",\"dstPort\":", header?.destinationPort)
         key(",\"icmpType\":", header?.icmpType)
         key(",\"icmpCode\":", header?.icmpCode)
-        word(",\"verdict\":", reason.verdict.rawValue)
-        word(",\"reason\":", reason.rawValue)
+        unescaped(",\"verdict\":") { out.add(reason.verdict.rawValue) }
+        unescaped(",\"reason\":") { out.add(reason.rawValue) }
         if let capture = record.capture { key(",\"capture\":", capture) }
-        if let time = record.time {
-            // Digits and a point: nothing to escape.
-            out.add(",\"time\":\"" as StaticString)
-            out.add(time)
-            out.add(0x22)
-        }
+        if let time = record.time { unescaped(",\"time\":") { out.add(time) } }  // digits and a point
         if let length = record.length { key(",\"length\":", length) }
         key(",\"flow\":", record.flow)
-        pathAndNotes(out)
-        if let reply {
-            out.add(",\"reply\":" as StaticString)
-            out.add(reply)
-        }
-        out.add("}" as StaticString)
     }
 
-    /// `,"path":[…],"notes":[…]` of a classification.
-    static func addPathAndNotes(_ c: Classification, to out: LineBuffer) {
+    /// `,"path":[…],"notes":[…]` of the record's classification.
+    package static func addPath(_ record: PacketRecord, to out: LineBuffer) {
         out.add(",\"path\":" as StaticString)
-        add(path: c, to: out)
+        add(path: record.classification, to: out)
         out.add(",\"notes\":" as StaticString)
-        add(notes: c, to: out)
+        add(notes: record.classification, to: out)
+    }
+
+    /// The `reply` of a flow judged both ways, and the end of the object.
+    package static func addRest(_ record: PacketRecord, to out: LineBuffer) {
+        if let reply = record.reply {
+            out.add(",\"reply\":" as StaticString)
+            out.add(replyObject(reply))
+        }
+        out.add("}" as StaticString)
     }
 
     /// The `path` array of a classification.
@@ -138,27 +124,5 @@ extension JSONLinesReporter {
         let reason = record.reason
         let reply = record.reply.map { ",\"reply\":\(replyObject($0))" } ?? ""
         return "{\"verdict\":\(JSONText.string(reason.verdict.rawValue)),\"reason\":\(JSONText.string(reason.rawValue)),\"dns\":\(JSONText.optional(dnsAnswer)),\"reachabilityAnalyzerCode\":\(JSONText.optional(reason.reachabilityAnalyzerCode)),\"batfishDisposition\":\(JSONText.string(reason.batfishDisposition)),\"packet\":\(line(request))\(reply)}"
-    }
-}
-
-/// JSONL for long runs: the `path` and `notes` of a classification are rendered once and reused
-/// for every later record of the same interned path (``PacketRecord/pathKey``: all packets of a
-/// connection share one), so a hit costs an array read, never a rendering of hops and strings. One
-/// writer per replaying worker: path keys are that worker's.
-package final class JSONLinesWriter {
-    private var renderings = PathRenderings()
-
-    package init() {}
-
-    package func line(_ record: PacketRecord) -> String { LineBuffer.text { add(record, to: $0) } }
-
-    /// Appends the record's line and a line feed to `bytes` (an output buffer).
-    package func append(_ record: PacketRecord, to buffer: LineBuffer) { buffer.appendLine { add(record, to: $0) } }
-
-    func add(_ record: PacketRecord, to out: LineBuffer) {
-        let reply = record.reply.map(JSONLinesReporter.replyObject)
-        JSONLinesReporter.add(record, reply: reply, to: out) { out in
-            renderings.add(record.pathKey, to: out) { JSONLinesReporter.addPathAndNotes(record.classification, to: $0) }
-        }
     }
 }

@@ -5,9 +5,9 @@ import VPCTopology
 
 /// Human-readable output: a hop-by-hop explanation for `trace`, one line per packet and a
 /// summary for `replay`.
-package enum TextReporter {
+package enum TextReporter: PathLineFormat {
     /// `10.0.7.10:40000 → 52.216.0.1:443 tcp`, `10.0.7.10 → 8.8.8.8 icmp type 8`.
-    package static func packet(_ header: PacketHeader) -> String { LineBuffer.text { addPacket(header, to: $0) } }
+    package static func packet(_ header: PacketHeader) -> String { LineBuffer.text { addHeader(header, to: $0) } }
 
     /// The multi-line explanation of one flow, as a teaching lab shows it.
     /// With a reply (R19.7), its hops follow the request's, numbered on, and the verdict is the
@@ -43,29 +43,19 @@ package enum TextReporter {
         return lines.joined(separator: "\n")
     }
 
-    /// One line per packet: frame, packet, verdict, reason, and where it ended.
-    package static func line(_ record: PacketRecord) -> String { LineBuffer.text { add(record, to: $0) } }
-
-    /// Appends the record's ``line(_:)`` and a line feed to `bytes` (an output buffer).
-    package static func append(_ record: PacketRecord, to buffer: LineBuffer) { buffer.appendLine { add(record, to: $0) } }
-
-    /// The line built as bytes (``LineBuffer``): built from interpolated and padded strings, the
-    /// default output format cost several times CSV's.
-    static func add(_ record: PacketRecord, to out: LineBuffer) {
-        addFrame(record, to: out)
-        addOutcome(record, to: out)
-        addFlow(record, to: out)
-    }
+    // One line per packet: frame, packet, verdict, reason, and where it ended, built as bytes
+    // (``LineBuffer``): built from interpolated and padded strings, the default output format
+    // cost several times CSV's.
 
     /// The frame number and the packet, padded: what differs from packet to packet.
-    static func addFrame(_ record: PacketRecord, to out: LineBuffer) {
+    package static func addPacket(_ record: PacketRecord, to out: LineBuffer) {
         let frameStart = out.count
         out.add(decimal: record.frame)
         out.padLeft(from: frameStart, to: 6)
         out.add("  " as StaticString)
         if let header = record.header {
             let start = out.count
-            addPacket(header, to: out)
+            addHeader(header, to: out)
             // Every byte is one character but the arrow's three (U+2192): pad by characters.
             out.padRight(from: start, to: 46, extraBytes: 2)
         } else {
@@ -75,7 +65,7 @@ package enum TextReporter {
 
     /// The verdict, reason and where the packet ended: what the path decides (the flow's, when
     /// judged with its reply).
-    static func addOutcome(_ record: PacketRecord, to out: LineBuffer) {
+    package static func addPath(_ record: PacketRecord, to out: LineBuffer) {
         let c = record.classification
         let reason = record.reply == nil ? c.reason : record.reason
         out.add("  " as StaticString)
@@ -91,7 +81,7 @@ package enum TextReporter {
     }
 
     /// The flow's name, for synthetic flows.
-    static func addFlow(_ record: PacketRecord, to out: LineBuffer) {
+    package static func addRest(_ record: PacketRecord, to out: LineBuffer) {
         if let flow = record.flow {
             out.add("  [" as StaticString)
             out.add(flow)
@@ -100,7 +90,7 @@ package enum TextReporter {
     }
 
     /// The text of ``packet(_:)``, as bytes: ASCII but for the arrow.
-    static func addPacket(_ header: PacketHeader, to out: LineBuffer) {
+    static func addHeader(_ header: PacketHeader, to out: LineBuffer) {
         func endpoint(_ address: IPAddress, _ port: UInt16?) {
             guard let port else { return out.add(address) }
             if case .v6 = address {
@@ -133,21 +123,4 @@ extension String {
     package func leftPadded(to width: Int) -> String { count >= width ? self : String(repeating: " ", count: width - count) + self }
     package func rightPadded(to width: Int) -> String { count >= width ? self : self + String(repeating: " ", count: width - count) }
     func ifEmpty(_ replacement: String) -> String { isEmpty ? replacement : self }
-}
-
-/// Text lines for long runs: each path's verdict, reason and resource rendered once
-/// (``PathRenderings``). One writer per replaying worker.
-package final class TextWriter {
-    private var outcomes = PathRenderings()
-
-    package init() {}
-
-    /// Appends the record's line and a line feed to `buffer`.
-    package func append(_ record: PacketRecord, to buffer: LineBuffer) {
-        buffer.appendLine { out in
-            TextReporter.addFrame(record, to: out)
-            outcomes.add(record.pathKey, to: out) { TextReporter.addOutcome(record, to: $0) }
-            TextReporter.addFlow(record, to: out)
-        }
-    }
 }

@@ -124,9 +124,9 @@ extension PacketPath {
         func lines(write: @escaping (UnsafeBufferPointer<UInt8>) throws -> Void, capture: String?) -> Replayer.Lines? {
             switch format {
             // One writer per worker: each caches its paths' renderings.
-            case .text: return Replayer.Lines(format: { TextWriter().append }, write: write, capture: capture)
-            case .csv: return Replayer.Lines(format: { CSVWriter().append }, write: write, capture: capture)
-            case .jsonl: return Replayer.Lines(format: { JSONLinesWriter().append }, write: write, capture: capture)
+            case .text: return Replayer.Lines(format: { PathLineWriter<TextReporter>().append }, write: write, capture: capture)
+            case .csv: return Replayer.Lines(format: { PathLineWriter<CSVReporter>().append }, write: write, capture: capture)
+            case .jsonl: return Replayer.Lines(format: { PathLineWriter<JSONLinesReporter>().append }, write: write, capture: capture)
             case .summary: return nil
             }
         }

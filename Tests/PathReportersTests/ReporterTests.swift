@@ -150,7 +150,7 @@ struct ReporterTests {
 struct JSONLinesWriterTests {
     @Test("the caching writer prints exactly what the reporter prints")
     func sameAsReporter() {
-        let writer = JSONLinesWriter()
+        let writer = PathLineWriter<JSONLinesReporter>()
         for reason in [Reason.noRoute, .local, .noRoute] {
             var record = ReporterTests.record(reason: reason)
             record.time = CaptureTime(seconds: 1, nanoseconds: 1)
@@ -173,7 +173,7 @@ struct JSONLinesWriterTests {
 
     @Test("a path key's rendering is reused: records with one key share a path (the replay's contract), others are rendered anew")
     func cachedByPathKey() {
-        let writer = JSONLinesWriter()
+        let writer = PathLineWriter<JSONLinesReporter>()
         var first = ReporterTests.record(reason: .local, detail: "first path")
         first.pathKey = PacketRecord.PathKey(index: 7, generation: 0)
         #expect(writer.line(first) == JSONLinesReporter.line(first))

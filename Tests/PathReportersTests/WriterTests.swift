@@ -30,7 +30,7 @@ struct WriterTests {
 
     @Test("text, CSV and JSONL writers write exactly the reporters' lines, across a generation change")
     func cachedEqualsRendered() {
-        let text = TextWriter(), csv = CSVWriter(), jsonl = JSONLinesWriter()
+        let text = PathLineWriter<TextReporter>(), csv = PathLineWriter<CSVReporter>(), jsonl = PathLineWriter<JSONLinesReporter>()
         let buffers = (LineBuffer(capacity: 16), LineBuffer(capacity: 16), LineBuffer(capacity: 16))
         var expected = ("", "", "")
         for record in Self.records() {
