@@ -99,8 +99,6 @@ package enum JSONLinesReporter: PathLineFormat {
     }
 
     /// A hop as `{"kind","id","name","detail","passed"}`.
-    package static func hop(_ hop: Hop) -> String { LineBuffer.text { add(hop: hop, to: $0) } }
-
     static func add(hop: Hop, to out: LineBuffer) {
         out.add("{\"kind\":" as StaticString)
         out.add(jsonString: hop.kind.rawValue)

@@ -3,8 +3,12 @@ enum JSONText {
     /// Whether `text` holds a quote, a backslash or a control character (one byte scan).
     static func needsEscaping(_ text: String) -> Bool {
         var text = text
-        return text.withUTF8 { utf8 in utf8.contains { $0 == 0x22 || $0 == 0x5C || $0 < 0x20 } }
+        return text.withUTF8 { $0.contains(where: isEscaped) }
     }
+
+    /// Whether a UTF-8 byte is escaped in a JSON string: a quote, a backslash or a control character.
+    @inline(__always)
+    static func isEscaped(_ byte: UInt8) -> Bool { byte == 0x22 || byte == 0x5C || byte < 0x20 }
 
     /// `text` as a JSON string literal.
     static func string(_ text: String) -> String {
@@ -30,11 +34,4 @@ enum JSONText {
 
     /// A JSON string, or `null`.
     static func optional(_ text: String?) -> String { text.map(string) ?? "null" }
-
-    /// An object from ordered key/value pairs whose values are already JSON.
-    static func object(_ pairs: [(String, String)]) -> String {
-        "{" + pairs.map { "\(string($0.0)):\($0.1)" }.joined(separator: ",") + "}"
-    }
-
-    static func array(_ items: [String]) -> String { "[" + items.joined(separator: ",") + "]" }
 }

@@ -113,7 +113,7 @@ extension LineBuffer {
     func add(jsonString text: String) {
         var text = text
         text.withUTF8 { utf8 in
-            if utf8.contains(where: { $0 == 0x22 || $0 == 0x5C || $0 < 0x20 }) {
+            if utf8.contains(where: JSONText.isEscaped) {
                 append(JSONText.string(String(decoding: utf8, as: UTF8.self)))
             } else {
                 append(0x22)
