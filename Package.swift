@@ -40,6 +40,12 @@ let package = Package(
             name: "ScenarioFormat",
             dependencies: ["PathCore", "VPCTopology", "PathClassifier", .product(name: "Yams", package: "Yams")]
         ),
+        // zlib, as a system library: only Decompression imports it.
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        // Compressed inputs (gzip through zlib, Gzip.swift the only file calling it).
+        .target(name: "Decompression", dependencies: ["CZlib"]),
+        // VPC Flow Logs: the record formats of versions 2 to 8, parsed into typed records.
+        .target(name: "FlowLogs", dependencies: ["PathCore"]),
         // `aws ec2 describe-*` snapshot folders and ip-ranges.json (a pure-Swift JSON parser).
         .target(name: "EC2Snapshot", dependencies: ["PathCore", "VPCTopology"]),
         // Temporary output files removed on exit and on SIGINT/SIGTERM/SIGHUP: a signal handler is C.
@@ -78,6 +84,8 @@ let package = Package(
             path: "Tests/_PacketPathFuzzing"
         ),
         .testTarget(name: "PathCoreTests", dependencies: ["PathCore", "_PacketPathTestSupport"]),
+        .testTarget(name: "DecompressionTests", dependencies: ["Decompression"]),
+        .testTarget(name: "FlowLogsTests", dependencies: ["FlowLogs", "PathCore"]),
         .testTarget(name: "LPMComparisonTests", dependencies: ["LPMComparison", "PathCore", "_PacketPathTestSupport"]),
         .testTarget(name: "VPCTopologyTests", dependencies: ["VPCTopology", "PathCore"]),
         .testTarget(name: "PacketWireTests", dependencies: ["PacketWire", "PathCore"]),
