@@ -85,7 +85,10 @@ let package = Package(
         ),
         .testTarget(name: "PathCoreTests", dependencies: ["PathCore", "_PacketPathTestSupport"]),
         .testTarget(name: "DecompressionTests", dependencies: ["Decompression"]),
-        .testTarget(name: "FlowLogsTests", dependencies: ["FlowLogs", "PathCore"]),
+        .testTarget(
+            name: "FlowLogsTests", dependencies: ["FlowLogs", "Decompression", "PathCore", "_PacketPathTestSupport"],
+            resources: [.copy("Fixtures")]
+        ),
         .testTarget(name: "LPMComparisonTests", dependencies: ["LPMComparison", "PathCore", "_PacketPathTestSupport"]),
         .testTarget(name: "VPCTopologyTests", dependencies: ["VPCTopology", "PathCore"]),
         .testTarget(name: "PacketWireTests", dependencies: ["PacketWire", "PathCore"]),
