@@ -63,7 +63,7 @@ let package = Package(
         // the capture classifier), counted into a summary and handed to sinks as records.
         .target(
             name: "CaptureReplay",
-            dependencies: ["PacketSources", "PacketWire", "PathClassifier", "PathCore", "VPCTopology"]
+            dependencies: ["PacketSources", "PacketWire", "FlowLogs", "PathClassifier", "PathCore", "VPCTopology"]
         ),
         // Text, JSONL and CSV renderings of records and summaries.
         .target(name: "PathReporters", dependencies: ["PathCore", "VPCTopology", "PathClassifier", "CaptureReplay"]),
@@ -71,7 +71,7 @@ let package = Package(
             name: "packet-path",
             dependencies: [
                 "PathCore", "VPCTopology", "ScenarioFormat", "EC2Snapshot", "PathClassifier", "PathReporters",
-                "PacketWire", "PacketSources", "CaptureReplay", "OutputFiles", "LPMComparison",
+                "PacketWire", "PacketSources", "CaptureReplay", "OutputFiles", "LPMComparison", "FlowLogs", "Decompression",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -117,6 +117,7 @@ let package = Package(
             name: "CaptureReplayTests",
             dependencies: [
                 "CaptureReplay", "PacketSources", "PacketWire", "EC2Snapshot", "PathClassifier", "PathReporters", "VPCTopology",
+                "FlowLogs", "Decompression",
                 "PathCore", "ScenarioFormat", "_PacketPathTestSupport",
                 "CPcap",  // the mutation test counts frames with libpcap directly, as an oracle independent of PacketSources
             ],

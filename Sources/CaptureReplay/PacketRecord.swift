@@ -19,6 +19,8 @@ public struct PacketRecord: Sendable {
     public var time: CaptureTime?
     /// The capture file, when a run replays several.
     public var capture: String?
+    /// What a flow log record observed, for records replayed from flow logs.
+    public var observation: FlowLogObservation?
     /// Which interned path of the replaying worker ``classification`` is, while it holds: records
     /// with the same key have the same classification, so a renderer may reuse its rendering.
     public var pathKey: PathKey?

@@ -30,6 +30,13 @@ public final class CaptureReader {
     /// either byte order).
     static func isPcapng(_ path: String) -> Bool { magic(path) == 0x0A0D_0D0A }
 
+    /// Whether the file starts as a capture does (pcap or pcapng); a file that cannot be read
+    /// counts as one, so that the capture reader reports why.
+    package static func isCapture(_ path: String) -> Bool {
+        guard magic(path) != nil else { return true }
+        return isClassicPcap(path) || isPcapng(path)
+    }
+
     public init(path: String) { self.path = path }
 
     /// The most frames the file can hold (each record has at least a header), `nil` for standard

@@ -306,6 +306,10 @@ public struct Classifier: Sendable {
             walk.hop(kind, label, "reply to a tracked connection: allowed by state (R9.2)")
             return nil
         }
+        if case .natGateway(let gateway) = topology[interface].owner {
+            walk.hop(kind, label, "\(topology[gateway].label) cannot have security groups: all traffic passes (R8.2)")
+            return nil
+        }
         if case .loadBalancer(let balancer) = topology[interface].owner, !topology[balancer].hasSecurityGroups {
             walk.hop(kind, label, "\(topology[balancer].label) has no security groups: all traffic passes (R19.3)")
             return nil

@@ -47,8 +47,13 @@ package enum JSONLinesReporter: PathLineFormat {
         key(",\"dstPort\":", header?.destinationPort)
         key(",\"icmpType\":", header?.icmpType)
         key(",\"icmpCode\":", header?.icmpCode)
-        unescaped(",\"verdict\":") { out.add(reason.verdict.rawValue) }
-        unescaped(",\"reason\":") { out.add(reason.rawValue) }
+        if record.observation?.hasTraffic == false {
+            // A flow log record without traffic (NODATA, SKIPDATA): nothing was judged.
+            out.add(",\"verdict\":null,\"reason\":null" as StaticString)
+        } else {
+            unescaped(",\"verdict\":") { out.add(reason.verdict.rawValue) }
+            unescaped(",\"reason\":") { out.add(reason.rawValue) }
+        }
         if let capture = record.capture { key(",\"capture\":", capture) }
         if let time = record.time { unescaped(",\"time\":") { out.add(time) } }  // digits and a point
         if let length = record.length { key(",\"length\":", length) }
@@ -63,13 +68,40 @@ package enum JSONLinesReporter: PathLineFormat {
         add(notes: record.classification, to: out)
     }
 
-    /// The `reply` of a flow judged both ways, and the end of the object.
+    /// The `reply` of a flow judged both ways, a flow log record's observation, and the end of
+    /// the object.
     package static func addRest(_ record: PacketRecord, to out: LineBuffer) {
         if let reply = record.reply {
             out.add(",\"reply\":" as StaticString)
             out.add(replyObject(reply))
         }
+        if let observed = record.observation { add(observed, to: out) }
         out.add("}" as StaticString)
+    }
+
+    /// `record`, `file`, `interface`, `packets`, `logStatus`, `observedAction`, `observedPath`
+    /// and `agree` of a flow log record.
+    static func add(_ observed: FlowLogObservation, to out: LineBuffer) {
+        out.add(",\"record\":" as StaticString)
+        out.add(decimal: observed.position)
+        out.add(",\"file\":" as StaticString)
+        out.add(jsonString: observed.file)
+        out.add(",\"interface\":" as StaticString)
+        if let interface = observed.interface { out.add(jsonString: interface) } else { out.add("null" as StaticString) }
+        out.add(",\"packets\":" as StaticString)
+        if let packets = observed.packets { out.add(decimal: packets) } else { out.add("null" as StaticString) }
+        out.add(",\"logStatus\":" as StaticString)
+        if let status = observed.logStatus { out.add(jsonString: status.rawValue) } else { out.add("null" as StaticString) }
+        out.add(",\"observedAction\":" as StaticString)
+        if let action = observed.action { out.add(jsonString: action.rawValue) } else { out.add("null" as StaticString) }
+        out.add(",\"observedPath\":" as StaticString)
+        if let path = observed.trafficPath { out.add(decimal: path.rawValue) } else { out.add("null" as StaticString) }
+        out.add(",\"agree\":" as StaticString)
+        switch observed.agrees {
+        case true?: out.add("true" as StaticString)
+        case false?: out.add("false" as StaticString)
+        case nil: out.add("null" as StaticString)
+        }
     }
 
     /// The `path` array of a classification.

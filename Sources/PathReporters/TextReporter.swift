@@ -66,6 +66,10 @@ package enum TextReporter: PathLineFormat {
     /// The verdict, reason and where the packet ended: what the path decides (the flow's, when
     /// judged with its reply).
     package static func addPath(_ record: PacketRecord, to out: LineBuffer) {
+        if record.observation?.hasTraffic == false {
+            out.add("  -         no traffic to judge" as StaticString)
+            return
+        }
         let c = record.classification
         let reason = record.reply == nil ? c.reason : record.reason
         out.add("  " as StaticString)
@@ -86,6 +90,28 @@ package enum TextReporter: PathLineFormat {
             out.add("  [" as StaticString)
             out.add(flow)
             out.add("]" as StaticString)
+        }
+        if let observed = record.observation {
+            // `[eni-… observed ACCEPT path 8: agrees]`
+            out.add("  [" as StaticString)
+            out.add(observed.interface ?? "-")
+            if let status = observed.logStatus, status != .ok {
+                out.add(" " as StaticString)
+                out.add(status.rawValue)
+            }
+            if let action = observed.action {
+                out.add(" observed " as StaticString)
+                out.add(action.rawValue)
+            }
+            if let path = observed.trafficPath {
+                out.add(" path " as StaticString)
+                out.add(decimal: path.rawValue)
+            }
+            switch observed.agrees {
+            case true?: out.add(": agrees]" as StaticString)
+            case false?: out.add(": DISAGREES]" as StaticString)
+            case nil: out.add("]" as StaticString)
+            }
         }
     }
 

@@ -1,5 +1,7 @@
 import ArgumentParser
 import CaptureReplay
+import Decompression
+import FlowLogs
 import Foundation
 import OutputFiles
 import PacketSources
@@ -21,13 +23,21 @@ extension PacketPath {
     /// Classifies every packet of captures or of a flow file.
     struct Replay: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Classify every frame of pcap/pcapng captures (or every packet of synthetic flows); text ends with a summary.")
+            abstract: "Classify every frame of pcap/pcapng captures, every record of VPC Flow Logs against what it observed, or every packet of synthetic flows; text ends with a summary.")
 
         @OptionGroup var options: TopologyOptions
 
-        /// Captures to replay.
-        @Argument(help: ArgumentHelp("pcap or pcapng captures; - reads standard input.", valueName: "capture"))
+        /// Captures or flow logs to replay.
+        @Argument(help: ArgumentHelp("pcap or pcapng captures (- reads standard input), or VPC Flow Log files and folders (S3 .log.gz, CloudWatch exports).", valueName: "input"))
         var captures: [String] = []
+
+        /// What the inputs are.
+        @Option(help: "What the inputs are: auto (by content: pcap and pcapng magic numbers, else flow logs; folders are flow logs), capture, or flow-log.")
+        var input: InputKind = .auto
+
+        /// The flow logs' format, for files without a header line.
+        @Option(name: .customLong("log-format"), help: ArgumentHelp("The flow logs' format, as given to create-flow-logs ('${version} ${srcaddr} …'); S3 files carry theirs in their first line. Default: the default version-2 format.", valueName: "format"))
+        var logFormat: String?
 
         /// A YAML flow file instead of captures.
         @Option(help: ArgumentHelp("Synthetic flows: a YAML flow file (docs/scenario-format.md), instead of captures.", valueName: "file"))
@@ -69,6 +79,12 @@ extension PacketPath {
         /// a share of every batch; more threads than that only wait).
         static var maximumJobs: Int { ProcessInfo.processInfo.activeProcessorCount * 4 }
 
+        enum InputKind: String, ExpressibleByArgument, CaseIterable {
+            case auto
+            case capture
+            case flowLog = "flow-log"
+        }
+
         func validate() throws {
             if flows != nil && !captures.isEmpty { throw ValidationError("give captures or '--flows', not both") }
             if flows == nil && captures.isEmpty { throw ValidationError("give one or more captures, or '--flows FILE'") }
@@ -109,6 +125,17 @@ extension PacketPath {
                 let replayer = Replayer(topology: topology, jobs: 1)
                 let source = try syntheticFlows(try loadFlows(flows), file: flows, topology: topology)
                 try replayer.replay(source, oneWay: oneWay, into: summary, lines: lines(write: write, capture: nil))
+            } else if let logs = try flowLogInputs() {
+                let tally: FlowLogTally
+                (tally, failed) = try replayFlowLogs(logs, topology: topology, summary: summary, write: write)
+                if format == .text || format == .summary {
+                    if format == .text { try sink.writeLine("") }
+                    try sink.writeLine(summary.text(top: 10))
+                    try sink.writeLine(
+                        "\(tally.records) flow log records: \(tally.agree) agree with the model, \(tally.disagree) disagree, "
+                            + "\(tally.notCompared) not compared, \(tally.withoutTraffic) without traffic (NODATA, SKIPDATA)")
+                }
+                return failed
             } else {
                 failed = try replayCaptures(topology: topology, summary: summary, splitter: splitter, annotator: annotator, write: write)
             }
@@ -129,6 +156,80 @@ extension PacketPath {
             case .jsonl: return Replayer.Lines(format: { PathLineWriter<JSONLinesReporter>().append }, write: write, capture: capture)
             case .summary: return nil
             }
+        }
+
+        /// The flow log files to read, when the inputs are flow logs (by `--input`, or by content:
+        /// a folder, or a file that is neither pcap nor pcapng); `nil` for captures.
+        func flowLogInputs() throws -> [String]? {
+            if input == .capture { return nil }
+            var files: [String] = []
+            for path in captures {
+                var isFolder: ObjCBool = false
+                guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else {
+                    if input == .flowLog || path != "-" {
+                        printError("\(path): error: no such file")
+                        throw ExitStatus.cannotRead
+                    }
+                    return nil  // standard input: a capture unless --input flow-log
+                }
+                if isFolder.boolValue {
+                    // An S3 export's AWSLogs/ACCOUNT/vpcflowlogs/REGION/YYYY/MM/DD/ tree, or any folder of logs.
+                    let found = FileManager.default.enumerator(atPath: path)?.compactMap { $0 as? String }
+                        .filter { $0.hasSuffix(".log") || $0.hasSuffix(".log.gz") || $0.hasSuffix(".txt") || $0.hasSuffix(".json") }
+                        .sorted() ?? []
+                    if found.isEmpty {
+                        printError("\(path): error: no flow log files (*.log, *.log.gz, *.txt, *.json) in this folder")
+                        throw ExitStatus.badInput
+                    }
+                    files += found.map { (path as NSString).appendingPathComponent($0) }
+                } else if input == .flowLog || !CaptureReader.isCapture(path) {
+                    files.append(path)
+                } else {
+                    return nil
+                }
+            }
+            return files
+        }
+
+        /// Replays flow log files: each read whole (gzip decompressed), its malformed lines reported
+        /// as `file:line: error:` and the rest replayed; returns the tally and whether any file had
+        /// a problem.
+        func replayFlowLogs(
+            _ files: [String], topology: Topology, summary: Summary, write: @escaping (UnsafeBufferPointer<UInt8>) throws -> Void
+        ) throws -> (FlowLogTally, Bool) {
+            var given: FlowLogFormat?
+            if let logFormat {
+                do {
+                    given = try FlowLogFormat(parsing: logFormat)
+                } catch {
+                    printError("error: --log-format: \(error)")
+                    throw ExitStatus.badInput
+                }
+            }
+            let replayer = Replayer(topology: topology, jobs: 1)
+            let detail: PathDetail = format == .jsonl ? .full : .decisive
+            var tally = FlowLogTally()
+            var failed = false
+            for file in files {
+                guard var bytes = FileManager.default.contents(atPath: file).map({ [UInt8]($0) }) else {
+                    printError("\(file): error: cannot read")
+                    throw ExitStatus.cannotRead
+                }
+                if Gzip.isCompressed(bytes) {
+                    do {
+                        bytes = try Gzip.decompress(bytes)
+                    } catch {
+                        printError("\(file): error: \(error)")
+                        failed = true
+                        continue
+                    }
+                }
+                let log = FlowLogText(String(decoding: bytes, as: UTF8.self), format: given)
+                for problem in log.problems { printError("\(file):\(problem.line): error: \(problem.error)") }
+                failed = failed || !log.problems.isEmpty
+                tally += try replayer.replay(flowLog: log, file: file, into: summary, lines: lines(write: write, capture: nil), detail: detail)
+            }
+            return (tally, failed)
         }
 
         /// Replays every capture; returns whether one was damaged (its complete frames are still reported).

@@ -1,0 +1,252 @@
+import FlowLogs
+import PathClassifier
+import PathCore
+import VPCTopology
+
+/// What a VPC Flow Log record observed, beside the model's judgement of the same traffic
+/// (``PacketRecord/observation``).
+public struct FlowLogObservation: Sendable, Hashable {
+    /// The log file, and the record's 1-based position among its records.
+    public var file: String
+    public var position: Int
+    /// The interface the record was logged at (`interface-id`).
+    public var interface: String?
+    public var action: FlowLogRecord.Action?
+    public var trafficPath: FlowLogRecord.TrafficPath?
+    public var logStatus: FlowLogRecord.LogStatus?
+    /// Whether the traffic left the interface (`flow-direction`, else whether the interface owns
+    /// the source address); `nil` when the interface is not in the topology.
+    public var egress: Bool?
+    public var packets: UInt64?
+    public var bytes: UInt64?
+    /// Whether the record's observation agrees with the model: its action, and its traffic path
+    /// where it has one; `nil` when the record observes nothing to compare (NODATA, SKIPDATA, no
+    /// addresses) or the model has no verdict for it.
+    public var agrees: Bool?
+
+    /// Whether the record carries traffic the model can judge.
+    public var hasTraffic: Bool { logStatus == nil || logStatus == .ok }
+}
+
+/// What a flow log replay observed, record by record.
+public struct FlowLogTally: Sendable, Hashable {
+    public var records = 0
+    /// Records without traffic (NODATA, SKIPDATA, no addresses): nothing to judge.
+    public var withoutTraffic = 0
+    public var agree = 0
+    public var disagree = 0
+    /// Records with traffic whose observation cannot be compared (no action, an interface not in
+    /// the topology).
+    public var notCompared = 0
+
+    public init() {}
+
+    public static func += (lhs: inout FlowLogTally, rhs: FlowLogTally) {
+        lhs.records += rhs.records
+        lhs.withoutTraffic += rhs.withoutTraffic
+        lhs.agree += rhs.agree
+        lhs.disagree += rhs.disagree
+        lhs.notCompared += rhs.notCompared
+    }
+}
+
+extension Replayer {
+    /// Replays the records of one flow log file, the third source beside captures and synthetic
+    /// flows: each record becomes the packet it describes — its packet-level addresses where the
+    /// interface is an intermediate one (`pkt-srcaddr`, `pkt-dstaddr`: a NAT gateway, a transit
+    /// gateway attachment) — classified in file order with connection state (a record of a
+    /// connection's replies is judged as a reply), counted (its packets and bytes) into `summary`,
+    /// and handed to `lines` with the record's observation and whether it agrees with the model.
+    /// One thread: a record costs a walk or a probe, and logs are read a file at a time.
+    /// - Returns: how many records agreed, disagreed, or carried nothing to compare.
+    @discardableResult
+    public func replay(
+        flowLog: FlowLogText, file: String, into summary: Summary, lines: Lines? = nil, detail: PathDetail = .full
+    ) throws -> FlowLogTally {
+        let classifier = CaptureClassifier(topology: topology, detail: lines == nil ? .reason : detail)
+        var interfaces: [String: InterfaceIndex] = [:]
+        for index in topology.interfaces.indices { interfaces[topology.interfaces[index].label.id] = InterfaceIndex(index) }
+        let format = lines?.format()
+        let text = LineBuffer()
+        var tally = FlowLogTally()
+        let entries = flowLog.entries
+        var headers = entries.map { entry in
+            entry.record.logStatus == nil || entry.record.logStatus == .ok ? Self.header(of: entry.record) : nil
+        }
+        /// Whether record `i` left its interface: `flow-direction`, else whether the interface
+        /// owns the source; `nil` when the interface is not in the topology.
+        func egress(_ i: Int, _ header: PacketHeader) -> Bool? {
+            let record = entries[i].record
+            return record.flowDirection.map { $0 == .egress }
+                ?? record.interfaceID.flatMap { interfaces[$0] }.map { topology[$0].owns(record.sourceAddress ?? header.source) }
+        }
+        markICMPReplies(entries, &headers, egress: egress)
+        // Within an aggregation window a log lists a connection's records in no causal order, so
+        // they are judged in time order, requests before replies, and reported in file order.
+        func rank(_ i: Int) -> (Int64, Int, Int) {
+            guard let header = headers[i] else { return (entries[i].record.start ?? 0, 0, i) }
+            let looksLikeReply: Bool
+            if header.protocolNumber.isICMP {
+                looksLikeReply = header.icmpType == 0 || header.icmpType == 129
+            } else if let source = header.sourcePort, let destination = header.destinationPort {
+                looksLikeReply = source < destination  // from the server's port to the client's
+            } else {
+                looksLikeReply = false
+            }
+            return (entries[i].record.start ?? 0, looksLikeReply ? 1 : 0, i)
+        }
+        var packets = [PacketRecord?](repeating: nil, count: entries.count)
+        for i in entries.indices.sorted(by: { rank($0) < rank($1) }) {
+            let record = entries[i].record
+            var observation = FlowLogObservation(
+                file: file, position: entries[i].position, interface: record.interfaceID, action: record.action,
+                trafficPath: record.trafficPath, logStatus: record.logStatus, packets: record.packets, bytes: record.bytes)
+            var packet: PacketRecord
+            if let header = headers[i] {
+                let classification = classifier.classify(header)
+                observation.egress = egress(i, header)
+                observation.agrees = Self.agreement(of: record, with: classification, egress: observation.egress)
+                packet = PacketRecord(frame: entries[i].position, header: header, classification: classification, length: record.bytes.map { Int($0) })
+                summary.add(classification.reason, header: header, length: Int(record.bytes ?? 0))
+            } else {
+                packet = PacketRecord(frame: entries[i].position, header: nil, classification: Classification(reason: .insufficientData, hops: [], notes: []))
+            }
+            packet.observation = observation
+            packets[i] = packet
+        }
+        for case let packet? in packets {
+            tally.records += 1
+            switch (packet.observation?.hasTraffic, packet.observation?.agrees) {
+            case (false?, _): tally.withoutTraffic += 1
+            case (_, true?): tally.agree += 1
+            case (_, false?): tally.disagree += 1
+            default: tally.notCompared += 1
+            }
+            format?(packet, text)
+            if let lines, text.count >= 1 << 16 {
+                try text.withBytes { try lines.write($0) }
+                text.removeAll()
+            }
+        }
+        if let lines, text.count > 0 { try text.withBytes { try lines.write($0) } }
+        return tally
+    }
+
+    /// Marks the echo replies among ICMP records. A record does not say which ICMP messages it
+    /// counts, and a log lists an exchange's records in no causal order, so between two addresses,
+    /// records overlapping in time are one exchange. When it has records both ways, the side that
+    /// pings is the one under which the model agrees with more of the exchange's observed actions
+    /// (each record judged without state: a request on its own, a reply as one), else the source
+    /// of the exchange's first record; records from it are requests, records the other way
+    /// replies. An exchange one way only is all requests.
+    func markICMPReplies(_ entries: [FlowLogEntry], _ headers: inout [PacketHeader?], egress: (Int, PacketHeader) -> Bool?) {
+        let stateless = Classifier(topology: topology)
+        var exchanges: [ICMPPair: (end: Int64, members: [Int])] = [:]
+        var finished: [[Int]] = []
+        func reply(_ header: PacketHeader) -> PacketHeader {
+            var reply = header
+            reply.icmpType = header.protocolNumber == .icmp ? 0 : 129
+            return reply
+        }
+        func agreements(_ members: [Int], initiator: IPAddress) -> Int {
+            members.filter { i in
+                let header = headers[i]!
+                let isReply = header.source != initiator
+                guard let owner = topology.addressOwners[header.source]?.first else { return false }
+                let judged = stateless.classify(isReply ? reply(header) : header, from: owner, isReply: isReply, detail: .reason)
+                return Self.agreement(of: entries[i].record, with: judged, egress: egress(i, header)) == true
+            }.count
+        }
+        func decide(_ members: [Int]) -> IPAddress {
+            let first = headers[members[0]]!
+            // Records one way only: no replies among them.
+            guard members.contains(where: { headers[$0]!.source != first.source }) else { return first.source }
+            return agreements(members, initiator: first.destination) > agreements(members, initiator: first.source) ? first.destination : first.source
+        }
+        for i in entries.indices.sorted(by: { (entries[$0].record.start ?? 0, $0) < (entries[$1].record.start ?? 0, $1) }) {
+            guard let header = headers[i], header.protocolNumber.isICMP else { continue }
+            let pair = ICMPPair(header.source, header.destination)
+            let start = entries[i].record.start ?? .min, end = entries[i].record.end ?? entries[i].record.start ?? .max
+            if var exchange = exchanges[pair], start <= exchange.end {
+                exchange.end = max(exchange.end, end)
+                exchange.members.append(i)
+                exchanges[pair] = exchange
+            } else {
+                if let done = exchanges[pair] { finished.append(done.members) }
+                exchanges[pair] = (end, [i])
+            }
+        }
+        finished += exchanges.values.map(\.members)
+        for members in finished {
+            let initiator = decide(members)
+            for i in members where headers[i]!.source != initiator { headers[i] = reply(headers[i]!) }
+        }
+    }
+
+    /// The packet a record describes: the packet-level addresses when logged, else the interface's.
+    static func header(of record: FlowLogRecord) -> PacketHeader? {
+        guard let source = record.packetSourceAddress ?? record.sourceAddress,
+            let destination = record.packetDestinationAddress ?? record.destinationAddress,
+            let protocolNumber = record.protocolNumber
+        else { return nil }
+        var header = PacketHeader(source: source, destination: destination, protocolNumber: protocolNumber)
+        if protocolNumber.hasPorts {
+            header.sourcePort = record.sourcePort
+            header.destinationPort = record.destinationPort
+        } else if protocolNumber.isICMP {
+            // A record does not say which ICMP messages it counts (its ports are 0): an echo
+            // request, unless ``markICMPReplies(_:_:)`` finds it answers one.
+            header.icmpType = protocolNumber == .icmp ? 8 : 128
+            header.icmpCode = 0
+        }
+        return header
+    }
+
+    /// Whether what `record` observed agrees with `classification`:
+    /// - its action: REJECT exactly when the model stops the traffic at this interface's security
+    ///   groups or its subnet's network ACL (the side the record sees: outbound for egress records,
+    ///   inbound for ingress ones), at an interface endpoint refusing what is not TCP, or by VPC
+    ///   Block Public Access; traffic dropped elsewhere (by
+    ///   routing, at another interface) is logged ACCEPT here;
+    /// - its traffic path, for egress records that have one and traffic the model delivers: the
+    ///   gateway the model chose.
+    static func agreement(of record: FlowLogRecord, with classification: Classification, egress: Bool?) -> Bool? {
+        guard let action = record.action, let egress else { return nil }
+        let rejectedHere: Bool
+        switch classification.reason {
+        case .securityGroupEgress, .networkACLEgress: rejectedHere = egress
+        // An interface endpoint's interface refuses what is not TCP (R5.4) as its groups would.
+        case .securityGroupIngress, .networkACLIngress, .endpointProtocol: rejectedHere = !egress
+        case .bpaBlocked: rejectedHere = true
+        default: rejectedHere = false
+        }
+        guard (action == .reject) == rejectedHere else { return false }
+        if let path = record.trafficPath, egress, classification.verdict != .dropped, let expected = trafficPaths(classification.reason) {
+            return expected.contains(path)
+        }
+        return true
+    }
+
+    /// The traffic paths a flow log may give egress traffic the model delivers for `reason`;
+    /// `nil` where the documented values do not decide (AWS, "Flow log records", `traffic-path`).
+    static func trafficPaths(_ reason: Reason) -> Set<FlowLogRecord.TrafficPath>? {
+        switch reason {
+        case .igwDirect, .igwHairpin, .egressOnlyIGW: return [.internetGateway, .internetGatewayOrGatewayEndpoint]
+        case .gatewayEndpoint: return [.gatewayEndpoint, .internetGatewayOrGatewayEndpoint]
+        // The next hop is a network interface in the VPC: a NAT gateway's, an endpoint's, a
+        // transit gateway attachment's, another instance's.
+        case .local, .interfaceEndpoint, .igwViaNAT, .transitGateway, .tgwHybrid: return [.sameVPC]
+        case .peering: return [.intraRegionPeering, .interRegionPeering]
+        case .vpnGateway: return [.virtualPrivateGateway]
+        default: return nil
+        }
+    }
+}
+
+/// The two addresses of an ICMP exchange, in either order.
+struct ICMPPair: Hashable {
+    var low: IPAddress
+    var high: IPAddress
+
+    init(_ a: IPAddress, _ b: IPAddress) { (low, high) = a < b ? (a, b) : (b, a) }
+}

@@ -1,0 +1,78 @@
+import CaptureReplay
+import Decompression
+import EC2Snapshot
+import FlowLogs
+import Foundation
+import PathClassifier
+import PathReporters
+import Testing
+import VPCTopology
+import _PacketPathTestSupport
+
+@Suite("Flow logs against the model")
+struct FlowLogReplayTests {
+    static func log(_ name: String, format: FlowLogFormat? = nil) throws -> FlowLogText {
+        let url = Corpus.packageRoot.appendingPathComponent("Tests/FlowLogsTests/Fixtures/\(name)")
+        var bytes = [UInt8](try Data(contentsOf: url))
+        if Gzip.isCompressed(bytes) { bytes = try Gzip.decompress(bytes) }
+        return FlowLogText(String(decoding: bytes, as: UTF8.self), format: format)
+    }
+
+    static func snapshot(_ name: String) throws -> Topology {
+        try SnapshotImporter.load(Corpus.packageRoot.appendingPathComponent("Tests/EC2SnapshotTests/Fixtures/\(name)").path).0
+    }
+
+    /// The JSONL objects of a replay.
+    static func objects(_ log: FlowLogText, topology: Topology) throws -> (FlowLogTally, [[String: Any]]) {
+        var text: [UInt8] = []
+        let lines = Replayer.Lines(format: { PathLineWriter<JSONLinesReporter>().append }, write: { text += $0 })
+        let tally = try Replayer(topology: topology, jobs: 1).replay(flowLog: log, file: "log", into: Summary(), lines: lines)
+        let objects = try String(decoding: text, as: UTF8.self).split(separator: "\n").map {
+            try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])
+        }
+        return (tally, objects)
+    }
+
+    @Test("the seed's logs agree with the snapshots they were written against, record for record, with every contract key")
+    func agreement() throws {
+        let (before, objects) = try Self.objects(try Self.log("seed-before.default.cloudwatch.log"), topology: try Self.snapshot("seed-before"))
+        #expect(before == { var t = FlowLogTally(); (t.records, t.agree, t.withoutTraffic) = (17, 15, 2); return t }())
+        #expect(objects.count == 17)
+        let keys = ["record", "file", "src", "dst", "protocol", "srcPort", "dstPort", "interface", "verdict", "reason", "observedAction", "observedPath", "agree"]
+        for object in objects { #expect(keys.allSatisfy { object[$0] != nil }, "\(object.keys.sorted())") }
+        #expect(objects.map { $0["record"] as? Int } == (1...17).map { $0 })
+        let noData = try #require(objects.first { $0["logStatus"] as? String == "NODATA" })
+        #expect(noData["verdict"] is NSNull && noData["agree"] is NSNull && noData["observedAction"] is NSNull)
+
+        let (after, _) = try Self.objects(try Self.log("seed-after.s3.log.gz"), topology: try Self.snapshot("seed-after"))
+        #expect(after.records == 25 && after.agree == 23 && after.disagree == 0 && after.withoutTraffic == 2)
+    }
+
+    @Test("a stale snapshot without the endpoints disagrees where the log saw them: S3 and DynamoDB by gateway endpoint (path 7), not the internet gateway")
+    func staleSnapshot() throws {
+        let (tally, objects) = try Self.objects(try Self.log("seed-after.s3.log.gz"), topology: try Self.snapshot("seed-before"))
+        #expect(tally.disagree >= 2)
+        let viaEndpoint = objects.filter { $0["observedPath"] as? Int == 7 }
+        #expect(viaEndpoint.count >= 2)
+        for object in viaEndpoint {
+            #expect(object["agree"] as? Bool == false && object["reason"] as? String == "igw-direct", "\(object["dst"] ?? "")")
+        }
+    }
+
+    @Test("every corpus flow log agrees with its snapshot, in both delivery styles (skipped without ../shared/corpus)")
+    func corpus() throws {
+        guard Corpus.isPresent else { return #expect(Corpus.skipNote("flow log agreement")) }
+        let folder = Corpus.root.appendingPathComponent("flowlogs")
+        let index = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("index.json"))) as? [[String: Any]])
+        for entry in index {
+            let file = try #require(entry["file"] as? String)
+            let scenario = try #require(entry["scenario"] as? String)
+            var bytes = [UInt8](try Data(contentsOf: folder.appendingPathComponent(file)))
+            if Gzip.isCompressed(bytes) { bytes = try Gzip.decompress(bytes) }
+            let log = FlowLogText(String(decoding: bytes, as: UTF8.self), format: try FlowLogFormat(parsing: try #require(entry["format"] as? String)))
+            let topology = try SnapshotImporter.load(Corpus.root.appendingPathComponent("snapshots/\(scenario)").path).0
+            let tally = try Replayer(topology: topology, jobs: 1).replay(flowLog: log, file: file, into: Summary())
+            #expect(tally.records == entry["records"] as? Int && tally.disagree == 0 && tally.notCompared == 0, "\(file): \(tally)")
+        }
+    }
+}

@@ -1,0 +1,66 @@
+import Foundation
+import Testing
+import _PacketPathTestSupport
+
+/// `replay` given VPC Flow Logs, end to end.
+@Suite("replay of flow logs")
+struct FlowLogCommandTests {
+    static let before = "Tests/EC2SnapshotTests/Fixtures/seed-before"
+    static let after = "Tests/EC2SnapshotTests/Fixtures/seed-after"
+    static let plainLog = "Tests/FlowLogsTests/Fixtures/seed-before.default.cloudwatch.log"
+    static let s3Log = "Tests/FlowLogsTests/Fixtures/seed-after.s3.log.gz"
+
+    @Test("a folder in the S3 layout is read by content (gzip, header line): every record agrees, and the summary says so")
+    func folder() throws {
+        let folder = try CLIRunner.temporaryFolder("flow-log-folder")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let day = folder + "/AWSLogs/123456789012/vpcflowlogs/us-east-1/2025/06/02"
+        try FileManager.default.createDirectory(atPath: day, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: CLIRunner.packageRoot.appendingPathComponent(Self.s3Log).path, toPath: day + "/a.log.gz")
+        let result = try CLIRunner.run(["replay", folder, "--topology", Self.after, "--format", "summary"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("25 flow log records: 23 agree with the model, 0 disagree, 0 not compared, 2 without traffic"), "\(result.stdout)")
+    }
+
+    @Test("a malformed line names file, line and field, exit 65; every other record is still reported")
+    func malformedLine() throws {
+        let folder = try CLIRunner.temporaryFolder("flow-log-bad")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        var lines = try String(contentsOf: CLIRunner.packageRoot.appendingPathComponent(Self.plainLog), encoding: .utf8).split(separator: "\n").map(String.init)
+        lines[2] = lines[2].replacingOccurrences(of: " 443 ", with: " 99999 ")
+        try (lines.joined(separator: "\n") + "\n").write(toFile: folder + "/log.txt", atomically: false, encoding: .utf8)
+        let result = try CLIRunner.run(["replay", folder + "/log.txt", "--topology", Self.before, "--format", "jsonl"])
+        #expect(result.status == 65)
+        #expect(result.stderr.contains("log.txt:3: error: field 7 (dstport): '99999' is not a port (0 to 65535)"), "\(result.stderr)")
+        #expect(result.stdout.split(separator: "\n").count == 16, "the other sixteen records")
+    }
+
+    @Test("--input flow-log and --log-format; a custom format without --log-format says how to give it")
+    func formats() throws {
+        let folder = try CLIRunner.temporaryFolder("flow-log-format")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        // The S3 file's records without their header line: a CloudWatch export of a custom format.
+        let data = try Data(contentsOf: CLIRunner.packageRoot.appendingPathComponent(Self.s3Log))
+        let gunzip = Process()
+        gunzip.executableURL = URL(fileURLWithPath: "/bin/gzip")
+        gunzip.arguments = ["-dc"]
+        let input = Pipe(), output = Pipe()
+        gunzip.standardInput = input
+        gunzip.standardOutput = output
+        try gunzip.run()
+        try input.fileHandleForWriting.write(contentsOf: data)
+        try input.fileHandleForWriting.close()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        gunzip.waitUntilExit()
+        let header = String(text.prefix { $0 != "\n" })
+        try String(text.drop { $0 != "\n" }.dropFirst()).write(toFile: folder + "/records", atomically: false, encoding: .utf8)
+        let format = header.split(separator: " ").map { "${\($0)}" }.joined(separator: " ")
+        let given = try CLIRunner.run(["replay", folder + "/records", "--input", "flow-log", "--log-format", format, "--topology", Self.after, "--format", "summary"])
+        #expect(given.status == 0 && given.stdout.contains("23 agree with the model, 0 disagree"), "\(given.stderr)")
+        let missing = try CLIRunner.run(["replay", folder + "/records", "--topology", Self.after, "--format", "summary"])
+        #expect(missing.status == 65)
+        #expect(missing.stderr.contains("records:1: error: 20 fields, the format has 14; if the flow log has a custom format, give it with --log-format"), "\(missing.stderr)")
+        let bad = try CLIRunner.run(["replay", folder + "/records", "--log-format", "${version} ${nonsense}", "--topology", Self.after])
+        #expect(bad.status == 65 && bad.stderr.contains("error: --log-format: '${nonsense}' is not a flow log field (versions 2 to 8)"), "\(bad.stderr)")
+    }
+}
