@@ -80,7 +80,10 @@ let package = Package(
         // The fuzz harnesses: run by the libFuzzer targets of Tests/Fuzz and by FuzzRegressionTests.
         .target(
             name: "_PacketPathFuzzing",
-            dependencies: ["CaptureReplay", "EC2Snapshot", "ScenarioFormat", "PacketSources", "PacketWire", "PathClassifier", "PathCore", "VPCTopology"],
+            dependencies: [
+                "CaptureReplay", "EC2Snapshot", "FlowLogs", "Decompression", "ScenarioFormat", "PacketSources", "PacketWire", "PathClassifier",
+                "PathCore", "VPCTopology",
+            ],
             path: "Tests/_PacketPathFuzzing"
         ),
         .testTarget(name: "PathCoreTests", dependencies: ["PathCore", "_PacketPathTestSupport"]),

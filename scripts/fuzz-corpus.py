@@ -2,7 +2,7 @@
 """Builds the fuzzers' starting corpora in OUT/<Harness>/ (scripts/fuzz.sh).
 
 From the committed seeds (Tests/Fuzz/Seeds) and regressions, the repository's own fixtures and
-scenarios, and ../shared/corpus when it is there: captures as they are, frames cut out of classic
+scenarios, and ../shared/corpus when it is there: captures and flow logs as they are, frames cut out of classic
 pcap files (a link-type byte first, as FuzzHarness.frameDecoder reads them), each snapshot folder
 as one input with its files joined by NUL bytes (as FuzzHarness.snapshot splits them).
 """
@@ -53,7 +53,7 @@ def frames(path, limit=40):
 
 
 def main(out):
-    harnesses = ["FrameDecoder", "Capture", "Snapshot", "Scenario", "FlowFile"]
+    harnesses = ["FrameDecoder", "Capture", "Snapshot", "Scenario", "FlowFile", "FlowLog"]
     for harness in harnesses:
         os.makedirs(os.path.join(out, harness), exist_ok=True)
         for kind in ("Seeds", "Regressions"):
@@ -62,6 +62,11 @@ def main(out):
                 if os.path.basename(path).startswith("."):
                     continue
                 shutil.copy(path, os.path.join(out, harness, kind.lower() + "-" + os.path.basename(path)))
+    logs = list(files(os.path.join(ROOT, "Tests", "FlowLogsTests", "Fixtures"), (".log", ".gz")))
+    if os.path.isdir(SHARED):
+        logs += list(files(os.path.join(SHARED, "flowlogs"), (".log", ".gz")))
+    for n, path in enumerate(logs):
+        shutil.copy(path, os.path.join(out, "FlowLog", "%03d-%s" % (n, os.path.basename(path))))
     captures = list(files(os.path.join(ROOT, "Tests", "CaptureReplayTests", "Fixtures"), (".pcap", ".pcapng")))
     if os.path.isdir(SHARED):
         captures += list(files(os.path.join(SHARED, "pcaps"), (".pcap", ".pcapng")))

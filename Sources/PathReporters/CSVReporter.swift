@@ -55,3 +55,35 @@ package enum CSVReporter: PathLineFormat {
         }
     }
 }
+
+/// CSV of flow log records: the record's place, the packet it describes, the model's verdict, and
+/// what the record observed (docs/flow-logs.md).
+package enum FlowLogCSVReporter: PathLineFormat {
+    package static let header = "file,record,src,dst,protocol,srcPort,dstPort,interface,verdict,reason,resource,observedAction,observedPath,agree"
+
+    /// `file,record,src,dst,protocol,srcPort,dstPort,interface,`
+    package static func addPacket(_ record: PacketRecord, to out: LineBuffer) {
+        out.add(csvField: record.observation?.file ?? "")
+        out.add(UInt8(ascii: ","))
+        CSVReporter.addPacket(record, to: out)
+        out.add(csvField: record.observation?.interface ?? "")
+        out.add(UInt8(ascii: ","))
+    }
+
+    /// `verdict,reason,resource`, empty for a record without traffic.
+    package static func addPath(_ record: PacketRecord, to out: LineBuffer) {
+        guard record.observation?.hasTraffic != false else { return out.add(",," as StaticString) }
+        CSVReporter.addPath(record, to: out)
+    }
+
+    /// `,observedAction,observedPath,agree`
+    package static func addRest(_ record: PacketRecord, to out: LineBuffer) {
+        let observed = record.observation
+        out.add(UInt8(ascii: ","))
+        if let action = observed?.action { out.add(action.rawValue) }
+        out.add(UInt8(ascii: ","))
+        if let path = observed?.trafficPath { out.add(decimal: path.rawValue) }
+        out.add(UInt8(ascii: ","))
+        if let agrees = observed?.agrees { out.add(agrees ? "true" as StaticString : "false" as StaticString) }
+    }
+}

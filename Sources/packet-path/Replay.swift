@@ -118,14 +118,17 @@ extension PacketPath {
         /// returns whether a capture was damaged.
         func run(topology: Topology, sink: OutputFile, splitter: CaptureSplitter?, annotator: PcapngAnnotator?) throws -> Bool {
             let summary = Summary()
-            if format == .csv { try sink.writeLine(captures.count > 1 ? CSVReporter.headerWithCapture : CSVReporter.header) }
+            let logs = flows == nil ? try flowLogInputs() : nil
+            if format == .csv {
+                try sink.writeLine(logs != nil ? FlowLogCSVReporter.header : captures.count > 1 ? CSVReporter.headerWithCapture : CSVReporter.header)
+            }
             let write: (UnsafeBufferPointer<UInt8>) throws -> Void = { try sink.write($0) }
             var failed = false
             if let flows {
                 let replayer = Replayer(topology: topology, jobs: 1)
                 let source = try syntheticFlows(try loadFlows(flows), file: flows, topology: topology)
                 try replayer.replay(source, oneWay: oneWay, into: summary, lines: lines(write: write, capture: nil))
-            } else if let logs = try flowLogInputs() {
+            } else if let logs {
                 let tally: FlowLogTally
                 (tally, failed) = try replayFlowLogs(logs, topology: topology, summary: summary, write: write)
                 if format == .text || format == .summary {
@@ -227,7 +230,9 @@ extension PacketPath {
                 let log = FlowLogText(String(decoding: bytes, as: UTF8.self), format: given)
                 for problem in log.problems { printError("\(file):\(problem.line): error: \(problem.error)") }
                 failed = failed || !log.problems.isEmpty
-                tally += try replayer.replay(flowLog: log, file: file, into: summary, lines: lines(write: write, capture: nil), detail: detail)
+                let lines = format == .csv
+                    ? Replayer.Lines(format: { PathLineWriter<FlowLogCSVReporter>().append }, write: write) : lines(write: write, capture: nil)
+                tally += try replayer.replay(flowLog: log, file: file, into: summary, lines: lines, detail: detail)
             }
             return (tally, failed)
         }

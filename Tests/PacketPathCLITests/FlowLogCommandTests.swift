@@ -20,6 +20,11 @@ struct FlowLogCommandTests {
         let result = try CLIRunner.run(["replay", folder, "--topology", Self.after, "--format", "summary"])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("25 flow log records: 23 agree with the model, 0 disagree, 0 not compared, 2 without traffic"), "\(result.stdout)")
+        let csv = try CLIRunner.run(["replay", folder, "--topology", Self.after, "--format", "csv"])
+        let rows = csv.stdout.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false) }
+        #expect(csv.status == 0 && rows.count == 26 && rows.allSatisfy { $0.count == 14 }, "\(csv.stdout.prefix(400))")
+        #expect(rows[0].joined(separator: ",") == "file,record,src,dst,protocol,srcPort,dstPort,interface,verdict,reason,resource,observedAction,observedPath,agree")
+        #expect(rows[1].suffix(6).joined(separator: ",") == "private,gateway-endpoint,vpce-1b40d4f56ef40e45f,ACCEPT,7,true")
     }
 
     @Test("a malformed line names file, line and field, exit 65; every other record is still reported")

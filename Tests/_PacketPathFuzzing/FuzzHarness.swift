@@ -2,7 +2,9 @@
 import Glibc
 #endif
 import CaptureReplay
+import Decompression
 import EC2Snapshot
+import FlowLogs
 import PacketSources
 import PacketWire
 import PathClassifier
@@ -106,6 +108,26 @@ public enum FuzzHarness {
             guard let resolved = try? resolver.resolve(flow, ordinal: index) else { continue }
             agree(reference, compiled, resolved.header, from: resolved.source)
         }
+    }
+
+    /// A flow log file (gzip or text, any style): read with the default format and, when the
+    /// first byte is odd, a custom version-5 one; replayed against the seed topology. Every
+    /// record read is accounted for once, positions run in file order, and the tally adds up.
+    public static func flowLog(_ input: UnsafeRawBufferPointer) {
+        var bytes = Array(input)
+        if Gzip.isCompressed(bytes) {
+            guard let inflated = try? Gzip.decompress(bytes) else { return }
+            bytes = inflated
+        }
+        let custom = try? FlowLogFormat(parsing: "version interface-id srcaddr dstaddr pkt-srcaddr pkt-dstaddr srcport dstport protocol packets bytes start end action log-status flow-direction traffic-path")
+        let log = FlowLogText(String(decoding: bytes, as: UTF8.self), format: (input.first ?? 0) & 1 == 1 ? custom : nil)
+        let positions = log.entries.map(\.position)
+        precondition(zip(positions, positions.dropFirst()).allSatisfy { $0 < $1 }, "record positions follow the file")
+        guard let tally = try? Replayer(topology: seedTopology, jobs: 1).replay(flowLog: log, file: "fuzz.log", into: Summary()) else {
+            preconditionFailure("a flow log replay without sinks cannot fail")
+        }
+        precondition(tally.records == log.entries.count, "every record is replayed once")
+        precondition(tally.agree + tally.disagree + tally.notCompared + tally.withoutTraffic == tally.records, "the tally adds up")
     }
 
     /// Walks packets through a topology: from each interface (at most 16) to each other
