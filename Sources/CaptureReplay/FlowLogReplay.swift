@@ -28,7 +28,8 @@ public struct FlowLogObservation: Sendable, Hashable {
     public var hasTraffic: Bool { logStatus == nil || logStatus == .ok }
 }
 
-/// What a flow log replay observed, record by record.
+/// What a flow log replay observed, record by record: the counts, the agreement matrix, traffic
+/// per (observed path, predicted path), and the disagreements grouped with their explanation.
 public struct FlowLogTally: Sendable, Hashable {
     public var records = 0
     /// Records without traffic (NODATA, SKIPDATA, no addresses): nothing to judge.
@@ -36,10 +37,53 @@ public struct FlowLogTally: Sendable, Hashable {
     public var agree = 0
     public var disagree = 0
     /// Records with traffic whose observation cannot be compared (no action, an interface not in
-    /// the topology).
+    /// the topology and no `flow-direction`).
     public var notCompared = 0
+    /// Records by (observed action, predicted verdict); a missing action is `-`.
+    public var matrix: [Pair: Int] = [:]
+    /// Packets and bytes by (observed traffic path, predicted path), for egress records.
+    public var paths: [Pair: Traffic] = [:]
+    /// Disagreeing records grouped by what disagrees, with why.
+    public var disagreements: [Disagreement: Traffic] = [:]
 
     public init() {}
+
+    public struct Pair: Sendable, Hashable, Comparable {
+        public var observed: String
+        public var predicted: String
+
+        public init(observed: String, predicted: String) {
+            self.observed = observed
+            self.predicted = predicted
+        }
+
+        public static func < (a: Pair, b: Pair) -> Bool { (a.observed, a.predicted) < (b.observed, b.predicted) }
+    }
+
+    public struct Traffic: Sendable, Hashable {
+        public var records = 0
+        public var packets: UInt64 = 0
+        public var bytes: UInt64 = 0
+
+        mutating func add(_ observation: FlowLogObservation) {
+            records += 1
+            packets += observation.packets ?? 0
+            bytes += observation.bytes ?? 0
+        }
+
+        static func + (a: Traffic, b: Traffic) -> Traffic {
+            Traffic(records: a.records + b.records, packets: a.packets + b.packets, bytes: a.bytes + b.bytes)
+        }
+    }
+
+    /// A kind of disagreement: where, what the record saw, what the model says, and the likely
+    /// cause.
+    public struct Disagreement: Sendable, Hashable {
+        public var interface: String
+        public var observed: String
+        public var predicted: String
+        public var explanation: String
+    }
 
     public static func += (lhs: inout FlowLogTally, rhs: FlowLogTally) {
         lhs.records += rhs.records
@@ -47,6 +91,86 @@ public struct FlowLogTally: Sendable, Hashable {
         lhs.agree += rhs.agree
         lhs.disagree += rhs.disagree
         lhs.notCompared += rhs.notCompared
+        lhs.matrix.merge(rhs.matrix, uniquingKeysWith: +)
+        lhs.paths.merge(rhs.paths, uniquingKeysWith: +)
+        lhs.disagreements.merge(rhs.disagreements, uniquingKeysWith: +)
+    }
+
+    /// Counts one record of the replay.
+    mutating func add(_ packet: PacketRecord, interfaceKnown: Bool) {
+        records += 1
+        guard let observed = packet.observation else { return }
+        guard observed.hasTraffic else {
+            withoutTraffic += 1
+            return
+        }
+        let verdict = packet.classification.verdict
+        matrix[Pair(observed: observed.action?.rawValue ?? "-", predicted: verdict.rawValue), default: 0] += 1
+        if observed.egress == true {
+            let predicted = verdict == .dropped ? "dropped" : Self.pathName(packet.classification.reason)
+            paths[Pair(observed: observed.trafficPath.map { Self.pathName($0) } ?? "-", predicted: predicted), default: Traffic()].add(observed)
+        }
+        switch observed.agrees {
+        case true?: agree += 1
+        case false?:
+            disagree += 1
+            let key = Disagreement(
+                interface: observed.interface ?? "-",
+                observed: [observed.action?.rawValue, observed.trafficPath.map { "path \($0.rawValue)" }].compactMap { $0 }.joined(separator: " "),
+                predicted: "\(verdict.rawValue) \(packet.classification.reason.rawValue)"
+                    + (packet.classification.decisiveHop.map { " via \($0.resource.id)" } ?? ""),
+                explanation: Self.explanation(packet, interfaceKnown: interfaceKnown))
+            disagreements[key, default: Traffic()].add(observed)
+        case nil: notCompared += 1
+        }
+    }
+
+    /// The likely cause of a disagreement: data missing from the snapshot, configuration that
+    /// changed since the log was written (drift), or a rule the model does not have.
+    static func explanation(_ packet: PacketRecord, interfaceKnown: Bool) -> String {
+        guard let observed = packet.observation else { return "" }
+        let reason = packet.classification.reason
+        switch reason {
+        case .noSuchHost, .notInTopology, .unknownSource, .insufficientData:
+            return "data missing from the snapshot: the model cannot place this traffic (\(reason.rawValue))"
+        default: break
+        }
+        if let path = observed.trafficPath, packet.classification.verdict != .dropped {
+            return "drift: the log saw the traffic leave by \(pathName(path)), the snapshot routes it by \(pathName(reason))"
+        }
+        if !interfaceKnown {
+            return "data missing from the snapshot: interface \(observed.interface ?? "-") is not in it (created or deleted since?)"
+        }
+        if observed.action == .reject {
+            return "drift, or a rule the model lacks: the snapshot allows what the log saw rejected here"
+        }
+        return "drift: the snapshot rejects here (\(reason.rawValue)) what the log saw accepted"
+    }
+
+    /// A traffic path's name.
+    static func pathName(_ path: FlowLogRecord.TrafficPath) -> String {
+        switch path {
+        case .sameVPC: return "the VPC (1)"
+        case .internetGatewayOrGatewayEndpoint: return "internet gateway or gateway endpoint (2)"
+        case .virtualPrivateGateway: return "virtual private gateway (3)"
+        case .intraRegionPeering: return "peering in the Region (4)"
+        case .interRegionPeering: return "peering across Regions (5)"
+        case .localGateway: return "local gateway (6)"
+        case .gatewayEndpoint: return "gateway endpoint (7)"
+        case .internetGateway: return "internet gateway (8)"
+        }
+    }
+
+    /// The model's path for a delivered reason, named like the traffic paths.
+    static func pathName(_ reason: Reason) -> String {
+        switch reason {
+        case .igwDirect, .igwHairpin, .egressOnlyIGW, .igwInbound: return "internet gateway"
+        case .gatewayEndpoint: return "gateway endpoint"
+        case .local, .interfaceEndpoint, .igwViaNAT, .transitGateway, .tgwHybrid: return "the VPC"
+        case .peering: return "peering"
+        case .vpnGateway, .vpnInbound: return "virtual private gateway"
+        default: return reason.rawValue
+        }
     }
 }
 
@@ -115,13 +239,7 @@ extension Replayer {
             packets[i] = packet
         }
         for case let packet? in packets {
-            tally.records += 1
-            switch (packet.observation?.hasTraffic, packet.observation?.agrees) {
-            case (false?, _): tally.withoutTraffic += 1
-            case (_, true?): tally.agree += 1
-            case (_, false?): tally.disagree += 1
-            default: tally.notCompared += 1
-            }
+            tally.add(packet, interfaceKnown: packet.observation?.interface.flatMap { interfaces[$0] } != nil)
             format?(packet, text)
             if let lines, text.count >= 1 << 16 {
                 try text.withBytes { try lines.write($0) }

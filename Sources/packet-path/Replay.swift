@@ -134,9 +134,7 @@ extension PacketPath {
                 if format == .text || format == .summary {
                     if format == .text { try sink.writeLine("") }
                     try sink.writeLine(summary.text(top: 10))
-                    try sink.writeLine(
-                        "\(tally.records) flow log records: \(tally.agree) agree with the model, \(tally.disagree) disagree, "
-                            + "\(tally.notCompared) not compared, \(tally.withoutTraffic) without traffic (NODATA, SKIPDATA)")
+                    try sink.writeLine(tally.text(top: 10))
                 }
                 return failed
             } else {

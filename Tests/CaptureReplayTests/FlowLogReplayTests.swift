@@ -36,7 +36,8 @@ struct FlowLogReplayTests {
     @Test("the seed's logs agree with the snapshots they were written against, record for record, with every contract key")
     func agreement() throws {
         let (before, objects) = try Self.objects(try Self.log("seed-before.default.cloudwatch.log"), topology: try Self.snapshot("seed-before"))
-        #expect(before == { var t = FlowLogTally(); (t.records, t.agree, t.withoutTraffic) = (17, 15, 2); return t }())
+        #expect(before.records == 17 && before.agree == 15 && before.disagree == 0 && before.notCompared == 0 && before.withoutTraffic == 2)
+        #expect(before.disagreements.isEmpty && before.matrix.values.reduce(0, +) == 15)
         #expect(objects.count == 17)
         let keys = ["record", "file", "src", "dst", "protocol", "srcPort", "dstPort", "interface", "verdict", "reason", "observedAction", "observedPath", "agree"]
         for object in objects { #expect(keys.allSatisfy { object[$0] != nil }, "\(object.keys.sorted())") }
@@ -57,6 +58,11 @@ struct FlowLogReplayTests {
         for object in viaEndpoint {
             #expect(object["agree"] as? Bool == false && object["reason"] as? String == "igw-direct", "\(object["dst"] ?? "")")
         }
+        // The summary names the change: traffic the log saw leave by the gateway endpoint.
+        let drift = tally.disagreements.filter { $0.key.explanation.contains("gateway endpoint (7)") && $0.key.explanation.hasPrefix("drift") }
+        #expect(drift.values.reduce(0) { $0 + $1.records } == viaEndpoint.count, "\(tally.disagreements)")
+        #expect(tally.matrix.values.reduce(0, +) == tally.records - tally.withoutTraffic)
+        #expect(tally.paths[FlowLogTally.Pair(observed: "gateway endpoint (7)", predicted: "internet gateway")]?.records == viaEndpoint.count)
     }
 
     @Test("every corpus flow log agrees with its snapshot, in both delivery styles (skipped without ../shared/corpus)")

@@ -20,6 +20,10 @@ struct FlowLogCommandTests {
         let result = try CLIRunner.run(["replay", folder, "--topology", Self.after, "--format", "summary"])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("25 flow log records: 23 agree with the model, 0 disagree, 0 not compared, 2 without traffic"), "\(result.stdout)")
+        #expect(result.stdout.contains("observed action × model verdict (records):\n             private  internet   dropped\n  ACCEPT           8         8         4\n  REJECT           0         0         3"), "\(result.stdout)")
+        #expect(result.stdout.contains("  gateway endpoint (7)                     → gateway endpoint"))
+        let stale = try CLIRunner.run(["replay", folder, "--topology", Self.before, "--format", "summary"])
+        #expect(stale.stdout.contains("      drift: the log saw the traffic leave by gateway endpoint (7), the snapshot routes it by internet gateway"), "\(stale.stdout)")
         let csv = try CLIRunner.run(["replay", folder, "--topology", Self.after, "--format", "csv"])
         let rows = csv.stdout.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false) }
         #expect(csv.status == 0 && rows.count == 26 && rows.allSatisfy { $0.count == 14 }, "\(csv.stdout.prefix(400))")
