@@ -165,13 +165,16 @@ extension PacketPath {
             if input == .capture { return nil }
             var files: [String] = []
             for path in captures {
+                if path == "-" {
+                    // Standard input cannot be looked at twice: a capture unless --input flow-log.
+                    guard input == .flowLog else { return nil }
+                    files.append(path)
+                    continue
+                }
                 var isFolder: ObjCBool = false
                 guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else {
-                    if input == .flowLog || path != "-" {
-                        printError("\(path): error: no such file")
-                        throw ExitStatus.cannotRead
-                    }
-                    return nil  // standard input: a capture unless --input flow-log
+                    printError("\(path): error: no such file")
+                    throw ExitStatus.cannotRead
                 }
                 if isFolder.boolValue {
                     // An S3 export's AWSLogs/ACCOUNT/vpcflowlogs/REGION/YYYY/MM/DD/ tree, or any folder of logs.
@@ -212,7 +215,8 @@ extension PacketPath {
             var tally = FlowLogTally()
             var failed = false
             for file in files {
-                guard var bytes = FileManager.default.contents(atPath: file).map({ [UInt8]($0) }) else {
+                let contents = file == "-" ? FileHandle.standardInput.readDataToEndOfFile() : FileManager.default.contents(atPath: file)
+                guard var bytes = contents.map({ [UInt8]($0) }) else {
                     printError("\(file): error: cannot read")
                     throw ExitStatus.cannotRead
                 }

@@ -72,4 +72,21 @@ struct FlowLogCommandTests {
         let bad = try CLIRunner.run(["replay", folder + "/records", "--log-format", "${version} ${nonsense}", "--topology", Self.after])
         #expect(bad.status == 65 && bad.stderr.contains("error: --log-format: '${nonsense}' is not a flow log field (versions 2 to 8)"), "\(bad.stderr)")
     }
+
+    @Test("standard input with --input flow-log, gzip or not; the file column says '-'")
+    func standardInput() throws {
+        let process = Process()
+        process.executableURL = CLIRunner.binary
+        process.arguments = ["replay", "-", "--input", "flow-log", "--topology", Self.after, "--format", "csv"]
+        process.currentDirectoryURL = CLIRunner.packageRoot
+        process.standardInput = try FileHandle(forReadingFrom: CLIRunner.packageRoot.appendingPathComponent(Self.s3Log))
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let rows = String(decoding: data, as: UTF8.self).split(separator: "\n")
+        #expect(process.terminationStatus == 0 && rows.count == 26)
+        #expect(rows.dropFirst().allSatisfy { $0.hasPrefix("-,") })
+    }
 }
