@@ -45,9 +45,11 @@ let package = Package(
         // Compressed inputs (gzip through zlib, Gzip.swift the only file calling it).
         .target(name: "Decompression", dependencies: ["CZlib"]),
         // VPC Flow Logs: the record formats of versions 2 to 8, parsed into typed records.
-        .target(name: "FlowLogs", dependencies: ["PathCore"]),
-        // `aws ec2 describe-*` snapshot folders and ip-ranges.json (a pure-Swift JSON parser).
-        .target(name: "EC2Snapshot", dependencies: ["PathCore", "VPCTopology"]),
+        .target(name: "FlowLogs", dependencies: ["JSONParsing", "PathCore"]),
+        // A strict pure-Swift JSON parser: malformed input is reported by line and column.
+        .target(name: "JSONParsing"),
+        // `aws ec2 describe-*` snapshot folders and ip-ranges.json.
+        .target(name: "EC2Snapshot", dependencies: ["JSONParsing", "PathCore", "VPCTopology"]),
         // Temporary output files removed on exit and on SIGINT/SIGTERM/SIGHUP: a signal handler is C.
         .target(name: "COutputCleanup"),
         // Output files that cannot destroy anything: atomic replace, write-through for devices and
@@ -88,6 +90,7 @@ let package = Package(
         ),
         .testTarget(name: "PathCoreTests", dependencies: ["PathCore", "_PacketPathTestSupport"]),
         .testTarget(name: "DecompressionTests", dependencies: ["Decompression"]),
+        .testTarget(name: "JSONParsingTests", dependencies: ["JSONParsing"]),
         .testTarget(
             name: "FlowLogsTests", dependencies: ["FlowLogs", "Decompression", "PathCore", "_PacketPathTestSupport"],
             resources: [.copy("Fixtures")]

@@ -1,4 +1,5 @@
 import Foundation
+import JSONParsing
 import PathCore
 import VPCTopology
 

@@ -1,3 +1,4 @@
+import JSONParsing
 import VPCTopology
 
 /// Typed reads of record fields: a value of the wrong type or out of range is an error with the

@@ -1,4 +1,5 @@
 import Foundation
+import JSONParsing
 import VPCTopology
 
 /// One JSON file of a snapshot folder, with what its path says about account and Region.

@@ -1,3 +1,4 @@
+import JSONParsing
 import PathCore
 import VPCTopology
 

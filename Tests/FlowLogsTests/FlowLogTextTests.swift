@@ -54,7 +54,7 @@ struct FlowLogTextTests {
         #expect(log.problems.map(\.description) == [
             "line 4: field 7 (dstport): '99999' is not a port (0 to 65535)",
             "line 6: a JSON line without a \"message\" string",
-            "line 7: a string is not closed",
+            "line 7: a malformed JSON line: column 26: unterminated string",
         ])
         #expect(log.problems.map(\.line) == [4, 6, 7])
     }

@@ -1,4 +1,4 @@
-import EC2Snapshot
+import JSONParsing
 import Testing
 
 @Suite("JSON parser")
