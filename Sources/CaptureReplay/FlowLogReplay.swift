@@ -107,7 +107,8 @@ public struct FlowLogTally: Sendable, Hashable {
         let verdict = packet.classification.verdict
         matrix[Pair(observed: observed.action?.rawValue ?? "-", predicted: verdict.rawValue), default: 0] += 1
         if observed.egress == true {
-            let predicted = verdict == .dropped ? "dropped" : Self.pathName(packet.classification.reason)
+            let reason = packet.classification.reason
+            let predicted = verdict == .dropped ? "dropped" : ModelPath(reason)?.rawValue ?? reason.rawValue
             paths[Pair(observed: observed.trafficPath.map { Self.pathName($0) } ?? "-", predicted: predicted), default: Traffic()].add(observed)
         }
         switch observed.agrees {
@@ -136,7 +137,7 @@ public struct FlowLogTally: Sendable, Hashable {
         default: break
         }
         if let path = observed.trafficPath, packet.classification.verdict != .dropped {
-            return "drift: the log saw the traffic leave by \(pathName(path)), the snapshot routes it by \(pathName(reason))"
+            return "drift: the log saw the traffic leave by \(pathName(path)), the snapshot routes it by \(ModelPath(reason)?.rawValue ?? reason.rawValue)"
         }
         if !interfaceKnown {
             return "data missing from the snapshot: interface \(observed.interface ?? "-") is not in it (created or deleted since?)"
@@ -158,18 +159,6 @@ public struct FlowLogTally: Sendable, Hashable {
         case .localGateway: return "local gateway (6)"
         case .gatewayEndpoint: return "gateway endpoint (7)"
         case .internetGateway: return "internet gateway (8)"
-        }
-    }
-
-    /// The model's path for a delivered reason, named like the traffic paths.
-    static func pathName(_ reason: Reason) -> String {
-        switch reason {
-        case .igwDirect, .igwHairpin, .egressOnlyIGW, .igwInbound: return "internet gateway"
-        case .gatewayEndpoint: return "gateway endpoint"
-        case .local, .interfaceEndpoint, .igwViaNAT, .transitGateway, .tgwHybrid: return "the VPC"
-        case .peering: return "peering"
-        case .vpnGateway, .vpnInbound: return "virtual private gateway"
-        default: return reason.rawValue
         }
     }
 }
@@ -339,25 +328,10 @@ extension Replayer {
         default: rejectedHere = false
         }
         guard (action == .reject) == rejectedHere else { return false }
-        if let path = record.trafficPath, egress, classification.verdict != .dropped, let expected = trafficPaths(classification.reason) {
-            return expected.contains(path)
+        if let path = record.trafficPath, egress, classification.verdict != .dropped, let expected = ModelPath(classification.reason) {
+            return expected.trafficPaths.contains(path)
         }
         return true
-    }
-
-    /// The traffic paths a flow log may give egress traffic the model delivers for `reason`;
-    /// `nil` where the documented values do not decide (AWS, "Flow log records", `traffic-path`).
-    static func trafficPaths(_ reason: Reason) -> Set<FlowLogRecord.TrafficPath>? {
-        switch reason {
-        case .igwDirect, .igwHairpin, .egressOnlyIGW: return [.internetGateway, .internetGatewayOrGatewayEndpoint]
-        case .gatewayEndpoint: return [.gatewayEndpoint, .internetGatewayOrGatewayEndpoint]
-        // The next hop is a network interface in the VPC: a NAT gateway's, an endpoint's, a
-        // transit gateway attachment's, another instance's.
-        case .local, .interfaceEndpoint, .igwViaNAT, .transitGateway, .tgwHybrid: return [.sameVPC]
-        case .peering: return [.intraRegionPeering, .interRegionPeering]
-        case .vpnGateway: return [.virtualPrivateGateway]
-        default: return nil
-        }
     }
 }
 
@@ -367,4 +341,40 @@ struct ICMPPair: Hashable {
     var high: IPAddress
 
     init(_ a: IPAddress, _ b: IPAddress) { (low, high) = a < b ? (a, b) : (b, a) }
+}
+
+/// The way the model sends delivered traffic, in the terms of flow logs' traffic paths
+/// (AWS, "Flow log records", `traffic-path`).
+enum ModelPath: String {
+    case internetGateway = "internet gateway"
+    case gatewayEndpoint = "gateway endpoint"
+    /// The next hop is a network interface in the VPC: a NAT gateway's, an endpoint's, a transit
+    /// gateway attachment's, another instance's.
+    case vpc = "the VPC"
+    case peering
+    case virtualPrivateGateway = "virtual private gateway"
+
+    /// The path of a delivered reason (of its flow's, for a reply); `nil` where the documented
+    /// traffic paths do not decide.
+    init?(_ reason: Reason) {
+        switch reason {
+        case .igwDirect, .igwHairpin, .egressOnlyIGW, .igwInbound: self = .internetGateway
+        case .gatewayEndpoint: self = .gatewayEndpoint
+        case .local, .interfaceEndpoint, .igwViaNAT, .transitGateway, .tgwHybrid: self = .vpc
+        case .peering: self = .peering
+        case .vpnGateway, .vpnInbound: self = .virtualPrivateGateway
+        default: return nil
+        }
+    }
+
+    /// The traffic paths a flow log may give egress traffic that takes this way.
+    var trafficPaths: Set<FlowLogRecord.TrafficPath> {
+        switch self {
+        case .internetGateway: return [.internetGateway, .internetGatewayOrGatewayEndpoint]
+        case .gatewayEndpoint: return [.gatewayEndpoint, .internetGatewayOrGatewayEndpoint]
+        case .vpc: return [.sameVPC]
+        case .peering: return [.intraRegionPeering, .interRegionPeering]
+        case .virtualPrivateGateway: return [.virtualPrivateGateway]
+        }
+    }
 }
