@@ -23,9 +23,9 @@ public struct FlowLogObservation: Sendable, Hashable {
     /// where it has one; `nil` when the record observes nothing to compare (NODATA, SKIPDATA, no
     /// addresses) or the model has no verdict for it.
     public var agrees: Bool?
-
-    /// Whether the record carries traffic the model can judge.
-    public var hasTraffic: Bool { logStatus == nil || logStatus == .ok }
+    /// Whether the record carries traffic the model judged: its log status is OK (or not logged)
+    /// and it gives the packet's addresses and protocol.
+    public var hasTraffic = false
 }
 
 /// What a flow log replay observed, record by record: the counts, the agreement matrix, traffic
@@ -183,6 +183,8 @@ extension Replayer {
         let text = LineBuffer()
         var tally = FlowLogTally()
         let entries = flowLog.entries
+        // The packet each record describes; `nil` for a record without traffic (NODATA, SKIPDATA,
+        // no addresses).
         var headers = entries.map { entry in
             entry.record.logStatus == nil || entry.record.logStatus == .ok ? Self.header(of: entry.record) : nil
         }
@@ -216,6 +218,7 @@ extension Replayer {
                 trafficPath: record.trafficPath, logStatus: record.logStatus, packets: record.packets, bytes: record.bytes)
             var packet: PacketRecord
             if let header = headers[i] {
+                observation.hasTraffic = true
                 let classification = classifier.classify(header)
                 observation.egress = egress(i, header)
                 observation.agrees = Self.agreement(of: record, with: classification, egress: observation.egress)

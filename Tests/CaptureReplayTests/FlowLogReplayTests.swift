@@ -45,6 +45,11 @@ struct FlowLogReplayTests {
         let noData = try #require(objects.first { $0["logStatus"] as? String == "NODATA" })
         #expect(noData["verdict"] is NSNull && noData["agree"] is NSNull && noData["observedAction"] is NSNull)
 
+        // OK, but no addresses: nothing to judge either.
+        let addressless = FlowLogText("2 123456789012 eni-602a28126d3dd75c4 - - - - 6 5 317 1748851800 1748851801 ACCEPT OK")
+        let (none, noneObjects) = try Self.objects(addressless, topology: try Self.snapshot("seed-before"))
+        #expect(none.withoutTraffic == 1 && none.matrix.isEmpty && noneObjects.first?["verdict"] is NSNull)
+
         let (after, _) = try Self.objects(try Self.log("seed-after.s3.log.gz"), topology: try Self.snapshot("seed-after"))
         #expect(after.records == 25 && after.agree == 23 && after.disagree == 0 && after.withoutTraffic == 2)
     }
