@@ -233,12 +233,9 @@ extension Replayer {
         for case let packet? in packets {
             tally.add(packet, interfaceKnown: packet.observation?.interface.flatMap { interfaces[$0] } != nil)
             format?(packet, text)
-            if let lines, text.count >= 1 << 16 {
-                try text.withBytes { try lines.write($0) }
-                text.removeAll()
-            }
+            try lines?.flush(text, atLeast: 1 << 16)
         }
-        if let lines, text.count > 0 { try text.withBytes { try lines.write($0) } }
+        try lines?.flush(text)
         return tally
     }
 

@@ -66,6 +66,15 @@ public struct Replayer {
             self.write = write
             self.capture = capture
         }
+
+        /// Writes what `text` holds and empties it, once it holds at least `threshold` bytes: the
+        /// single-threaded sources (synthetic flows, flow logs) format into one buffer and write it
+        /// a piece at a time.
+        func flush(_ text: LineBuffer, atLeast threshold: Int = 1) throws {
+            guard text.count >= max(threshold, 1) else { return }
+            try text.withBytes { try write($0) }
+            text.removeAll()
+        }
     }
 
     /// A frame handed back in capture order with its header (if IP) and classification (as much of

@@ -57,11 +57,8 @@ extension Replayer {
                 summary.add(record.reason, header: record.header)
                 format?(record, text)
             }
-            if let lines, text.count >= 1 << 16 {
-                try text.withBytes { try lines.write($0) }
-                text.removeAll()
-            }
+            try lines?.flush(text, atLeast: 1 << 16)
         }
-        if let lines, text.count > 0 { try text.withBytes { try lines.write($0) } }
+        try lines?.flush(text)
     }
 }
