@@ -19,15 +19,7 @@ package enum JSONLinesReporter: PathLineFormat {
     package static func addPacket(_ record: PacketRecord, to out: LineBuffer) {
         let header = record.header
         let reason = record.reply == nil ? record.classification.reason : record.reason
-        func key(_ name: StaticString, _ text: String?) {
-            out.add(name)
-            if let text { out.add(jsonString: text) } else { out.add("null" as StaticString) }
-        }
-        func key<T: BinaryInteger>(_ name: StaticString, _ number: T?) {
-            out.add(name)
-            if let number { out.add(decimal: number) } else { out.add("null" as StaticString) }
-        }
-        key("{\"frame\":", record.frame)
+        out.add("{\"frame\":", json: record.frame)
         // Addresses (digits, dots, colons and hex letters), protocol names, verdicts and reasons
         // (closed vocabularies of letters, digits and hyphens) and times: nothing to escape.
         func unescaped(_ name: StaticString, _ write: () -> Void) {
@@ -43,10 +35,10 @@ package enum JSONLinesReporter: PathLineFormat {
         } else {
             out.add(",\"src\":null,\"dst\":null,\"protocol\":null" as StaticString)
         }
-        key(",\"srcPort\":", header?.sourcePort)
-        key(",\"dstPort\":", header?.destinationPort)
-        key(",\"icmpType\":", header?.icmpType)
-        key(",\"icmpCode\":", header?.icmpCode)
+        out.add(",\"srcPort\":", json: header?.sourcePort)
+        out.add(",\"dstPort\":", json: header?.destinationPort)
+        out.add(",\"icmpType\":", json: header?.icmpType)
+        out.add(",\"icmpCode\":", json: header?.icmpCode)
         if record.observation?.hasTraffic == false {
             // A flow log record without traffic (NODATA, SKIPDATA): nothing was judged.
             out.add(",\"verdict\":null,\"reason\":null" as StaticString)
@@ -54,10 +46,10 @@ package enum JSONLinesReporter: PathLineFormat {
             unescaped(",\"verdict\":") { out.add(reason.verdict.rawValue) }
             unescaped(",\"reason\":") { out.add(reason.rawValue) }
         }
-        if let capture = record.capture { key(",\"capture\":", capture) }
+        if let capture = record.capture { out.add(",\"capture\":", json: capture) }
         if let time = record.time { unescaped(",\"time\":") { out.add(time) } }  // digits and a point
-        if let length = record.length { key(",\"length\":", length) }
-        key(",\"flow\":", record.flow)
+        if let length = record.length { out.add(",\"length\":", json: length) }
+        out.add(",\"flow\":", json: record.flow)
     }
 
     /// `,"path":[…],"notes":[…]` of the record's classification.
@@ -82,20 +74,13 @@ package enum JSONLinesReporter: PathLineFormat {
     /// `record`, `file`, `interface`, `packets`, `logStatus`, `observedAction`, `observedPath`
     /// and `agree` of a flow log record.
     static func add(_ observed: FlowLogObservation, to out: LineBuffer) {
-        out.add(",\"record\":" as StaticString)
-        out.add(decimal: observed.position)
-        out.add(",\"file\":" as StaticString)
-        out.add(jsonString: observed.file)
-        out.add(",\"interface\":" as StaticString)
-        if let interface = observed.interface { out.add(jsonString: interface) } else { out.add("null" as StaticString) }
-        out.add(",\"packets\":" as StaticString)
-        if let packets = observed.packets { out.add(decimal: packets) } else { out.add("null" as StaticString) }
-        out.add(",\"logStatus\":" as StaticString)
-        if let status = observed.logStatus { out.add(jsonString: status.rawValue) } else { out.add("null" as StaticString) }
-        out.add(",\"observedAction\":" as StaticString)
-        if let action = observed.action { out.add(jsonString: action.rawValue) } else { out.add("null" as StaticString) }
-        out.add(",\"observedPath\":" as StaticString)
-        if let path = observed.trafficPath { out.add(decimal: path.rawValue) } else { out.add("null" as StaticString) }
+        out.add(",\"record\":", json: observed.position)
+        out.add(",\"file\":", json: observed.file)
+        out.add(",\"interface\":", json: observed.interface)
+        out.add(",\"packets\":", json: observed.packets)
+        out.add(",\"logStatus\":", json: observed.logStatus?.rawValue)
+        out.add(",\"observedAction\":", json: observed.action?.rawValue)
+        out.add(",\"observedPath\":", json: observed.trafficPath?.rawValue)
         out.add(",\"agree\":" as StaticString)
         switch observed.agrees {
         case true?: out.add("true" as StaticString)
@@ -154,5 +139,22 @@ extension JSONLinesReporter {
         let reason = record.reason
         let reply = record.reply.map { ",\"reply\":\(replyObject($0))" } ?? ""
         return "{\"verdict\":\(JSONText.string(reason.verdict.rawValue)),\"reason\":\(JSONText.string(reason.rawValue)),\"dns\":\(JSONText.optional(dnsAnswer)),\"reachabilityAnalyzerCode\":\(JSONText.optional(reason.reachabilityAnalyzerCode)),\"batfishDisposition\":\(JSONText.string(reason.batfishDisposition)),\"packet\":\(line(request))\(reply)}"
+    }
+}
+
+extension LineBuffer {
+    /// A member: `name` (the key with its quotes and colon, and the comma before it) and a JSON
+    /// string, or `null`.
+    @inline(__always)
+    fileprivate func add(_ name: StaticString, json text: String?) {
+        add(name)
+        if let text { add(jsonString: text) } else { add("null" as StaticString) }
+    }
+
+    /// A member with a number, or `null`.
+    @inline(__always)
+    fileprivate func add<T: BinaryInteger>(_ name: StaticString, json number: T?) {
+        add(name)
+        if let number { add(decimal: number) } else { add("null" as StaticString) }
     }
 }
