@@ -21,10 +21,12 @@ struct CLIRunner {
     static var binary: URL { productsDirectory.appendingPathComponent("packet-path") }
 
     /// Runs `packet-path ARGUMENTS` in the package root and captures everything.
-    static func run(_ arguments: [String]) throws -> Result {
+    /// - Parameter input: a file of the package given as standard input.
+    static func run(_ arguments: [String], input: String? = nil) throws -> Result {
         let process = Process()
         process.executableURL = binary
         process.arguments = arguments
+        if let input { process.standardInput = try FileHandle(forReadingFrom: packageRoot.appendingPathComponent(input)) }
         return try capture(process)
     }
 

@@ -46,18 +46,9 @@ struct CaptureCommandTests {
 
     @Test("standard input: '-'")
     func standardInput() throws {
-        let process = Process()
-        process.executableURL = CLIRunner.binary
-        process.arguments = ["replay", "-", "--topology", Self.snapshot, "--format", "csv"]
-        process.currentDirectoryURL = CLIRunner.packageRoot
-        process.standardInput = try FileHandle(forReadingFrom: CLIRunner.packageRoot.appendingPathComponent(Self.capture))
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
-        #expect(String(decoding: data, as: UTF8.self).split(separator: "\n").count == 1 + 82)
+        let result = try CLIRunner.run(["replay", "-", "--topology", Self.snapshot, "--format", "csv"], input: Self.capture)
+        #expect(result.status == 0)
+        #expect(result.stdout.split(separator: "\n").count == 1 + 82)
     }
 
     @Test("--split writes one capture per verdict that tshark reads; the counts add up to the input")

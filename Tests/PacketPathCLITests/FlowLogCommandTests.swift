@@ -49,18 +49,7 @@ struct FlowLogCommandTests {
         let folder = try CLIRunner.temporaryFolder("flow-log-format")
         defer { try? FileManager.default.removeItem(atPath: folder) }
         // The S3 file's records without their header line: a CloudWatch export of a custom format.
-        let data = try Data(contentsOf: CLIRunner.packageRoot.appendingPathComponent(Self.s3Log))
-        let gunzip = Process()
-        gunzip.executableURL = URL(fileURLWithPath: "/bin/gzip")
-        gunzip.arguments = ["-dc"]
-        let input = Pipe(), output = Pipe()
-        gunzip.standardInput = input
-        gunzip.standardOutput = output
-        try gunzip.run()
-        try input.fileHandleForWriting.write(contentsOf: data)
-        try input.fileHandleForWriting.close()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        gunzip.waitUntilExit()
+        let text = try CLIRunner.shell("gzip -dc '\(Self.s3Log)'").stdout
         let header = String(text.prefix { $0 != "\n" })
         try String(text.drop { $0 != "\n" }.dropFirst()).write(toFile: folder + "/records", atomically: false, encoding: .utf8)
         let format = header.split(separator: " ").map { "${\($0)}" }.joined(separator: " ")
@@ -75,18 +64,9 @@ struct FlowLogCommandTests {
 
     @Test("standard input with --input flow-log, gzip or not; the file column says '-'")
     func standardInput() throws {
-        let process = Process()
-        process.executableURL = CLIRunner.binary
-        process.arguments = ["replay", "-", "--input", "flow-log", "--topology", Self.after, "--format", "csv"]
-        process.currentDirectoryURL = CLIRunner.packageRoot
-        process.standardInput = try FileHandle(forReadingFrom: CLIRunner.packageRoot.appendingPathComponent(Self.s3Log))
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let rows = String(decoding: data, as: UTF8.self).split(separator: "\n")
-        #expect(process.terminationStatus == 0 && rows.count == 26)
+        let result = try CLIRunner.run(["replay", "-", "--input", "flow-log", "--topology", Self.after, "--format", "csv"], input: Self.s3Log)
+        let rows = result.stdout.split(separator: "\n")
+        #expect(result.status == 0 && rows.count == 26)
         #expect(rows.dropFirst().allSatisfy { $0.hasPrefix("-,") })
     }
 }
