@@ -68,12 +68,18 @@ let package = Package(
             dependencies: ["PacketSources", "PacketWire", "FlowLogs", "PathClassifier", "PathCore", "VPCTopology"]
         ),
         // Text, JSONL and CSV renderings of records and summaries.
-        .target(name: "PathReporters", dependencies: ["PathCore", "VPCTopology", "PathClassifier", "CaptureReplay"]),
+        .target(
+            name: "TrafficAnalysis", dependencies: ["CaptureReplay", "FlowLogs", "JSONParsing", "PathClassifier", "PathCore", "VPCTopology"]
+        ),
+        .target(
+            name: "PathReporters", dependencies: ["PathCore", "VPCTopology", "PathClassifier", "CaptureReplay", "JSONParsing", "TrafficAnalysis"]
+        ),
         .executableTarget(
             name: "packet-path",
             dependencies: [
                 "PathCore", "VPCTopology", "ScenarioFormat", "EC2Snapshot", "PathClassifier", "PathReporters",
-                "PacketWire", "PacketSources", "CaptureReplay", "OutputFiles", "LPMComparison", "FlowLogs", "Decompression",
+                "PacketWire", "PacketSources", "CaptureReplay", "OutputFiles", "LPMComparison", "FlowLogs", "Decompression", "TrafficAnalysis",
+                "JSONParsing",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -128,6 +134,10 @@ let package = Package(
                 "CPcap",  // the mutation test counts frames with libpcap directly, as an oracle independent of PacketSources
             ],
             resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "TrafficAnalysisTests",
+            dependencies: ["TrafficAnalysis", "CaptureReplay", "PathClassifier", "ScenarioFormat", "VPCTopology", "PathCore"]
         ),
         .testTarget(name: "PacketPathCLITests", dependencies: ["packet-path", "_PacketPathTestSupport"]),
         // Every committed fuzz seed and regression, through its harness, without the fuzzer.

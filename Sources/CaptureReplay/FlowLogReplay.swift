@@ -19,6 +19,9 @@ public struct FlowLogObservation: Sendable, Hashable {
     public var egress: Bool?
     public var packets: UInt64?
     public var bytes: UInt64?
+    /// The aggregation window's start and end (Unix seconds).
+    public var start: Int64?
+    public var end: Int64?
     /// Whether the record's observation agrees with the model: its action, and its traffic path
     /// where it has one; `nil` when the record observes nothing to compare (NODATA, SKIPDATA, no
     /// addresses) or the model has no verdict for it.
@@ -42,9 +45,9 @@ public struct FlowLogTally: Sendable, Hashable {
     /// Records by (observed action, predicted verdict); a missing action is `-`.
     public var matrix: [Pair: Int] = [:]
     /// Packets and bytes by (observed traffic path, predicted path), for egress records.
-    public var paths: [Pair: Traffic] = [:]
+    public var paths: [Pair: TrafficCount] = [:]
     /// Disagreeing records grouped by what disagrees, with why.
-    public var disagreements: [Disagreement: Traffic] = [:]
+    public var disagreements: [Disagreement: TrafficCount] = [:]
 
     public init() {}
 
@@ -60,22 +63,6 @@ public struct FlowLogTally: Sendable, Hashable {
         public static func < (a: Pair, b: Pair) -> Bool { (a.observed, a.predicted) < (b.observed, b.predicted) }
     }
 
-    public struct Traffic: Sendable, Hashable {
-        public var records = 0
-        public var packets: UInt64 = 0
-        public var bytes: UInt64 = 0
-
-        mutating func add(_ observation: FlowLogObservation) {
-            records += 1
-            packets += observation.packets ?? 0
-            bytes += observation.bytes ?? 0
-        }
-
-        static func + (a: Traffic, b: Traffic) -> Traffic {
-            Traffic(records: a.records + b.records, packets: a.packets + b.packets, bytes: a.bytes + b.bytes)
-        }
-    }
-
     /// A kind of disagreement: where, what the record saw, what the model says, and the likely
     /// cause.
     public struct Disagreement: Sendable, Hashable {
@@ -83,6 +70,13 @@ public struct FlowLogTally: Sendable, Hashable {
         public var observed: String
         public var predicted: String
         public var explanation: String
+
+        public init(interface: String, observed: String, predicted: String, explanation: String) {
+            self.interface = interface
+            self.observed = observed
+            self.predicted = predicted
+            self.explanation = explanation
+        }
     }
 
     public static func += (lhs: inout FlowLogTally, rhs: FlowLogTally) {
@@ -109,7 +103,7 @@ public struct FlowLogTally: Sendable, Hashable {
         if observed.egress == true {
             let reason = packet.classification.reason
             let predicted = verdict == .dropped ? "dropped" : ModelPath(reason)?.rawValue ?? reason.rawValue
-            paths[Pair(observed: observed.trafficPath.map { Self.pathName($0) } ?? "-", predicted: predicted), default: Traffic()].add(observed)
+            paths[Pair(observed: observed.trafficPath.map { Self.pathName($0) } ?? "-", predicted: predicted), default: TrafficCount()].add(observed)
         }
         switch observed.agrees {
         case true?: agree += 1
@@ -121,7 +115,7 @@ public struct FlowLogTally: Sendable, Hashable {
                 predicted: "\(verdict.rawValue) \(packet.classification.reason.rawValue)"
                     + (packet.classification.decisiveHop.map { " via \($0.resource.id)" } ?? ""),
                 explanation: Self.explanation(packet, interfaceKnown: interfaceKnown))
-            disagreements[key, default: Traffic()].add(observed)
+            disagreements[key, default: TrafficCount()].add(observed)
         case nil: notCompared += 1
         }
     }
@@ -215,7 +209,8 @@ extension Replayer {
             let record = entries[i].record
             var observation = FlowLogObservation(
                 file: file, position: entries[i].position, interface: record.interfaceID, action: record.action,
-                trafficPath: record.trafficPath, logStatus: record.logStatus, packets: record.packets, bytes: record.bytes)
+                trafficPath: record.trafficPath, logStatus: record.logStatus, packets: record.packets, bytes: record.bytes,
+                start: record.start, end: record.end)
             var packet: PacketRecord
             if let header = headers[i] {
                 observation.hasTraffic = true

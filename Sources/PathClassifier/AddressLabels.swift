@@ -16,9 +16,15 @@ public struct AddressLabels: Sendable {
     /// R14.3 order: an AWS-managed prefix list first, then declared public ranges (the most
     /// specific; a named service before the catch-all `AMAZON`).
     public func service(of address: IPAddress) -> Label? {
+        awsService(of: address).map { Label(name: $0.service.description, source: $0.source) }
+    }
+
+    /// The AWS service of a public address (its key `AMAZON` for the catch-all range) and where
+    /// the fact came from, by R14.3's order.
+    public func awsService(of address: IPAddress) -> (service: AWSService, source: String)? {
         for list in topology.prefixLists where list.isAWSManaged && list.contains(address) {
             if let service = AWSService(serviceName: list.prefixListName) {
-                return Label(name: service.description, source: "in AWS-managed prefix list \(list.label.id) \(list.prefixListName)")
+                return (service, "in AWS-managed prefix list \(list.label.id) \(list.prefixListName)")
             }
         }
         let matches = topology.serviceRanges.filter { $0.prefix.contains(address) }
@@ -36,7 +42,6 @@ public struct AddressLabels: Sendable {
         }
         guard let best else { return nil }
         let key = best.service.lowercased()
-        let name = AWSService(key: key == "amazon" ? "AMAZON" : key, region: best.region).description
-        return Label(name: name, source: "in the \(best.service) public range \(best.prefix) (\(best.region))")
+        return (AWSService(key: key == "amazon" ? "AMAZON" : key, region: best.region), "in the \(best.service) public range \(best.prefix) (\(best.region))")
     }
 }

@@ -19,8 +19,9 @@ extension Classifier {
         }
     }
 
-    /// `route 0.0.0.0/0 → igw-…`, `route pl-… (52.216.0.0/15) → vpce-…`.
-    func describe(_ route: Route, matched: IPPrefix) -> String {
+    /// `route 0.0.0.0/0 → igw-…`, `route pl-… [name entry 52.216.0.0/15] → vpce-…` (the entry
+    /// that matched; without one, `route pl-… [name] → vpce-…`).
+    package func describe(_ route: Route, matched: IPPrefix?) -> String {
         let target = topology.label(of: route.target)
         let targetText = target.name.map { "\(target.id) (\($0))" } ?? target.id
         let origin = route.origin.isStatic ? "" : " [propagated]"
@@ -29,12 +30,12 @@ extension Classifier {
             return "route \(prefix) → \(targetText)\(origin)"
         case .prefixList(let list):
             let record = topology[list]
-            return "route \(record.label.id) [\(record.prefixListName) entry \(matched)] → \(targetText)\(origin)"
+            return "route \(record.label.id) [\(record.prefixListName)\(matched.map { " entry \($0)" } ?? "")] → \(targetText)\(origin)"
         }
     }
 
     /// `0.0.0.0/0`, `pl-… (name)`, `sg-… (name)`.
-    func describe(_ peer: SecurityGroup.Peer) -> String {
+    package func describe(_ peer: SecurityGroup.Peer) -> String {
         switch peer {
         case .cidr(let prefix): return prefix.description
         case .prefixList(let list): return "prefix list \(topology[list].label)"

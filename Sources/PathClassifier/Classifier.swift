@@ -319,10 +319,11 @@ public struct Classifier: Sendable {
         switch rules.securityGroups(
             of: interface, egress: egress, packet: walk.current, peer: peer, transitGateway: walk.crossedTransitGateway, balancerNode: balancerNode)
         {
-        case .allowed(let group, let rule):
+        case .allowed(let group, let ruleIndex):
             let direction = egress ? "egress" : "ingress"
             let preposition = egress ? "to" : "from"
-            walk.hop(kind, topology[group].label, "\(direction) rule \(rule.traffic) \(preposition) \(describe(rule.peer))")
+            let rule = egress ? topology[group].egress[ruleIndex] : topology[group].ingress[ruleIndex]
+            walk.hop(kind, topology[group].label, "\(direction) rule \(rule.traffic) \(preposition) \(describe(rule.peer))", rule: ruleIndex)
             return nil
         case .denied:
             let direction = egress ? "outbound" : "inbound"
@@ -347,7 +348,9 @@ public struct Classifier: Sendable {
         }
         let outcome = rules.networkACL(acl, egress: egress, packet: walk.current)
         walk.hop(kind, topology[acl].label, outcome.entry.map { "rule \($0.ruleNumber) \($0.allows ? "allow" : "deny") \($0.traffic) \($0.cidr)" }
-            ?? "rule * deny (no numbered rule matched, R10.2)", passed: outcome.allows)
+            ?? "rule * deny (no numbered rule matched, R10.2)", passed: outcome.allows,
+            // The `*` rule is last, after the numbered entries.
+            rule: outcome.index ?? (egress ? topology[acl].egress.count : topology[acl].ingress.count))
         if outcome.allows { return nil }
         return egress ? .networkACLEgress : .networkACLIngress
     }

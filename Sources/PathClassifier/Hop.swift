@@ -31,12 +31,18 @@ public struct Hop: Sendable, Hashable {
     public var detail: String
     /// Whether the packet got past this hop; the last hop of a dropped packet is `false`.
     public var passed: Bool
+    /// Which entry of the resource decided, by position: a security-group rule among its group's
+    /// rules of this direction, a network ACL entry among its ACL's entries of this direction
+    /// (the `*` rule after the numbered ones), a route among its table's routes; `nil` for other hops. Rule
+    /// coverage counts hits by it.
+    public var rule: Int?
 
-    public init(kind: HopKind, resource: ResourceLabel, detail: String, passed: Bool = true) {
+    public init(kind: HopKind, resource: ResourceLabel, detail: String, passed: Bool = true, rule: Int? = nil) {
         self.kind = kind
         self.resource = resource
         self.detail = detail
         self.passed = passed
+        self.rule = rule
     }
 }
 

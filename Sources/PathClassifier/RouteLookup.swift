@@ -47,10 +47,12 @@ extension Classifier {
         let route = table.routes[winner.routeIndex]
         explainChoice(&walk, selection: selection, table: table)
         if route.state == .blackhole {
-            walk.hop(.routeTable, table.label, "\(describe(route, matched: winner.matchedPrefix)) is a blackhole route (R1.11)", passed: false)
+            walk.hop(
+                .routeTable, table.label, "\(describe(route, matched: winner.matchedPrefix)) is a blackhole route (R1.11)", passed: false,
+                rule: winner.routeIndex)
             return .drop(.blackholeRoute)
         }
-        walk.hop(.routeTable, table.label, describe(route, matched: winner.matchedPrefix))
+        walk.hop(.routeTable, table.label, describe(route, matched: winner.matchedPrefix), rule: winner.routeIndex)
         return .route(winner.routeIndex)
     }
 }

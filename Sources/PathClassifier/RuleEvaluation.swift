@@ -7,8 +7,9 @@ struct RuleEvaluation {
 
     /// The outcome of a security-group check.
     enum SecurityGroupOutcome {
-        /// Allowed by `rule` of group `group`.
-        case allowed(group: SecurityGroupIndex, rule: SecurityGroup.Rule)
+        /// Allowed by rule `rule` (its position among the group's rules of this direction) of
+        /// group `group`.
+        case allowed(group: SecurityGroupIndex, rule: Int)
         /// No rule of any group matched; `groups` were evaluated.
         case denied
         /// No rule matched, but a rule refers to something missing from the input.
@@ -31,7 +32,7 @@ struct RuleEvaluation {
         let vpc = topology.vpc(of: interface)
         for groupIndex in topology[interface].securityGroups {
             let group = topology[groupIndex]
-            for rule in egress ? group.egress : group.ingress {
+            for (ruleIndex, rule) in (egress ? group.egress : group.ingress).enumerated() {
                 guard
                     rule.traffic.matches(
                         protocol: packet.protocolNumber, port: packet.destinationPort, icmpType: packet.icmpType,
@@ -39,22 +40,22 @@ struct RuleEvaluation {
                 else { continue }
                 switch rule.peer {
                 case .cidr(let prefix):
-                    if prefix.contains(peer) { return .allowed(group: groupIndex, rule: rule) }
+                    if prefix.contains(peer) { return .allowed(group: groupIndex, rule: ruleIndex) }
                 case .prefixList(let list):
                     if topology[list].entries == nil { missing = topology[list].label.id }
-                    if topology[list].contains(peer) { return .allowed(group: groupIndex, rule: rule) }
+                    if topology[list].contains(peer) { return .allowed(group: groupIndex, rule: ruleIndex) }
                 case .securityGroup(let referenced):
                     // R9.4: the peer must be a private IP of an interface that has the group attached,
                     // in this VPC, a VPC peered with it in the same Region, or across a transit
                     // gateway with referencing support.
                     if let balancerNode, topology[balancerNode].securityGroups.contains(referenced) {
-                        return .allowed(group: groupIndex, rule: rule)
+                        return .allowed(group: groupIndex, rule: ruleIndex)
                     }
                     let members = topology.addressOwners[peer] ?? []
                     if members.contains(where: {
                         topology[$0].securityGroups.contains(referenced) && referencesReach(from: topology.vpc(of: $0), to: vpc, across: transitGateway)
                     }) {
-                        return .allowed(group: groupIndex, rule: rule)
+                        return .allowed(group: groupIndex, rule: ruleIndex)
                     }
                 case .missing(let id):
                     missing = id
@@ -87,6 +88,8 @@ struct RuleEvaluation {
     struct NetworkACLOutcome {
         var allows: Bool
         var entry: NetworkACL.Entry?
+        /// The entry's position among the ACL's entries of this direction.
+        var index: Int?
     }
 
     /// Evaluates `acl` in one direction: ascending rule numbers, first match wins, `*` denies
@@ -94,12 +97,12 @@ struct RuleEvaluation {
     func networkACL(_ acl: NetworkACLIndex, egress: Bool, packet: PacketHeader) -> NetworkACLOutcome {
         let entries = egress ? topology[acl].egress : topology[acl].ingress
         let address = egress ? packet.destination : packet.source
-        for entry in entries where entry.cidr.contains(address) {
+        for (index, entry) in entries.enumerated() where entry.cidr.contains(address) {
             if entry.traffic.matches(
                 protocol: packet.protocolNumber, port: packet.destinationPort, icmpType: packet.icmpType,
                 icmpCode: packet.icmpCode)
             {
-                return NetworkACLOutcome(allows: entry.allows, entry: entry)
+                return NetworkACLOutcome(allows: entry.allows, entry: entry, index: index)
             }
         }
         return NetworkACLOutcome(allows: false, entry: nil)

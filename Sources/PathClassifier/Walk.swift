@@ -63,10 +63,12 @@ struct Walk {
         self.current = packet
     }
 
-    mutating func hop(_ kind: HopKind, _ resource: @autoclosure () -> ResourceLabel, _ text: @autoclosure () -> String, passed: Bool = true) {
+    mutating func hop(
+        _ kind: HopKind, _ resource: @autoclosure () -> ResourceLabel, _ text: @autoclosure () -> String, passed: Bool = true, rule: Int? = nil
+    ) {
         switch detail {
         case .reason: return
-        case .full: hops.append(Hop(kind: kind, resource: resource(), detail: text(), passed: passed))
+        case .full: hops.append(Hop(kind: kind, resource: resource(), detail: text(), passed: passed, rule: rule))
         case .decisive: keepLastTwo(Hop(kind: kind, resource: resource(), detail: "", passed: passed))
         }
     }

@@ -1,4 +1,5 @@
 import CaptureReplay
+import JSONParsing
 import PathClassifier
 import PathCore
 import VPCTopology

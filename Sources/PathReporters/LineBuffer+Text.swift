@@ -1,4 +1,5 @@
 import CaptureReplay
+import JSONParsing
 import PathCore
 
 /// Output lines built as UTF-8 bytes straight into a ``LineBuffer`` (a worker's output, or a

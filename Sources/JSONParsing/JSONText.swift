@@ -1,17 +1,17 @@
-/// Minimal JSON text building without Foundation: strings escaped per RFC 8259.
-enum JSONText {
+/// Minimal JSON text building without Foundation (the writing side of this module's parser): strings escaped per RFC 8259.
+package enum JSONText {
     /// Whether `text` holds a quote, a backslash or a control character (one byte scan).
-    static func needsEscaping(_ text: String) -> Bool {
+    package static func needsEscaping(_ text: String) -> Bool {
         var text = text
         return text.withUTF8 { $0.contains(where: isEscaped) }
     }
 
     /// Whether a UTF-8 byte is escaped in a JSON string: a quote, a backslash or a control character.
-    @inline(__always)
-    static func isEscaped(_ byte: UInt8) -> Bool { byte == 0x22 || byte == 0x5C || byte < 0x20 }
+    @inlinable @inline(__always)
+    package static func isEscaped(_ byte: UInt8) -> Bool { byte == 0x22 || byte == 0x5C || byte < 0x20 }
 
     /// `text` as a JSON string literal.
-    static func string(_ text: String) -> String {
+    package static func string(_ text: String) -> String {
         // Most strings (addresses, IDs, codes) need no escape: one byte scan, one concatenation.
         if !needsEscaping(text) { return "\"" + text + "\"" }
         var out = "\""
@@ -33,5 +33,5 @@ enum JSONText {
     }
 
     /// A JSON string, or `null`.
-    static func optional(_ text: String?) -> String { text.map(string) ?? "null" }
+    package static func optional(_ text: String?) -> String { text.map(string) ?? "null" }
 }

@@ -1,0 +1,154 @@
+import CaptureReplay
+import JSONParsing
+import PathClassifier
+
+/// The summary JSON document (`--format summary-json`): a ``TrafficReport`` written with every
+/// list in one order, so that equal reports are equal texts and `merge` output can be compared
+/// byte for byte with a single run's.
+extension TrafficReport {
+    /// The document's version: its first member, by which `merge` recognises it.
+    public static let documentVersion = 1
+
+    /// The report as a JSON document, one list entry per line.
+    public func json() -> String {
+        func count(_ c: TrafficCount) -> String { "\"records\":\(c.records),\"packets\":\(c.packets),\"bytes\":\(c.bytes)" }
+        func string(_ text: String) -> String { JSONText.string(text) }
+        func list(_ entries: [String]) -> String {
+            entries.isEmpty ? "[]" : "[\n    " + entries.joined(separator: ",\n    ") + "\n  ]"
+        }
+        func second(_ value: Int64?) -> String { value.map(String.init) ?? "null" }
+        let verdicts = verdicts
+        let tally = flowLogs
+        var lines = [
+            "\"packetPathSummary\":\(Self.documentVersion)",
+            "\"firstSecond\":\(second(firstSecond))",
+            "\"lastSecond\":\(second(lastSecond))",
+            "\"total\":{\(count(total))}",
+            "\"verdicts\":" + list(Verdict.allCases.compactMap { v in verdicts[v].map { "{\"verdict\":\(string(v.rawValue)),\(count($0))}" } }),
+            "\"reasons\":" + list(reasons.sorted { $0.key.rawValue < $1.key.rawValue }.map { "{\"reason\":\(string($0.key.rawValue)),\(count($0.value))}" }),
+        ]
+        lines.append(
+            "\"flowLogs\":{\"records\":\(tally.records),\"withoutTraffic\":\(tally.withoutTraffic),\"agree\":\(tally.agree),"
+                + "\"disagree\":\(tally.disagree),\"notCompared\":\(tally.notCompared)}")
+        lines.append(
+            "\"agreement\":"
+                + list(tally.matrix.sorted { $0.key < $1.key }.map { "{\"observed\":\(string($0.key.observed)),\"predicted\":\(string($0.key.predicted)),\"records\":\($0.value)}" }))
+        lines.append(
+            "\"paths\":"
+                + list(tally.paths.sorted { $0.key < $1.key }.map { "{\"observed\":\(string($0.key.observed)),\"predicted\":\(string($0.key.predicted)),\(count($0.value))}" }))
+        lines.append(
+            "\"disagreements\":"
+                + list(
+                    tally.disagreements.sorted { ($0.key.interface, $0.key.observed, $0.key.predicted, $0.key.explanation) < ($1.key.interface, $1.key.observed, $1.key.predicted, $1.key.explanation) }
+                        .map {
+                            "{\"interface\":\(string($0.key.interface)),\"observed\":\(string($0.key.observed)),\"predicted\":\(string($0.key.predicted)),"
+                                + "\"explanation\":\(string($0.key.explanation)),\(count($0.value))}"
+                        }))
+        lines.append(
+            "\"exposure\":"
+                + list(
+                    exposure.sorted { $0.key < $1.key }.map { key, value in
+                        "{\"service\":\(string(key.service)),\"vpc\":\(string(key.vpc)),\"subnet\":\(string(key.subnet)),\"zone\":\(string(key.zone)),"
+                            + "\"routeTable\":\(string(key.routeTable)),\"way\":\(string(key.way.rawValue)),\"gateway\":\(string(key.gateway)),\(count(value))}"
+                    }))
+        lines.append(
+            "\"coverage\":"
+                + list(
+                    coverage.sorted { $0.key < $1.key }.map { key, value in
+                        "{\"kind\":\(string(key.kind.rawValue)),\"resource\":\(string(key.resource)),\"rule\":\(key.rule.map(String.init) ?? "null"),\"records\":\(value)}"
+                    }))
+        return "{\n  " + lines.joined(separator: ",\n  ") + "\n}"
+    }
+
+    /// A problem reading a summary document: where and what.
+    public struct DocumentError: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    /// Reads a document written by ``json()``. Verdicts are derived from the reasons, so the
+    /// document's `verdicts` list is not read back.
+    public init(json bytes: [UInt8]) throws {
+        let document: JSONValue
+        do {
+            document = try JSONParser.parse(bytes)
+        } catch {
+            throw DocumentError(description: "\(error)")
+        }
+        guard document["packetPathSummary"]?.int == Self.documentVersion else {
+            throw DocumentError(description: "not a packet-path summary (version \(Self.documentVersion)): no \"packetPathSummary\": \(Self.documentVersion)")
+        }
+        /// A member that must be there, with what is wrong when it is not.
+        func field<T>(_ value: JSONValue, _ key: String, _ where_: String, _ read: (JSONValue) -> T?) throws -> T {
+            guard let member = value[key], let result = read(member) else {
+                throw DocumentError(description: "\(where_): \"\(key)\" is missing or not of its type")
+            }
+            return result
+        }
+        func number(_ value: JSONValue) -> UInt64? {
+            guard case .number(let d) = value, d >= 0, d == d.rounded(), d < 9_007_199_254_740_992 else { return nil }
+            return UInt64(d)
+        }
+        func count(_ value: JSONValue, _ where_: String) throws -> TrafficCount {
+            TrafficCount(
+                records: Int(try field(value, "records", where_, number)), packets: try field(value, "packets", where_, number),
+                bytes: try field(value, "bytes", where_, number))
+        }
+        func entries(_ key: String) throws -> [(JSONValue, String)] {
+            guard let array = document[key]?.array else { throw DocumentError(description: "\"\(key)\" is missing or not a list") }
+            return array.enumerated().map { ($1, "\(key)[\($0)]") }
+        }
+        func second(_ key: String) -> Int64? { document[key]?.int.map(Int64.init) }
+        self.init()
+        firstSecond = second("firstSecond")
+        lastSecond = second("lastSecond")
+        guard let totalValue = document["total"] else { throw DocumentError(description: "\"total\" is missing") }
+        total = try count(totalValue, "total")
+        for (entry, place) in try entries("reasons") {
+            let name = try field(entry, "reason", place, \.string)
+            guard let reason = Reason(rawValue: name) else { throw DocumentError(description: "\(place): unknown reason '\(name)'") }
+            reasons[reason, default: TrafficCount()] += try count(entry, place)
+        }
+        guard let tally = document["flowLogs"] else { throw DocumentError(description: "\"flowLogs\" is missing") }
+        flowLogs.records = Int(try field(tally, "records", "flowLogs", number))
+        flowLogs.withoutTraffic = Int(try field(tally, "withoutTraffic", "flowLogs", number))
+        flowLogs.agree = Int(try field(tally, "agree", "flowLogs", number))
+        flowLogs.disagree = Int(try field(tally, "disagree", "flowLogs", number))
+        flowLogs.notCompared = Int(try field(tally, "notCompared", "flowLogs", number))
+        for (entry, place) in try entries("agreement") {
+            let pair = FlowLogTally.Pair(observed: try field(entry, "observed", place, \.string), predicted: try field(entry, "predicted", place, \.string))
+            flowLogs.matrix[pair, default: 0] += Int(try field(entry, "records", place, number))
+        }
+        for (entry, place) in try entries("paths") {
+            let pair = FlowLogTally.Pair(observed: try field(entry, "observed", place, \.string), predicted: try field(entry, "predicted", place, \.string))
+            flowLogs.paths[pair, default: TrafficCount()] += try count(entry, place)
+        }
+        for (entry, place) in try entries("disagreements") {
+            let key = FlowLogTally.Disagreement(
+                interface: try field(entry, "interface", place, \.string), observed: try field(entry, "observed", place, \.string),
+                predicted: try field(entry, "predicted", place, \.string), explanation: try field(entry, "explanation", place, \.string))
+            flowLogs.disagreements[key, default: TrafficCount()] += try count(entry, place)
+        }
+        for (entry, place) in try entries("exposure") {
+            let wayName = try field(entry, "way", place, \.string)
+            guard let way = ExposureKey.Way(rawValue: wayName) else { throw DocumentError(description: "\(place): unknown way '\(wayName)'") }
+            let key = ExposureKey(
+                service: try field(entry, "service", place, \.string), vpc: try field(entry, "vpc", place, \.string),
+                subnet: try field(entry, "subnet", place, \.string), zone: try field(entry, "zone", place, \.string),
+                routeTable: try field(entry, "routeTable", place, \.string), way: way, gateway: try field(entry, "gateway", place, \.string))
+            exposure[key, default: TrafficCount()] += try count(entry, place)
+        }
+        for (entry, place) in try entries("coverage") {
+            let kindName = try field(entry, "kind", place, \.string)
+            guard let kind = HopKind(rawValue: kindName) else { throw DocumentError(description: "\(place): unknown hop kind '\(kindName)'") }
+            let rule: Int?
+            switch entry["rule"] {
+            case .null?, nil: rule = nil
+            case let value?:
+                guard let number = number(value) else { throw DocumentError(description: "\(place): \"rule\" is not a position") }
+                rule = Int(number)
+            }
+            coverage[CoverageKey(kind: kind, resource: try field(entry, "resource", place, \.string), rule: rule), default: 0] +=
+                Int(try field(entry, "records", place, number))
+        }
+    }
+}

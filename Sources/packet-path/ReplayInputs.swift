@@ -1,0 +1,236 @@
+import ArgumentParser
+import CaptureReplay
+import Decompression
+import FlowLogs
+import Foundation
+import OutputFiles
+import PacketSources
+import PathClassifier
+import PathCore
+import TrafficAnalysis
+import VPCTopology
+
+/// What a replay reads — captures, flow logs or a flow file — and how: shared by `replay`,
+/// `recommend` and `coverage`.
+struct ReplayInputs: ParsableArguments {
+    /// Captures or flow logs to replay.
+    @Argument(help: ArgumentHelp("pcap or pcapng captures (- reads standard input), or VPC Flow Log files and folders (S3 .log.gz, CloudWatch exports).", valueName: "input"))
+    var captures: [String] = []
+
+    /// What the inputs are.
+    @Option(help: "What the inputs are: auto (by content: pcap and pcapng magic numbers, else flow logs; folders are flow logs), capture, or flow-log.")
+    var input: InputKind = .auto
+
+    /// The flow logs' format, for files without a header line.
+    @Option(name: .customLong("log-format"), help: ArgumentHelp("The flow logs' format, as given to create-flow-logs ('${version} ${srcaddr} …'); S3 files carry theirs in their first line. Default: the default version-2 format.", valueName: "format"))
+    var logFormat: String?
+
+    /// A YAML flow file instead of captures.
+    @Option(help: ArgumentHelp("Synthetic flows: a YAML flow file (docs/scenario-format.md), instead of captures.", valueName: "file"))
+    var flows: String?
+
+    /// The interface the capture was taken on.
+    @Option(name: .customLong("capture-point"), help: ArgumentHelp("The interface (or instance) the capture was taken on; transit frames meet its source/destination check.", valueName: "name|id"))
+    var capturePoint: String?
+
+    /// Worker threads for capture replay.
+    @Option(help: "Classify captures on this many cores, keeping per-connection order and the output order (default: all cores; at most 4 per core).")
+    var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    /// Judge synthetic flows by their first packet alone.
+    @Flag(name: .customLong("one-way"), help: "With --flows: judge each flow's first packet alone; by default its reply is walked too (R19.7).")
+    var oneWay = false
+
+    /// Do not decapsulate VXLAN.
+    @Flag(name: .customLong("no-vxlan"), help: "Classify UDP 4789 as it is instead of decapsulating VXLAN (Traffic Mirroring).")
+    var noVXLAN = false
+
+    /// The most `--jobs` accepted: four threads per core (each worker holds a classifier and
+    /// a share of every batch; more threads than that only wait).
+    static var maximumJobs: Int { ProcessInfo.processInfo.activeProcessorCount * 4 }
+
+    enum InputKind: String, ExpressibleByArgument, CaseIterable {
+        case auto
+        case capture
+        case flowLog = "flow-log"
+    }
+
+    func validate() throws {
+        if flows != nil && !captures.isEmpty { throw ValidationError("give captures or '--flows', not both") }
+        if flows == nil && captures.isEmpty { throw ValidationError("give one or more captures, or '--flows FILE'") }
+        guard (1...Self.maximumJobs).contains(jobs) else {
+            throw ValidationError("'--jobs' is from 1 to \(Self.maximumJobs) (4 per core on this machine)")
+        }
+        if flows != nil && capturePoint != nil { throw ValidationError("'--capture-point' applies to captures only") }
+        if flows == nil && oneWay { throw ValidationError("'--one-way' applies to '--flows' (a capture holds its replies as frames)") }
+    }
+
+    /// Which kind of input a replay's lines come from.
+    enum Source {
+        case flows
+        case flowLog
+        /// A capture, named when the run replays several (CSV's capture column).
+        case capture(String?)
+
+        var capture: String? {
+            if case .capture(let name) = self { return name }
+            return nil
+        }
+    }
+
+    /// What a replay ended with: the flow logs' tally (for flow logs) and whether an input was damaged.
+    struct Outcome {
+        var tally: FlowLogTally?
+        var failed: Bool
+    }
+
+    /// Replays the inputs — `logs` when they are flow logs (``flowLogInputs()``) — counting into
+    /// `summary` and handing each packet to the lines `lines` gives for its source.
+    func replay(
+        topology: Topology, logs: [String]?, summary: Summary, lines: (Source) -> Replayer.Lines?, detail: PathDetail,
+        splitter: CaptureSplitter? = nil, annotator: PcapngAnnotator? = nil, notesSkippedBlocks: Bool = true
+    ) throws -> Outcome {
+        if let flows {
+            let replayer = Replayer(topology: topology, jobs: 1)
+            let source = try syntheticFlows(try loadFlows(flows), file: flows, topology: topology)
+            try replayer.replay(source, oneWay: oneWay, into: summary, lines: lines(.flows))
+            return Outcome(tally: nil, failed: false)
+        }
+        if let logs {
+            let (tally, failed) = try replayFlowLogs(logs, topology: topology, summary: summary, lines: lines(.flowLog), detail: detail)
+            return Outcome(tally: tally, failed: failed)
+        }
+        let failed = try replayCaptures(
+            topology: topology, summary: summary, lines: lines, detail: detail, splitter: splitter, annotator: annotator,
+            notesSkippedBlocks: notesSkippedBlocks)
+        return Outcome(tally: nil, failed: failed)
+    }
+
+    /// The flow log files to read, when the inputs are flow logs (by `--input`, or by content:
+    /// a folder, or a file that is neither pcap nor pcapng); `nil` for captures.
+    func flowLogInputs() throws -> [String]? {
+        if input == .capture { return nil }
+        var files: [String] = []
+        for path in captures {
+            if path == "-" {
+                // Standard input cannot be looked at twice: a capture unless --input flow-log.
+                guard input == .flowLog else { return nil }
+                files.append(path)
+                continue
+            }
+            var isFolder: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else {
+                printError("\(path): error: no such file")
+                throw ExitStatus.cannotRead
+            }
+            if isFolder.boolValue {
+                // An S3 export's AWSLogs/ACCOUNT/vpcflowlogs/REGION/YYYY/MM/DD/ tree, or any folder of logs.
+                let found = FileManager.default.enumerator(atPath: path)?.compactMap { $0 as? String }
+                    .filter { $0.hasSuffix(".log") || $0.hasSuffix(".log.gz") || $0.hasSuffix(".txt") || $0.hasSuffix(".json") }
+                    .sorted() ?? []
+                if found.isEmpty {
+                    printError("\(path): error: no flow log files (*.log, *.log.gz, *.txt, *.json) in this folder")
+                    throw ExitStatus.badInput
+                }
+                files += found.map { (path as NSString).appendingPathComponent($0) }
+            } else if input == .flowLog || !CaptureReader.isCapture(path) {
+                files.append(path)
+            } else {
+                return nil
+            }
+        }
+        return files
+    }
+
+    /// Replays flow log files: each read whole (gzip decompressed), its malformed lines reported
+    /// as `file:line: error:` and the rest replayed; returns the tally and whether any file had
+    /// a problem.
+    func replayFlowLogs(
+        _ files: [String], topology: Topology, summary: Summary, lines: Replayer.Lines?, detail: PathDetail
+    ) throws -> (FlowLogTally, Bool) {
+        var given: FlowLogFormat?
+        if let logFormat {
+            do {
+                given = try FlowLogFormat(parsing: logFormat)
+            } catch {
+                printError("error: --log-format: \(error)")
+                throw ExitStatus.badInput
+            }
+        }
+        let replayer = Replayer(topology: topology, jobs: 1)
+        var tally = FlowLogTally()
+        var failed = false
+        for file in files {
+            let contents = file == "-" ? FileHandle.standardInput.readDataToEndOfFile() : FileManager.default.contents(atPath: file)
+            guard var bytes = contents.map({ [UInt8]($0) }) else {
+                printError("\(file): error: cannot read")
+                throw ExitStatus.cannotRead
+            }
+            if Gzip.isCompressed(bytes) {
+                do {
+                    bytes = try Gzip.decompress(bytes)
+                } catch {
+                    printError("\(file): error: \(error)")
+                    failed = true
+                    continue
+                }
+            }
+            let log = FlowLogText(String(decoding: bytes, as: UTF8.self), format: given)
+            for problem in log.problems { printError("\(file):\(problem.line): error: \(problem.error)") }
+            failed = failed || !log.problems.isEmpty
+            tally += try replayer.replay(flowLog: log, file: file, into: summary, lines: lines, detail: detail)
+        }
+        return (tally, failed)
+    }
+
+    /// Replays every capture; returns whether one was damaged (its complete frames are still reported).
+    func replayCaptures(
+        topology: Topology, summary: Summary, lines: (Source) -> Replayer.Lines?, detail: PathDetail, splitter: CaptureSplitter?,
+        annotator: PcapngAnnotator?, notesSkippedBlocks: Bool
+    ) throws -> Bool {
+        var point: InterfaceIndex?
+        if let capturePoint {
+            do {
+                point = try NameResolver(topology: topology).source(capturePoint).interface
+            } catch {
+                printError("error: --capture-point: \(error)")
+                throw ExitStatus.badInput
+            }
+        }
+        for capture in captures where capture != "-" && !FileManager.default.fileExists(atPath: capture) {
+            printError("\(capture): error: no such file")
+            throw ExitStatus.cannotRead
+        }
+        let replayer = Replayer(topology: topology, jobs: jobs, decapsulatesVXLAN: !noVXLAN, capturePoint: point)
+        var failed = false
+        let progress = Progress()
+        /// Writes a frame to the capture outputs (--split, --annotate).
+        func writeFrame(_ frame: CaptureFrame, _ header: PacketHeader?, _ classification: Classification) throws {
+            try splitter?.write(frame, group: classification.verdict.rawValue)
+            if let annotator {  // the comment is built only when written
+                let via = classification.decisiveHop.map { " via \($0.resource.id)" } ?? ""
+                try annotator.write(frame, comment: "packet-path: \(classification.verdict.rawValue) \(classification.reason.rawValue)\(via)")
+            }
+        }
+        for capture in captures {
+            // Records name their capture when there are several (CSV's capture column).
+            let lines = lines(.capture(captures.count > 1 ? capture : nil))
+            progress.start(capture)
+            defer { progress.finish() }
+            do {
+                let result = try replayer.replay(
+                    capture, into: summary, lines: lines, frames: splitter == nil && annotator == nil ? nil : writeFrame, detail: detail,
+                    progress: progress.add)
+                summary.skippedBlocks.merge(result.skippedBlocks, uniquingKeysWith: +)
+                if !result.skippedBlocks.isEmpty && notesSkippedBlocks {
+                    printError("\(capture): note: \(Summary.describe(skippedBlocks: result.skippedBlocks))")
+                }
+            } catch let damage as CaptureError {
+                // Every complete frame before the damage was classified and reported; the next capture goes on.
+                printError("\(damage)")
+                failed = true
+            }
+        }
+        return failed
+    }
+}
