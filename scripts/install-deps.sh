@@ -35,3 +35,17 @@ if ! { command -v aws >/dev/null 2>&1 && python3 -c 'import boto3, moto.server' 
         rm -rf .build/python
     fi
 fi
+
+# The Spark job's test runs spark-submit in local mode: PySpark and pyarrow from PyPI, and a Java
+# runtime (17 or later) from Debian. When python3 lacks them they go into .build/python too, made
+# with the system's site packages so that the collector's tools stay visible through it.
+if ! { command -v java >/dev/null 2>&1; }; then apt_install default-jre-headless; fi
+if ! { command -v spark-submit >/dev/null 2>&1 && python3 -c 'import pyspark, pyarrow' 2>/dev/null; } \
+    && ! [ -x .build/python/bin/spark-submit ]; then
+    python3 -c 'import ensurepip' 2>/dev/null || apt_install python3-venv
+    [ -x .build/python/bin/pip ] || python3 -m venv --system-site-packages .build/python
+    echo "install-deps: installing PySpark and pyarrow into .build/python" >&2
+    # Without PyPI the Spark job's test is skipped (it says so), not the whole run failed.
+    .build/python/bin/pip install -q pyspark pyarrow \
+        || echo "install-deps: could not install them; the Spark job's test will be skipped" >&2
+fi

@@ -67,6 +67,20 @@ public struct Replayer {
             self.capture = capture
         }
 
+        /// These lines, with each record handed to `other`'s format too (which writes nothing of its
+        /// own: a counting pass beside the lines).
+        public func alongside(_ other: Lines) -> Lines {
+            let format = format
+            return Lines(
+                format: {
+                    let first = format(), second = other.format()
+                    return { packet, text in
+                        first(packet, text)
+                        second(packet, text)
+                    }
+                }, write: write, capture: capture)
+        }
+
         /// Writes what `text` holds and empties it, once it holds at least `threshold` bytes: the
         /// single-threaded sources (synthetic flows, flow logs) format into one buffer and write it
         /// a piece at a time.

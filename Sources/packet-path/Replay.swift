@@ -39,6 +39,10 @@ extension PacketPath {
         @Option(help: ArgumentHelp("Write results to this file (atomically) instead of standard output.", valueName: "file"))
         var output: String?
 
+        /// Where to write the summary document besides the lines.
+        @Option(name: .customLong("summary-output"), help: ArgumentHelp("Also write the summary document (as --format summary-json gives) to this file, atomically.", valueName: "file"))
+        var summaryOutput: String?
+
         /// Write one capture per verdict.
         @Option(help: ArgumentHelp("Write private.pcap, internet.pcap and dropped.pcap into this folder (captures only).", valueName: "dir"))
         var split: String?
@@ -48,6 +52,7 @@ extension PacketPath {
         var annotate: String?
 
         func validate() throws {
+            if format == .summaryJSON && summaryOutput != nil { throw ValidationError("'--summary-output' is for line formats; '--format summary-json' writes the document itself") }
             if inputs.flows != nil && (split != nil || annotate != nil) {
                 throw ValidationError("'--split' and '--annotate' apply to captures only")
             }
@@ -58,31 +63,39 @@ extension PacketPath {
             let sink = try OutputFile(output ?? "-")
             let splitter = try split.map { try CaptureSplitter(directory: $0) }
             let annotator = try annotate.map { try PcapngAnnotator(path: $0) }
-            let failed = try run(topology: topology, sink: sink, splitter: splitter, annotator: annotator)
+            let document = try summaryOutput.map { try OutputFile($0) }
+            let failed = try run(topology: topology, sink: sink, splitter: splitter, annotator: annotator, document: document)
             // Every output is written out before any is renamed into place: a full disk
             // leaves them all as they were.
             try sink.finishWriting()
+            try document?.finishWriting()
             try splitter?.finishWriting()
             try annotator?.finishWriting()
             try splitter?.commit()
             try annotator?.commit()
+            try document?.commit()
             try sink.commit()
             if failed { throw ExitStatus.badInput }
         }
 
         /// Writes every packet's line to `sink` (and frames to `splitter` and `annotator`), then the
-        /// summary; returns whether an input was damaged.
-        func run(topology: Topology, sink: OutputFile, splitter: CaptureSplitter?, annotator: PcapngAnnotator?) throws -> Bool {
+        /// summary (and the summary document to `document`); returns whether an input was damaged.
+        func run(topology: Topology, sink: OutputFile, splitter: CaptureSplitter?, annotator: PcapngAnnotator?, document: OutputFile? = nil) throws -> Bool {
             let summary = Summary()
             let logs = try inputs.flowLogInputs()
             if format == .csv {
                 try sink.writeLine(logs != nil ? FlowLogCSVReporter.header : inputs.captures.count > 1 ? CSVReporter.headerWithCapture : CSVReporter.header)
             }
             let write: (UnsafeBufferPointer<UInt8>) throws -> Void = { try sink.write($0) }
-            let analyzers = format == .summaryJSON ? AnalyzerSet(topology: topology) : nil
-            /// The per-packet lines of `--format` (records name their capture when there are several).
+            let analyzers = format == .summaryJSON || document != nil ? AnalyzerSet(topology: topology) : nil
+            /// The per-packet lines of `--format` (records name their capture when there are
+            /// several), each record counted into the summary document too when one is written.
             func lines(_ source: ReplayInputs.Source) -> Replayer.Lines? {
-                if let analyzers { return analyzers.lines() }
+                guard let analyzers else { return formatLines(source) }
+                guard let lines = formatLines(source) else { return analyzers.lines() }
+                return lines.alongside(analyzers.lines())
+            }
+            func formatLines(_ source: ReplayInputs.Source) -> Replayer.Lines? {
                 switch (format, source) {
                 case (.csv, .flowLog): return Replayer.Lines(format: { PathLineWriter<FlowLogCSVReporter>().append }, write: write)
                 // One writer per worker: each caches its paths' renderings.
@@ -94,15 +107,16 @@ extension PacketPath {
             }
             // JSONL and the summary document read every hop; text and CSV lines, --split and
             // --annotate only the deciding resource.
-            let detail: PathDetail = format == .jsonl || format == .summaryJSON ? .full : .decisive
+            let detail: PathDetail = format == .jsonl || analyzers != nil ? .full : .decisive
             let outcome = try inputs.replay(
                 topology: topology, logs: logs, summary: summary, lines: lines, detail: detail, splitter: splitter, annotator: annotator,
                 notesSkippedBlocks: format != .text && format != .summary)
             if let analyzers {
                 var report = analyzers.report()
                 report.flowLogs = outcome.tally ?? FlowLogTally()
-                try sink.writeLine(report.json())
-            } else if format == .text || format == .summary {
+                try (format == .summaryJSON ? sink : document)?.writeLine(report.json())
+            }
+            if format == .text || format == .summary {
                 if format == .text { try sink.writeLine("") }
                 try sink.writeLine(summary.text(top: inputs.flows == nil ? 10 : 0))
                 if let tally = outcome.tally { try sink.writeLine(tally.text(top: 10)) }

@@ -1,0 +1,124 @@
+import Foundation
+import Testing
+import _PacketPathTestSupport
+
+/// `replay --format summary-json`, `merge`, `recommend`, and the Spark job that runs them at scale.
+@Suite("summary documents, merge, recommend and the Spark job")
+struct SummaryCommandTests {
+    static let before = FlowLogCommandTests.before
+    static let plainLog = FlowLogCommandTests.plainLog
+    static let s3Log = FlowLogCommandTests.s3Log
+
+    /// Three flow log files over one snapshot: the plain log split in two, and the S3 file.
+    static func threeLogs(_ folder: String) throws -> [String] {
+        let lines = try String(contentsOf: CLIRunner.packageRoot.appendingPathComponent(plainLog), encoding: .utf8).split(separator: "\n")
+        try (lines.prefix(8).joined(separator: "\n") + "\n").write(toFile: folder + "/a.log", atomically: false, encoding: .utf8)
+        try (lines.dropFirst(8).joined(separator: "\n") + "\n").write(toFile: folder + "/b.log", atomically: false, encoding: .utf8)
+        try FileManager.default.copyItem(atPath: CLIRunner.packageRoot.appendingPathComponent(s3Log).path, toPath: folder + "/c.log.gz")
+        return [folder + "/a.log", folder + "/b.log", folder + "/c.log.gz"]
+    }
+
+    static func summary(_ inputs: [String]) throws -> String {
+        let result = try CLIRunner.run(["replay", "--topology", before, "--format", "summary-json"] + inputs)
+        #expect(result.status == 0, "\(result.stderr)")
+        return result.stdout
+    }
+
+    @Test("merge is associative and commutative: any grouping of the parts' summaries equals one run over every file")
+    func mergeEqualsOneRun() throws {
+        let folder = try CLIRunner.temporaryFolder("summary-merge")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let logs = try Self.threeLogs(folder)
+        let whole = try Self.summary(logs)
+        #expect(whole.contains("\"flowLogs\":{\"records\":42,\"withoutTraffic\":4,\"agree\":33,\"disagree\":5,"), "\(whole)")
+        for (index, log) in logs.enumerated() { try Self.summary([log]).write(toFile: "\(folder)/\(index).json", atomically: false, encoding: .utf8) }
+        let flat = try CLIRunner.run(["merge", "\(folder)/0.json", "\(folder)/1.json", "\(folder)/2.json"])
+        #expect(flat.status == 0 && flat.stdout == whole, "\(flat.stderr)\n\(flat.stdout)")
+        let ab = try CLIRunner.run(["merge", "\(folder)/0.json", "\(folder)/1.json", "--output", "\(folder)/ab.json"])
+        #expect(ab.status == 0)
+        let cb = try CLIRunner.run(["merge", "\(folder)/2.json", "\(folder)/1.json", "--output", "\(folder)/cb.json"])
+        #expect(cb.status == 0)
+        #expect(try CLIRunner.run(["merge", "\(folder)/ab.json", "\(folder)/2.json"]).stdout == whole, "(A+B)+C")
+        #expect(try CLIRunner.run(["merge", "\(folder)/cb.json", "\(folder)/0.json"]).stdout == whole, "(C+B)+A")
+        // A summary document merged with nothing is itself.
+        #expect(try CLIRunner.run(["merge", "\(folder)/ab.json"]).stdout == (try String(contentsOfFile: "\(folder)/ab.json", encoding: .utf8)))
+    }
+
+    @Test("merge names a file that is not a summary document, exit 65")
+    func mergeRefusesOtherFiles() throws {
+        let result = try CLIRunner.run(["merge", Self.plainLog])
+        #expect(result.status == 65)
+        #expect(result.stderr.contains("\(Self.plainLog): error: "), "\(result.stderr)")
+        let missing = try CLIRunner.run(["merge", "/nonexistent/summary.json"])
+        #expect(missing.status == 66 && missing.stderr.contains("/nonexistent/summary.json: error: cannot read"))
+    }
+
+    @Test("recommend on the seed's before scenario with its flow log names the S3 and DynamoDB gateway endpoints and the Lambda interface endpoint, with costs")
+    func recommendSeed() throws {
+        let result = try CLIRunner.run(["recommend", "--topology", "Scenarios/seed/before.yaml", Self.plainLog])
+        #expect(result.status == 0, "\(result.stderr)")
+        let text = result.stdout
+        #expect(text.contains("S3 us-east-1 gateway endpoint (com.amazonaws.us-east-1.s3) in vpc-"), "\(text)")
+        #expect(text.contains("DynamoDB us-east-1 gateway endpoint (com.amazonaws.us-east-1.dynamodb) in vpc-"))
+        #expect(text.contains("Lambda us-east-1 interface endpoint (com.amazonaws.us-east-1.lambda) in vpc-"))
+        #expect(text.contains("costs: $7.30 a month (1 zone × $0.01 an hour × 730 h)"), "one zone at the published hourly price")
+        #expect(text.contains("keeps private: 2 records, 9 packets, 1039 bytes"), "the S3 request and its reply")
+        // From a summary document, the same answer; with --pricing, the user's prices.
+        let folder = try CLIRunner.temporaryFolder("recommend")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let document = try CLIRunner.run(["replay", "--topology", "Scenarios/seed/before.yaml", "--format", "summary-json", Self.plainLog])
+        try document.stdout.write(toFile: folder + "/s.json", atomically: false, encoding: .utf8)
+        #expect(try CLIRunner.run(["recommend", "--topology", "Scenarios/seed/before.yaml", folder + "/s.json"]).stdout == text)
+        try #"{"interfaceEndpointPerZoneHour": 0.02}"#.write(toFile: folder + "/p.json", atomically: false, encoding: .utf8)
+        let priced = try CLIRunner.run(["recommend", "--topology", "Scenarios/seed/before.yaml", "--pricing", folder + "/p.json", "--format", "json", Self.plainLog])
+        #expect(priced.status == 0 && priced.stdout.contains("\"monthlyFixedCost\":14.6"), "\(priced.stdout)")
+        try #"{"natGatewayPerGB": "cheap"}"#.write(toFile: folder + "/bad.json", atomically: false, encoding: .utf8)
+        let bad = try CLIRunner.run(["recommend", "--topology", "Scenarios/seed/before.yaml", "--pricing", folder + "/bad.json", Self.plainLog])
+        #expect(bad.status == 65 && bad.stderr.contains("bad.json: error: \"natGatewayPerGB\" must be a number of at least 0"), "\(bad.stderr)")
+    }
+
+    /// Where `spark-submit` is: `.build/python/bin` (install-deps), else PATH.
+    static let sparkPath: String = {
+        let venv = CLIRunner.packageRoot.appendingPathComponent(".build/python/bin").path
+        return "\(venv):\(ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")"
+    }()
+    static let hasSpark = (try? CLIRunner.shell("PATH='\(sparkPath)'; command -v spark-submit >/dev/null && command -v java >/dev/null && python3 -c 'import pyarrow'"))?.status == 0
+        && CollectorTests.unsanitized
+
+    @Test(
+        "the Spark job (local mode, 2 executors) gives the summary of one run, and every record as Parquet",
+        .enabled(if: hasSpark, "needs spark-submit (PySpark), pyarrow and Java: scripts/install-deps.sh installs them; not under the sanitizers"))
+    func sparkJob() throws {
+        let folder = try CLIRunner.temporaryFolder("spark")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        // The corpus's flow logs where it exists (CI), else the committed fixtures.
+        let corpus = CLIRunner.packageRoot.appendingPathComponent("../shared/corpus/flowlogs").standardized.path
+        let (topology, inputs): (String, [String])
+        if FileManager.default.fileExists(atPath: corpus + "/s3/multi-tier") {
+            topology = CLIRunner.packageRoot.appendingPathComponent("../shared/corpus/snapshots/multi-tier").standardized.path
+            inputs = [corpus + "/s3/multi-tier", corpus + "/multi-tier.custom-v5.cloudwatch.log"]
+        } else {
+            topology = CLIRunner.packageRoot.appendingPathComponent(Self.before).path
+            inputs = try Self.threeLogs(folder)
+        }
+        let multiTier = "${version} ${account-id} ${vpc-id} ${subnet-id} ${interface-id} ${srcaddr} ${dstaddr} ${pkt-srcaddr} ${pkt-dstaddr} ${srcport} ${dstport} ${protocol} ${packets} ${bytes} ${start} ${end} ${action} ${log-status} ${flow-direction} ${traffic-path}"
+        // The S3 files carry their format in their first line; the CloudWatch export is given it
+        // (the fixtures' plain logs have the default format).
+        let logFormat = inputs.count == 2 ? multiTier : "${version} ${account-id} ${interface-id} ${srcaddr} ${dstaddr} ${srcport} ${dstport} ${protocol} ${packets} ${bytes} ${start} ${end} ${action} ${log-status}"
+        let quoted = inputs.map { "'\($0)'" }.joined(separator: " ")
+        let job = try CLIRunner.shell(
+            """
+            export PATH='\(Self.sparkPath)'
+            spark-submit --master 'local[2]' scripts/spark/packet_path_job.py --binary '\(CLIRunner.binary.path)' --topology '\(topology)' \
+                --log-format '\(logFormat)' --partitions 2 --output '\(folder)/out' \(quoted) 2>'\(folder)/spark.log'
+            """)
+        #expect(job.status == 0, "\((try? String(contentsOfFile: folder + "/spark.log", encoding: .utf8))?.suffix(3000) ?? "")")
+        let single = try CLIRunner.run(["replay", "--topology", topology, "--format", "summary-json", "--log-format", logFormat] + inputs)
+        #expect(single.status == 0, "\(single.stderr)")
+        let merged = try String(contentsOfFile: folder + "/out/summary.json", encoding: .utf8)
+        #expect(merged == single.stdout, "the Spark job's merged summary is the single run's")
+        let rows = try CLIRunner.shell("PATH='\(Self.sparkPath)'; python3 -c \"import pyarrow.parquet as pq; t = pq.read_table('\(folder)/out/records'); print(t.num_rows, sorted(set(t.column('agree').to_pylist()), key=str))\"")
+        let total = single.stdout.split(separator: "\n").first { $0.contains("\"total\"") }.map(String.init) ?? ""
+        #expect(rows.status == 0 && total.contains("\"records\":\(rows.stdout.split(separator: " ").first ?? "?"),"), "\(rows.stdout) \(rows.stderr) vs \(total)")
+    }
+}
