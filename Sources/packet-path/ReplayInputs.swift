@@ -107,9 +107,9 @@ struct ReplayInputs: ParsableArguments {
     }
 
     /// The flow log files to read, when the inputs are flow logs (by `--input`, or by content:
-    /// a folder, or a file that is neither pcap nor pcapng); `nil` for captures.
+    /// a folder, or a file that is neither pcap nor pcapng); `nil` for captures and flows.
     func flowLogInputs() throws -> [String]? {
-        if input == .capture { return nil }
+        if input == .capture || flows != nil { return nil }
         var files: [String] = []
         for path in captures {
             if path == "-" {
