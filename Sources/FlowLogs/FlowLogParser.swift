@@ -18,16 +18,36 @@ public struct FlowLogLineError: Error, Sendable, Hashable, CustomStringConvertib
 extension FlowLogFormat {
     /// Parses one record line: space-separated values in the format's order, `-` for none.
     public func parse(_ line: some StringProtocol) -> Result<FlowLogRecord, FlowLogLineError> {
-        // Split on the byte, not on Characters: grapheme breaking cost most of a record's parse.
-        let line = Substring(line)
-        let values = line.utf8.split(separator: 0x20, omittingEmptySubsequences: true).map { Substring($0) }
-        guard values.count == fields.count else {
-            return .failure(FlowLogLineError(message: "\(values.count) field\(values.count == 1 ? "" : "s"), the format has \(fields.count)"))
+        var line = String(line)
+        return line.withUTF8 { parse(utf8: $0) }
+    }
+
+    /// Parses one record line from its UTF-8 bytes. Fields are found by scanning for spaces and
+    /// read from the bytes in place: no `Substring` or array per line, and no `String` but for
+    /// the text fields (IDs, names) a record keeps.
+    public func parse(utf8 line: UnsafeBufferPointer<UInt8>) -> Result<FlowLogRecord, FlowLogLineError> {
+        let space = UInt8(ascii: " ")
+        var count = 0
+        var inValue = false
+        for byte in line {
+            if byte == space {
+                inValue = false
+            } else if !inValue {
+                inValue = true
+                count += 1
+            }
+        }
+        guard count == fields.count else {
+            return .failure(FlowLogLineError(message: "\(count) field\(count == 1 ? "" : "s"), the format has \(fields.count)"))
         }
         var record = FlowLogRecord()
+        var i = 0
         for (index, field) in fields.enumerated() {
-            let text = values[index]
-            guard text != "-" else { continue }
+            while line[i] == space { i += 1 }
+            let start = i
+            while i < line.count && line[i] != space { i += 1 }
+            let text = UnsafeBufferPointer(rebasing: line[start..<i])
+            if text.count == 1 && text[0] == UInt8(ascii: "-") { continue }
             if let problem = Self.assign(text, to: field, in: &record) {
                 return .failure(FlowLogLineError(field: field, position: index + 1, message: problem))
             }
@@ -35,21 +55,46 @@ extension FlowLogFormat {
         return .success(record)
     }
 
+    /// A decimal integer of type `T` from its digits (an optional sign first, as `T(_:radix:)`
+    /// takes); `nil` when not one or out of range.
+    static func decimal<T: FixedWidthInteger>(_ text: UnsafeBufferPointer<UInt8>, as type: T.Type) -> T? {
+        var i = 0
+        var negative = false
+        if let first = text.first, first == UInt8(ascii: "-") || first == UInt8(ascii: "+") {
+            negative = first == UInt8(ascii: "-")
+            i = 1
+        }
+        guard i < text.count else { return nil }
+        var value: T = 0
+        while i < text.count {
+            let digit = text[i] &- UInt8(ascii: "0")
+            guard digit < 10 else { return nil }
+            let (shifted, overflow) = value.multipliedReportingOverflow(by: 10)
+            // Negative values are built downwards, so that T.min is reachable.
+            let (next, carry) = negative ? shifted.subtractingReportingOverflow(T(digit)) : shifted.addingReportingOverflow(T(digit))
+            guard !overflow && !carry else { return nil }
+            value = next
+            i += 1
+        }
+        return value
+    }
+
     /// Sets `field` of `record` from `text`; returns what is wrong with `text`, if anything.
-    static func assign(_ text: some StringProtocol, to field: FlowLogField, in record: inout FlowLogRecord) -> String? {
+    static func assign(_ text: UnsafeBufferPointer<UInt8>, to field: FlowLogField, in record: inout FlowLogRecord) -> String? {
+        var string: String { String(decoding: text, as: UTF8.self) }
         func number<T: FixedWidthInteger>(_ type: T.Type, _ what: String) -> (T?, String?) {
-            guard let value = T(text, radix: 10) else { return (nil, "'\(text)' is not \(what)") }
+            guard let value = decimal(text, as: T.self) else { return (nil, "'\(string)' is not \(what)") }
             return (value, nil)
         }
         func address() -> (IPAddress?, String?) {
-            guard let value = IPAddress(text) else { return (nil, "'\(text)' is not an IP address") }
+            guard let value = IPAddress(utf8: text) else { return (nil, "'\(string)' is not an IP address") }
             return (value, nil)
         }
         var problem: String?
         switch field {
         case .version: (record.version, problem) = number(Int.self, "a version number")
-        case .accountID: record.accountID = String(text)
-        case .interfaceID: record.interfaceID = String(text)
+        case .accountID: record.accountID = string
+        case .interfaceID: record.interfaceID = string
         case .sourceAddress: (record.sourceAddress, problem) = address()
         case .destinationAddress: (record.destinationAddress, problem) = address()
         case .sourcePort: (record.sourcePort, problem) = number(UInt16.self, "a port (0 to 65535)")
@@ -63,34 +108,34 @@ extension FlowLogFormat {
         case .start: (record.start, problem) = number(Int64.self, "a time in seconds")
         case .end: (record.end, problem) = number(Int64.self, "a time in seconds")
         case .action:
-            record.action = FlowLogRecord.Action(rawValue: String(text))
-            if record.action == nil { problem = "'\(text)' is not ACCEPT or REJECT" }
+            record.action = FlowLogRecord.Action(rawValue: string)
+            if record.action == nil { problem = "'\(string)' is not ACCEPT or REJECT" }
         case .logStatus:
-            record.logStatus = FlowLogRecord.LogStatus(rawValue: String(text))
-            if record.logStatus == nil { problem = "'\(text)' is not OK, NODATA or SKIPDATA" }
-        case .vpcID: record.vpcID = String(text)
-        case .subnetID: record.subnetID = String(text)
-        case .instanceID: record.instanceID = String(text)
+            record.logStatus = FlowLogRecord.LogStatus(rawValue: string)
+            if record.logStatus == nil { problem = "'\(string)' is not OK, NODATA or SKIPDATA" }
+        case .vpcID: record.vpcID = string
+        case .subnetID: record.subnetID = string
+        case .instanceID: record.instanceID = string
         case .tcpFlags: (record.tcpFlags, problem) = number(UInt16.self, "a TCP flags value")
-        case .type: record.type = String(text)
+        case .type: record.type = string
         case .packetSourceAddress: (record.packetSourceAddress, problem) = address()
         case .packetDestinationAddress: (record.packetDestinationAddress, problem) = address()
-        case .region: record.region = String(text)
-        case .availabilityZoneID: record.availabilityZoneID = String(text)
-        case .sublocationType: record.sublocationType = String(text)
-        case .sublocationID: record.sublocationID = String(text)
-        case .packetSourceAWSService: record.packetSourceAWSService = String(text)
-        case .packetDestinationAWSService: record.packetDestinationAWSService = String(text)
+        case .region: record.region = string
+        case .availabilityZoneID: record.availabilityZoneID = string
+        case .sublocationType: record.sublocationType = string
+        case .sublocationID: record.sublocationID = string
+        case .packetSourceAWSService: record.packetSourceAWSService = string
+        case .packetDestinationAWSService: record.packetDestinationAWSService = string
         case .flowDirection:
-            record.flowDirection = FlowLogRecord.Direction(rawValue: String(text))
-            if record.flowDirection == nil { problem = "'\(text)' is not ingress or egress" }
+            record.flowDirection = FlowLogRecord.Direction(rawValue: string)
+            if record.flowDirection == nil { problem = "'\(string)' is not ingress or egress" }
         case .trafficPath:
-            record.trafficPath = Int(text).flatMap(FlowLogRecord.TrafficPath.init(rawValue:))
-            if record.trafficPath == nil { problem = "'\(text)' is not a traffic path (1 to 8)" }
+            record.trafficPath = decimal(text, as: Int.self).flatMap(FlowLogRecord.TrafficPath.init(rawValue:))
+            if record.trafficPath == nil { problem = "'\(string)' is not a traffic path (1 to 8)" }
         case .ecsClusterARN, .ecsClusterName, .ecsContainerInstanceARN, .ecsContainerInstanceID, .ecsContainerID,
             .ecsSecondContainerID, .ecsServiceName, .ecsTaskDefinitionARN, .ecsTaskARN, .ecsTaskID:
-            record.ecs[field] = String(text)
-        case .rejectReason: record.rejectReason = String(text)
+            record.ecs[field] = string
+        case .rejectReason: record.rejectReason = string
         }
         return problem
     }

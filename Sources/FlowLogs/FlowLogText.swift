@@ -34,36 +34,55 @@ public struct FlowLogText: Sendable {
     /// Reads `text` (a whole file, decompressed). `format` is used when the file has no header
     /// line; a header line gives the format of its own file.
     public init(_ text: String, format given: FlowLogFormat? = nil) {
+        self.init(utf8: Array(text.utf8), format: given)
+    }
+
+    /// Reads a whole file's bytes (decompressed), a line at a time in place.
+    public init(utf8 bytes: [UInt8], format given: FlowLogFormat? = nil) {
         format = given ?? .default
         formatFromHeader = false
+        bytes.withUnsafeBufferPointer { read($0, given: given) }
+    }
+
+    private mutating func read(_ bytes: UnsafeBufferPointer<UInt8>, given: FlowLogFormat?) {
         var lineNumber = 0
         var position = 0
-        // Split on the byte: as Characters, "\r\n" is one grapheme and never equals "\n".
-        for bytes in text.utf8.split(separator: 0x0A, omittingEmptySubsequences: false) {
+        var start = 0
+        while start <= bytes.count {
+            // Lines end at a line feed; "\r\n" loses its carriage return.
+            var end = start
+            while end < bytes.count && bytes[end] != 0x0A { end += 1 }
+            defer { start = end + 1 }
+            if end == bytes.count && start == end { break }  // after the last line feed
             lineNumber += 1
-            var line = Substring(bytes)
-            if line.utf8.last == 0x0D { line = Substring(line.utf8.dropLast()) }
-            if line.allSatisfy({ $0 == " " || $0 == "\t" }) { continue }
-            if position == 0 && !formatFromHeader && FlowLogFormat.isHeader(line) {
-                do {
-                    format = try FlowLogFormat(parsing: line)
-                    formatFromHeader = true
-                } catch {
-                    problems.append(FlowLogProblem(line: lineNumber, error: FlowLogLineError(message: "header: \(error)")))
+            var line = UnsafeBufferPointer(rebasing: bytes[start..<end])
+            if line.last == 0x0D { line = UnsafeBufferPointer(rebasing: line.dropLast()) }
+            if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
+            if position == 0 && !formatFromHeader && line.first.map({ $0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z") }) == true {
+                let text = String(decoding: line, as: UTF8.self)
+                if FlowLogFormat.isHeader(text) {
+                    do {
+                        format = try FlowLogFormat(parsing: text)
+                        formatFromHeader = true
+                    } catch {
+                        problems.append(FlowLogProblem(line: lineNumber, error: FlowLogLineError(message: "header: \(error)")))
+                    }
+                    continue
                 }
-                continue
             }
             position += 1
-            var recordText = line
-            if line.first == "{" {
+            let parsed: Result<FlowLogRecord, FlowLogLineError>
+            if line.first == UInt8(ascii: "{") {
                 switch JSONMessage.extract(line) {
-                case .success(let message): recordText = Substring(message)
+                case .success(let message): parsed = format.parse(message)
                 case .failure(let error):
                     problems.append(FlowLogProblem(line: lineNumber, error: error))
                     continue
                 }
+            } else {
+                parsed = format.parse(utf8: line)
             }
-            switch format.parse(recordText) {
+            switch parsed {
             case .success(let record): entries.append(FlowLogEntry(line: lineNumber, position: position, record: record))
             case .failure(var error):
                 if error.field == nil && !formatFromHeader && given == nil {
@@ -77,9 +96,9 @@ public struct FlowLogText: Sendable {
 
 /// The `message` of a CloudWatch Logs JSON line (`{"timestamp":…,"message":"2 123… OK",…}`).
 enum JSONMessage {
-    static func extract(_ line: Substring) -> Result<String, FlowLogLineError> {
+    static func extract(_ line: UnsafeBufferPointer<UInt8>) -> Result<String, FlowLogLineError> {
         do {
-            guard let message = try JSONParser.parse(Array(line.utf8))["message"]?.string else {
+            guard let message = try JSONParser.parse(Array(line))["message"]?.string else {
                 return .failure(FlowLogLineError(message: "a JSON line without a \"message\" string"))
             }
             return .success(message)

@@ -11,11 +11,18 @@ public enum IPAddress: Hashable, Comparable, Sendable, CustomStringConvertible {
 
     /// Parses either family; IPv6 is tried only when the text contains a colon.
     public init?(_ text: some StringProtocol) {
-        if text.contains(":") {
-            guard let v6 = IPv6Address(text) else { return nil }
+        var text = String(text)
+        guard let value = text.withUTF8({ IPAddress(utf8: $0) }) else { return nil }
+        self = value
+    }
+
+    /// Parses an address from its UTF-8 bytes: IPv6 when it has a colon, else dotted-quad IPv4.
+    public init?(utf8 text: UnsafeBufferPointer<UInt8>) {
+        if text.contains(UInt8(ascii: ":")) {
+            guard let v6 = IPv6Address(String(decoding: text, as: UTF8.self)) else { return nil }
             self = .v6(v6)
         } else {
-            guard let v4 = IPv4Address(text) else { return nil }
+            guard let v4 = IPv4Address(utf8: text) else { return nil }
             self = .v4(v4)
         }
     }

@@ -18,12 +18,20 @@ public struct IPv4Address: Hashable, Comparable, Sendable, CustomStringConvertib
 
     /// Parses dotted-quad text; returns `nil` for anything else.
     public init?(_ text: some StringProtocol) {
+        var text = String(text)
+        guard let value = text.withUTF8({ IPv4Address(utf8: $0) }) else { return nil }
+        self = value
+    }
+
+    /// Parses dotted-quad text from its UTF-8 bytes (no leading zeros, each octet 0–255): the one
+    /// parser, not generic, so that readers of bytes (flow logs) pay no `String` per address.
+    public init?(utf8 text: UnsafeBufferPointer<UInt8>) {
         var value: UInt32 = 0
         var octets = 0
         var current: UInt32 = 0
         var digits = 0
         var leadingZero = false
-        for byte in text.utf8 {
+        for byte in text {
             switch byte {
             case UInt8(ascii: "0")...UInt8(ascii: "9"):
                 if digits == 1 && leadingZero { return nil }

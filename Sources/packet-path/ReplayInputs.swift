@@ -175,7 +175,7 @@ struct ReplayInputs: ParsableArguments {
                     continue
                 }
             }
-            let log = FlowLogText(String(decoding: bytes, as: UTF8.self), format: given)
+            let log = FlowLogText(utf8: bytes, format: given)
             for problem in log.problems { printError("\(file):\(problem.line): error: \(problem.error)") }
             failed = failed || !log.problems.isEmpty
             tally += try replayer.replay(flowLog: log, file: file, into: summary, lines: lines, detail: detail)

@@ -120,7 +120,7 @@ public enum FuzzHarness {
             bytes = inflated
         }
         let custom = try? FlowLogFormat(parsing: "version interface-id srcaddr dstaddr pkt-srcaddr pkt-dstaddr srcport dstport protocol packets bytes start end action log-status flow-direction traffic-path")
-        let log = FlowLogText(String(decoding: bytes, as: UTF8.self), format: (input.first ?? 0) & 1 == 1 ? custom : nil)
+        let log = FlowLogText(utf8: bytes, format: (input.first ?? 0) & 1 == 1 ? custom : nil)
         let positions = log.entries.map(\.position)
         precondition(zip(positions, positions.dropFirst()).allSatisfy { $0 < $1 }, "record positions follow the file")
         guard let tally = try? Replayer(topology: seedTopology, jobs: 1).replay(flowLog: log, file: "fuzz.log", into: Summary()) else {
