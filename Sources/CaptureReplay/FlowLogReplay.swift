@@ -185,9 +185,8 @@ extension Replayer {
         /// Whether record `i` left its interface: `flow-direction`, else whether the interface
         /// owns the source; `nil` when the interface is not in the topology.
         func egress(_ i: Int, _ header: PacketHeader) -> Bool? {
-            let record = entries[i].record
-            return record.flowDirection.map { $0 == .egress }
-                ?? record.interfaceID.flatMap { interfaces[$0] }.map { topology[$0].owns(record.sourceAddress ?? header.source) }
+            entries[i].record.flowDirection.map { $0 == .egress }
+                ?? entries[i].record.interfaceID.flatMap { interfaces[$0] }.map { topology[$0].owns(entries[i].record.sourceAddress ?? header.source) }
         }
         markICMPReplies(entries, &headers, egress: egress)
         // Within an aggregation window a log lists a connection's records in no causal order, so
@@ -204,21 +203,23 @@ extension Replayer {
             }
             return (entries[i].record.start ?? 0, looksLikeReply ? 1 : 0, i)
         }
+        // Each record's rank once, not per comparison.
+        let ranks = entries.indices.map(rank)
         var packets = [PacketRecord?](repeating: nil, count: entries.count)
-        for i in entries.indices.sorted(by: { rank($0) < rank($1) }) {
-            let record = entries[i].record
+        for i in entries.indices.sorted(by: { ranks[$0] < ranks[$1] }) {
+            // The record is read in place: a copy would retain each of its strings.
             var observation = FlowLogObservation(
-                file: file, position: entries[i].position, interface: record.interfaceID, action: record.action,
-                trafficPath: record.trafficPath, logStatus: record.logStatus, packets: record.packets, bytes: record.bytes,
-                start: record.start, end: record.end)
+                file: file, position: entries[i].position, interface: entries[i].record.interfaceID, action: entries[i].record.action,
+                trafficPath: entries[i].record.trafficPath, logStatus: entries[i].record.logStatus, packets: entries[i].record.packets,
+                bytes: entries[i].record.bytes, start: entries[i].record.start, end: entries[i].record.end)
             var packet: PacketRecord
             if let header = headers[i] {
                 observation.hasTraffic = true
                 let classification = classifier.classify(header)
                 observation.egress = egress(i, header)
-                observation.agrees = Self.agreement(of: record, with: classification, egress: observation.egress)
-                packet = PacketRecord(frame: entries[i].position, header: header, classification: classification, length: record.bytes.map { Int($0) })
-                summary.add(classification.reason, header: header, length: Int(record.bytes ?? 0))
+                observation.agrees = Self.agreement(of: entries[i].record, with: classification, egress: observation.egress)
+                packet = PacketRecord(frame: entries[i].position, header: header, classification: classification, length: observation.bytes.map { Int($0) })
+                summary.add(classification.reason, header: header, length: Int(observation.bytes ?? 0))
             } else {
                 packet = PacketRecord(frame: entries[i].position, header: nil, classification: Classification(reason: .insufficientData, hops: [], notes: []))
             }
@@ -250,13 +251,18 @@ extension Replayer {
             reply.icmpType = header.protocolNumber == .icmp ? 0 : 129
             return reply
         }
+        // An exchange's records repeat the same packets window after window: each is judged once.
+        var judged: [StatelessJudgment: Classification] = [:]
         func agreements(_ members: [Int], initiator: IPAddress) -> Int {
             members.filter { i in
                 let header = headers[i]!
                 let isReply = header.source != initiator
                 guard let owner = topology.addressOwners[header.source]?.first else { return false }
-                let judged = stateless.classify(isReply ? reply(header) : header, from: owner, isReply: isReply, detail: .reason)
-                return Self.agreement(of: entries[i].record, with: judged, egress: egress(i, header)) == true
+                let packet = isReply ? reply(header) : header
+                let key = StatelessJudgment(packet: packet, isReply: isReply)
+                let classification = judged[key] ?? stateless.classify(packet, from: owner, isReply: isReply, detail: .reason)
+                judged[key] = classification
+                return Self.agreement(of: entries[i].record, with: classification, egress: egress(i, header)) == true
             }.count
         }
         func decide(_ members: [Int]) -> IPAddress {
@@ -328,6 +334,13 @@ extension Replayer {
         }
         return true
     }
+}
+
+/// A packet judged without connection state, as a request or as a reply (its source's first
+/// owner walks it).
+struct StatelessJudgment: Hashable {
+    var packet: PacketHeader
+    var isReply: Bool
 }
 
 /// The two addresses of an ICMP exchange, in either order.
