@@ -136,8 +136,7 @@ let package = Package(
             resources: [.copy("Fixtures")]
         ),
         .testTarget(
-            name: "TrafficAnalysisTests",
-            dependencies: ["TrafficAnalysis", "CaptureReplay", "PathClassifier", "ScenarioFormat", "VPCTopology", "PathCore"]
+            name: "TrafficAnalysisTests", dependencies: ["TrafficAnalysis", "CaptureReplay", "PathClassifier", "VPCTopology", "PathCore"]
         ),
         .testTarget(name: "PacketPathCLITests", dependencies: ["packet-path", "_PacketPathTestSupport"]),
         // Every committed fuzz seed and regression, through its harness, without the fuzzer.

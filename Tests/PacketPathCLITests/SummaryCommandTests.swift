@@ -122,3 +122,33 @@ struct SummaryCommandTests {
         #expect(rows.status == 0 && total.contains("\"records\":\(rows.stdout.split(separator: " ").first ?? "?"),"), "\(rows.stdout) \(rows.stderr) vs \(total)")
     }
 }
+
+/// `coverage`: hits per rule, entry, route and gateway; never hit; never matching.
+@Suite("coverage")
+struct CoverageCommandTests {
+    static let scenario = "Scenarios/multi-tier/scenario.yaml"
+    static let flows = "Scenarios/multi-tier/flows.yaml"
+
+    @Test("multi-tier's flows: the deciding NACL entry and route are counted, shadowed entries and rules are named, and a summary document gives the same")
+    func multiTier() throws {
+        let result = try CLIRunner.run(["coverage", "--topology", Self.scenario, "--flows", Self.flows])
+        #expect(result.status == 0, "\(result.stderr)")
+        let lines = result.stdout.split(separator: "\n").map(String.init)
+        func line(_ text: String) -> String? { lines.first { $0.contains(text) } }
+        // bastion → db1 5432 is denied by db-nacl's rule 50, the one flow that reaches it.
+        #expect(line("#0 rule 50 deny tcp 5432 10.20.0.0/24")?.hasPrefix("          1  ") == true, "\(result.stdout)")
+        // Rule 110 allows 5432 from the VPC, but rule 100 (tcp 1024-65535 from the VPC) comes first.
+        #expect(line("#3 rule 110 allow tcp 5432 10.20.0.0/16")?.hasSuffix("can never match: entry #2 before it covers it") == true)
+        #expect(line("#2 egress udp 53 to 10.20.0.2/32")?.hasSuffix("can never match alone: rule #0 of the group is at least as broad") == true)
+        #expect(line("route 2400:6500:8cc:6f00::/56 → local")?.hasSuffix("never hit") == true)
+        #expect(result.stdout.contains("s3-gw (vpce-0497a2307eadbd41f) (gateway endpoint)"))
+        let folder = try CLIRunner.temporaryFolder("coverage")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let document = try CLIRunner.run(["replay", "--topology", Self.scenario, "--flows", Self.flows, "--format", "summary-json"])
+        try document.stdout.write(toFile: folder + "/s.json", atomically: false, encoding: .utf8)
+        let fromDocument = try CLIRunner.run(["coverage", "--topology", Self.scenario, folder + "/s.json"])
+        #expect(fromDocument.stdout == result.stdout)
+        let json = try CLIRunner.run(["coverage", "--topology", Self.scenario, "--flows", Self.flows, "--format", "json"])
+        #expect(json.status == 0 && json.stdout.contains("{\"kind\":\"network-acl-ingress\",\"resource\":\"acl-09a2c16d009a0bbbd\",\"rule\":3,\"text\":\"rule 110 allow tcp 5432 10.20.0.0/16\",\"records\":0,\"coveredBy\":2}"), "\(json.stdout.prefix(600))")
+    }
+}

@@ -1,6 +1,8 @@
 import CaptureReplay
 import Foundation
 import PathClassifier
+import PathCore
+import VPCTopology
 import Testing
 
 @testable import TrafficAnalysis
@@ -94,5 +96,22 @@ struct TrafficReportTests {
         #expect(lambda.kind == .interface && lambda.zones == ["us-east-1a", "us-east-1b"])
         #expect(abs(lambda.monthlyFixedCost - 2 * 0.01 * 730) < 1e-9 && abs(lambda.dataCost - 0.02) < 1e-9 && abs(lambda.natSaving - 0.10) < 1e-9)
         #expect(throws: TrafficReport.DocumentError.self) { try Pricing(json: Array(#"{"natGatewayPerGb": 1}"#.utf8)) }
+    }
+}
+
+/// What covers what, for the never-matching rules of coverage.
+@Suite("rule cover")
+struct RuleCoverTests {
+    @Test("a protocol's port range covers the ranges inside it; all traffic covers everything; ICMP types must agree")
+    func traffic() {
+        let tcp443 = TrafficMatch(protocolNumber: .tcp, ports: PortRange(443, 443))
+        let tcpHigh = TrafficMatch(protocolNumber: .tcp, ports: PortRange(1024, 65535))
+        let tcpAll = TrafficMatch(protocolNumber: .tcp, ports: .all)
+        #expect(TrafficMatch.all.covers(tcp443) && tcpAll.covers(tcpHigh) && !tcpHigh.covers(tcp443) && !tcp443.covers(tcpAll))
+        #expect(tcpHigh.covers(TrafficMatch(protocolNumber: .tcp, ports: PortRange(5432, 5432))))
+        #expect(!tcpAll.covers(TrafficMatch(protocolNumber: .udp, ports: .all)) && !tcpAll.covers(.all))
+        let echo = TrafficMatch(protocolNumber: .icmp, icmpType: 8)
+        #expect(TrafficMatch(protocolNumber: .icmp).covers(echo) && !echo.covers(TrafficMatch(protocolNumber: .icmp)))
+        #expect(!echo.covers(TrafficMatch(protocolNumber: .icmp, icmpType: 0)))
     }
 }
