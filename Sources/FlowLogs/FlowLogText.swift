@@ -21,7 +21,9 @@ public struct FlowLogProblem: Sendable, Hashable, CustomStringConvertible {
 /// - S3: the first line is the header of field names (`version account-id …`), the format;
 /// - CloudWatch Logs, one record per line (`aws logs filter-log-events … --output text`, the
 ///   console's export), in the format the caller gives (the default version-2 format when none);
-/// - CloudWatch Logs as JSON lines, one object per line with the record in `message`.
+/// - CloudWatch Logs as JSON lines, one object per line with the record in `message`;
+/// - CloudWatch Logs as one document, `aws logs get-log-events` or `filter-log-events` output:
+///   an `events` list, each record in an event's `message`.
 /// Blank lines are skipped; a malformed line becomes a ``FlowLogProblem`` and the rest is read.
 public struct FlowLogText: Sendable {
     /// The format the records were read with.
@@ -41,7 +43,46 @@ public struct FlowLogText: Sendable {
     public init(utf8 bytes: [UInt8], format given: FlowLogFormat? = nil) {
         format = given ?? .default
         formatFromHeader = false
+        if let events = Self.cloudWatchEvents(bytes) {
+            readEvents(events, bytes: bytes, given: given)
+            return
+        }
         bytes.withUnsafeBufferPointer { read($0, given: given) }
+    }
+
+    /// The events of a CloudWatch Logs document (`aws logs get-log-events` or `filter-log-events`
+    /// output: one JSON object with an `events` list, each event's record in `message`); `nil` for
+    /// any other text. Only text that starts with `{` is parsed whole, and JSON lines fail at their
+    /// second line.
+    static func cloudWatchEvents(_ bytes: [UInt8]) -> [JSONValue]? {
+        guard bytes.first(where: { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 }) == UInt8(ascii: "{"),
+            let document = try? JSONParser.parse(bytes)
+        else { return nil }
+        return document["events"]?.array
+    }
+
+    /// Reads the events of a CloudWatch Logs document: each event is a record, numbered by its
+    /// position; a problem names the line where the event's message is.
+    private mutating func readEvents(_ events: [JSONValue], bytes: [UInt8], given: FlowLogFormat?) {
+        let lines = Self.messageLines(bytes)
+        for (index, event) in events.enumerated() {
+            // Where the event's message is: in one pass when each event has one, else found again.
+            func line() -> Int {
+                lines.count == events.count ? lines[index] : JSONParser.position(of: "events[\(index)].message", in: bytes)?.line ?? 1
+            }
+            guard let message = event["message"]?.string else {
+                problems.append(FlowLogProblem(line: line(), error: FlowLogLineError(message: "event \(index + 1) has no \"message\" string")))
+                continue
+            }
+            switch format.parse(message) {
+            case .success(let record): entries.append(FlowLogEntry(line: line(), position: index + 1, record: record))
+            case .failure(var error):
+                if error.field == nil && given == nil {
+                    error.message += "; if the flow log has a custom format, give it with --log-format"
+                }
+                problems.append(FlowLogProblem(line: line(), error: error))
+            }
+        }
     }
 
     private mutating func read(_ bytes: UnsafeBufferPointer<UInt8>, given: FlowLogFormat?) {
@@ -91,6 +132,34 @@ public struct FlowLogText: Sendable {
                 problems.append(FlowLogProblem(line: lineNumber, error: error))
             }
         }
+    }
+}
+
+extension FlowLogText {
+    /// The line of every `"message":` member of a JSON text, in order: one pass over the bytes
+    /// (a JSON string holds no raw line feed, so lines are counted outside strings).
+    static func messageLines(_ bytes: [UInt8]) -> [Int] {
+        let quote = UInt8(ascii: "\""), backslash = UInt8(ascii: "\\"), key = Array("message".utf8)
+        var lines: [Int] = []
+        var line = 1
+        var i = 0
+        while i < bytes.count {
+            let byte = bytes[i]
+            if byte == 0x0A {
+                line += 1
+            } else if byte == quote {
+                let start = i + 1
+                i += 1
+                while i < bytes.count && bytes[i] != quote { i += bytes[i] == backslash ? 2 : 1 }
+                if i < bytes.count && bytes[start..<i].elementsEqual(key) {
+                    var next = i + 1
+                    while next < bytes.count && (bytes[next] == 0x20 || bytes[next] == 0x09 || bytes[next] == 0x0D || bytes[next] == 0x0A) { next += 1 }
+                    if next < bytes.count && bytes[next] == UInt8(ascii: ":") { lines.append(line) }
+                }
+            }
+            i += 1
+        }
+        return lines
     }
 }
 

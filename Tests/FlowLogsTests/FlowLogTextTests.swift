@@ -59,6 +59,26 @@ struct FlowLogTextTests {
         #expect(log.problems.map(\.line) == [4, 6, 7])
     }
 
+    @Test("a CloudWatch Logs document (get-log-events, filter-log-events): each event's message is a record; a problem names the message's line")
+    func cloudWatchDocument() throws {
+        let lines = try Self.fixture("seed-before.default.cloudwatch.log").split(separator: "\n")
+        // As `aws logs get-log-events` prints it: indented, one member per line, tokens after the events.
+        var events = lines.enumerated().map { index, line in
+            "        {\n            \"timestamp\": \(1_748_851_800_000 + index),\n            \"message\": \"\(line)\",\n            \"ingestionTime\": 1748851900000\n        }"
+        }
+        events[2] = events[2].replacingOccurrences(of: " 443 ", with: " 99999 ")
+        let document = "{\n    \"events\": [\n" + events.joined(separator: ",\n") + "\n    ],\n    \"nextForwardToken\": \"f/1\"\n}\n"
+        let log = FlowLogText(document)
+        #expect(log.entries.count == lines.count - 1)
+        #expect(log.entries.map(\.position) == Array(1...lines.count).filter { $0 != 3 })
+        #expect(log.problems.map(\.description) == ["line 15: field 7 (dstport): '99999' is not a port (0 to 65535)"], "the third event's message is on line 15")
+        #expect(log.entries[0].record.interfaceID == "eni-602a28126d3dd75c4" && log.entries[0].record.destinationPort == 443)
+        // filter-log-events names the stream; an event without a message is a problem, not a crash.
+        let filtered = FlowLogText(#"{"events": [{"logStreamName": "eni-602a28126d3dd75c4-all", "timestamp": 1, "eventId": "1"}, {"logStreamName": "s", "message": "\#(lines[0])"}], "searchedLogStreams": []}"#)
+        #expect(filtered.entries.count == 1 && filtered.entries[0].position == 2)
+        #expect(filtered.problems.map(\.description) == ["line 1: event 1 has no \"message\" string"])
+    }
+
     @Test("every flow log of the shared corpus reads whole, in its format (skipped without ../shared/corpus)")
     func corpus() throws {
         guard Corpus.isPresent else { return #expect(Corpus.skipNote("flow log corpus")) }
