@@ -2,7 +2,7 @@
 # Benchmarks/compare: packet-path against plain C and libpcap peers, in one run on the same data,
 # with ratios (docs/performance.md). Installs its own Debian and PyPI packages. Data is generated
 # deterministically into Benchmarks/compare/.data (git-ignored); PACKETPATH_BENCH_SCALE=0.1 makes it small;
-# PACKETPATH_BENCH_ONLY=lpm or =replay runs one of the two tables.
+# PACKETPATH_BENCH_ONLY=lpm, =replay or =flowlogs runs one of the three tables.
 set -eu
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
@@ -29,8 +29,18 @@ pp="$root/.build/release/packet-path"
 field() { python3 -c "import json,sys; print(json.loads(sys.argv[1])[sys.argv[2]])" "$1" "$2"; }
 ratio() { python3 -c "import sys; a,b=float(sys.argv[1]),float(sys.argv[2]); print(f'{a/b:.2f}x' if b else '-')" "$1" "$2"; }
 mlps() { python3 -c "import sys; print(f'{float(sys.argv[1])/1e6:.1f}')" "$1"; }
+wall() {  # best of 3 wall times of a command, in seconds
+    best=""
+    for i in 1 2 3; do
+        s=$(python3 -c "import time; print(time.perf_counter())")
+        "$@" > /dev/null 2>&1
+        e=$(python3 -c "import time; print(time.perf_counter())")
+        best=$(python3 -c "b='$best'; t=$e-$s; print(t if not b or t < float(b) else b)")
+    done
+    echo "$best"
+}
 
-if [ "${PACKETPATH_BENCH_ONLY:-lpm}" != replay ]; then
+if [ "${PACKETPATH_BENCH_ONLY:-lpm}" = lpm ]; then
 echo "## LPM, million lookups per second (median), single core"
 echo
 echo "| table | keys | packet-path | C DIR-24-8 | DPDK rte_lpm / rte_lpm6 | DPDK rte_fib / rte_fib6 (bulk) | pytricia | packet-path / C | packet-path / rte_lpm | packet-path / rte_fib | checksums agree | packet-path build s | structure MiB |"
@@ -63,7 +73,7 @@ done
 
 fi
 echo
-if [ "${PACKETPATH_BENCH_ONLY:-replay}" != lpm ]; then
+if [ "${PACKETPATH_BENCH_ONLY:-replay}" = replay ]; then
 echo "## Replay, frames per second"
 echo
 echo "Captures from gen_capture.py (the bundled seed scenario's traffic, ~1,000 connections open at once,"
@@ -71,16 +81,6 @@ echo "tens of thousands in all). Bare loop and tcpdump: median of 5; packet-path
 echo "(start-up and topology load included)."
 echo
 [ -f "$data/trace-hdr.pcap" ] || python3 "$here/gen_capture.py" "$data" "$(python3 -c "print(int(1_000_000 * float('${PACKETPATH_BENCH_SCALE:-1}')))")"
-wall() {  # best of 3 wall times of a command, in seconds
-    best=""
-    for i in 1 2 3; do
-        s=$(python3 -c "import time; print(time.perf_counter())")
-        "$@" > /dev/null 2>&1
-        e=$(python3 -c "import time; print(time.perf_counter())")
-        best=$(python3 -c "b='$best'; t=$e-$s; print(t if not b or t < float(b) else b)")
-    done
-    echo "$best"
-}
 echo "| capture | peer | frames/s | vs bare pcap_next_ex loop |"
 echo "|---|---|---|---|"
 for trace in full hdr; do
@@ -105,4 +105,38 @@ for trace in full hdr; do
 done
 echo
 echo "($(nproc) cores; $(date -u +%Y-%m-%d))"
+fi
+echo
+if [ "${PACKETPATH_BENCH_ONLY:-flowlogs}" = flowlogs ]; then
+echo "## Flow logs, records per second (one core)"
+echo
+echo "S3-style gzip files from gen_flowlogs.py (alpha5's traffic in Scenarios/seed/after.yaml, a custom"
+echo "version-5 format, 100,000 records a file). Best of 3 whole runs, start-up included."
+echo
+records=$(python3 -c "print(int(1_000_000 * float('${PACKETPATH_BENCH_SCALE:-1}')))")
+logs="$data/flowlogs-$records"
+if [ ! -d "$logs" ]; then
+    interface=$("$pp" trace --topology "$root/Scenarios/seed/after.yaml" --from alpha5 --to s3 --format json \
+        | python3 -c "import json,sys; print(json.load(sys.stdin)['packet']['path'][0]['id'])")
+    python3 "$here/gen_flowlogs.py" "$logs" "$records" "$interface"
+fi
+count=$(find "$logs" -name '*.log.gz' -exec sh -c 'gzip -dc "$1" | tail -n +2' _ {} \; | wc -l)
+rate() { python3 -c "print(int($count / $1))"; }
+zc=$(rate "$(wall sh -c "find '$logs' -name '*.log.gz' -exec gzip -dc {} + | wc -l")")
+echo "| peer | records/s | vs zcat \\| wc -l |"
+echo "|---|---|---|"
+echo "| zcat FILES \\| wc -l (decompress and count lines) | $zc | 1.00x |"
+best=""
+for i in 1 2 3; do
+    t=$(field "$(python3 "$here/flowlog_parse_peer.py" "$logs")" seconds)
+    best=$(python3 -c "b='$best'; t=$t; print(t if not b or t < float(b) else b)")
+done
+py=$(rate "$best")
+echo "| plain Python: split, convert, count per action and destination | $py | $(ratio "$py" "$zc") |"
+for format in summary summary-json csv jsonl; do
+    r=$(rate "$(wall "$pp" replay "$logs" --topology "$root/Scenarios/seed/after.yaml" --format "$format")")
+    echo "| packet-path replay --format $format (parse, judge, compare) | $r | $(ratio "$r" "$zc") |"
+done
+echo
+echo "($count records; $(date -u +%Y-%m-%d))"
 fi
