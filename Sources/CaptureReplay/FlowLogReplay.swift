@@ -90,34 +90,15 @@ public struct FlowLogTally: Sendable, Hashable {
         lhs.disagreements.merge(rhs.disagreements, uniquingKeysWith: +)
     }
 
-    /// Counts one record of the replay.
-    mutating func add(_ packet: PacketRecord, interfaceKnown: Bool) {
-        records += 1
-        guard let observed = packet.observation else { return }
-        guard observed.hasTraffic else {
-            withoutTraffic += 1
-            return
-        }
-        let verdict = packet.classification.verdict
-        matrix[Pair(observed: observed.action?.rawValue ?? "-", predicted: verdict.rawValue), default: 0] += 1
-        if observed.egress == true {
-            let reason = packet.classification.reason
-            let predicted = verdict == .dropped ? "dropped" : ModelPath(reason)?.rawValue ?? reason.rawValue
-            paths[Pair(observed: observed.trafficPath.map { Self.pathName($0) } ?? "-", predicted: predicted), default: TrafficCount()].add(observed)
-        }
-        switch observed.agrees {
-        case true?: agree += 1
-        case false?:
-            disagree += 1
-            let key = Disagreement(
-                interface: observed.interface ?? "-",
-                observed: [observed.action?.rawValue, observed.trafficPath.map { "path \($0.rawValue)" }].compactMap { $0 }.joined(separator: " "),
-                predicted: "\(verdict.rawValue) \(packet.classification.reason.rawValue)"
-                    + (packet.classification.decisiveHop.map { " via \($0.resource.id)" } ?? ""),
-                explanation: Self.explanation(packet, interfaceKnown: interfaceKnown))
-            disagreements[key, default: TrafficCount()].add(observed)
-        case nil: notCompared += 1
-        }
+    /// Counts one disagreeing record, grouped by what disagrees, with why.
+    mutating func addDisagreement(_ packet: PacketRecord, _ observed: FlowLogObservation, interfaceKnown: Bool) {
+        let key = Disagreement(
+            interface: observed.interface ?? "-",
+            observed: [observed.action?.rawValue, observed.trafficPath.map { "path \($0.rawValue)" }].compactMap { $0 }.joined(separator: " "),
+            predicted: "\(packet.classification.verdict.rawValue) \(packet.classification.reason.rawValue)"
+                + (packet.classification.decisiveHop.map { " via \($0.resource.id)" } ?? ""),
+            explanation: Self.explanation(packet, interfaceKnown: interfaceKnown))
+        disagreements[key, default: TrafficCount()].add(observed)
     }
 
     /// The likely cause of a disagreement: data missing from the snapshot, configuration that
@@ -170,7 +151,10 @@ extension Replayer {
     public func replay(
         flowLog: FlowLogText, file: String, into summary: Summary, lines: Lines? = nil, detail: PathDetail = .full
     ) throws -> FlowLogTally {
-        let classifier = CaptureClassifier(topology: topology, detail: lines == nil ? .reason : detail)
+        let walkDetail: PathDetail = lines == nil ? .reason : detail
+        // Walks that record no path look routes up in compiled tables, as capture replay's do.
+        let classifier = CaptureClassifier(
+            topology: topology, detail: walkDetail, compiledRoutes: walkDetail == .reason ? CompiledRoutes(topology) : nil)
         var interfaces: [String: InterfaceIndex] = [:]
         for index in topology.interfaces.indices { interfaces[topology.interfaces[index].label.id] = InterfaceIndex(index) }
         let format = lines?.format()
@@ -184,9 +168,17 @@ extension Replayer {
         }
         /// Whether record `i` left its interface: `flow-direction`, else whether the interface
         /// owns the source; `nil` when the interface is not in the topology.
+        // A log's records come from few interfaces: the last one looked up is kept.
+        var last: (id: String, index: InterfaceIndex?)?
+        func interface(_ id: String) -> InterfaceIndex? {
+            if let last, last.id == id { return last.index }
+            let index = interfaces[id]
+            last = (id, index)
+            return index
+        }
         func egress(_ i: Int, _ header: PacketHeader) -> Bool? {
             entries[i].record.flowDirection.map { $0 == .egress }
-                ?? entries[i].record.interfaceID.flatMap { interfaces[$0] }.map { topology[$0].owns(entries[i].record.sourceAddress ?? header.source) }
+                ?? entries[i].record.interfaceID.flatMap(interface).map { topology[$0].owns(entries[i].record.sourceAddress ?? header.source) }
         }
         markICMPReplies(entries, &headers, egress: egress)
         // Within an aggregation window a log lists a connection's records in no causal order, so
@@ -226,12 +218,14 @@ extension Replayer {
             packet.observation = observation
             packets[i] = packet
         }
+        var counter = FlowLogCounter()
         for case let packet? in packets {
-            tally.add(packet, interfaceKnown: packet.observation?.interface.flatMap { interfaces[$0] } != nil)
+            counter.add(packet, interfaceKnown: packet.observation?.interface.flatMap(interface) != nil, into: &tally)
             format?(packet, text)
             try lines?.flush(text, atLeast: 1 << 16)
         }
         try lines?.flush(text)
+        counter.fold(into: &tally)
         return tally
     }
 
@@ -336,6 +330,77 @@ extension Replayer {
     }
 }
 
+/// A file's ``FlowLogTally`` counts while it is replayed, in flat arrays indexed by action,
+/// verdict, traffic path and model path, so that a record costs no string hashing; folded into
+/// the tally, with its names, once per file.
+struct FlowLogCounter {
+    var records = 0
+    var withoutTraffic = 0
+    var agree = 0
+    var disagree = 0
+    var notCompared = 0
+    /// Records by (observed action: ACCEPT, REJECT, none) × verdict.
+    var matrix = [Int](repeating: 0, count: 3 * Verdict.allCases.count)
+    /// Egress traffic by (traffic path, 0 for none) × model path slot (``slot(_:)``).
+    var paths = [TrafficCount](repeating: TrafficCount(), count: 9 * FlowLogCounter.slots)
+
+    static let actions: [FlowLogRecord.Action?] = [.accept, .reject, nil]
+    /// Model path slots: dropped, each ``ModelPath``, then each reason without one.
+    static let slots = 1 + ModelPath.allCases.count + Reason.allCases.count
+
+    static func slot(_ classification: Classification) -> Int {
+        if classification.verdict == .dropped { return 0 }
+        if let path = ModelPath(classification.reason) { return 1 + ModelPath.allCases.firstIndex(of: path)! }
+        return 1 + ModelPath.allCases.count + classification.reason.ordinal
+    }
+
+    static func slotName(_ slot: Int) -> String {
+        if slot == 0 { return "dropped" }
+        if slot <= ModelPath.allCases.count { return ModelPath.allCases[slot - 1].rawValue }
+        return Reason.allCases[slot - 1 - ModelPath.allCases.count].rawValue
+    }
+
+    /// Counts one record; a disagreeing one also goes to `tally`'s disagreements.
+    mutating func add(_ packet: PacketRecord, interfaceKnown: Bool, into tally: inout FlowLogTally) {
+        records += 1
+        guard let observed = packet.observation else { return }
+        guard observed.hasTraffic else {
+            withoutTraffic += 1
+            return
+        }
+        let action = observed.action == .accept ? 0 : observed.action == .reject ? 1 : 2
+        matrix[action * Verdict.allCases.count + Verdict.allCases.firstIndex(of: packet.classification.verdict)!] += 1
+        if observed.egress == true {
+            paths[(observed.trafficPath?.rawValue ?? 0) * Self.slots + Self.slot(packet.classification)].add(observed)
+        }
+        switch observed.agrees {
+        case true?: agree += 1
+        case false?:
+            disagree += 1
+            tally.addDisagreement(packet, observed, interfaceKnown: interfaceKnown)
+        case nil: notCompared += 1
+        }
+    }
+
+    /// Adds the counts to `tally`, by name.
+    func fold(into tally: inout FlowLogTally) {
+        tally.records += records
+        tally.withoutTraffic += withoutTraffic
+        tally.agree += agree
+        tally.disagree += disagree
+        tally.notCompared += notCompared
+        for (index, count) in matrix.enumerated() where count > 0 {
+            let action = Self.actions[index / Verdict.allCases.count]?.rawValue ?? "-"
+            tally.matrix[FlowLogTally.Pair(observed: action, predicted: Verdict.allCases[index % Verdict.allCases.count].rawValue), default: 0] += count
+        }
+        for (index, count) in paths.enumerated() where count.records > 0 {
+            let path = index / Self.slots
+            let observed = path == 0 ? "-" : FlowLogRecord.TrafficPath(rawValue: path).map(FlowLogTally.pathName) ?? "-"
+            tally.paths[FlowLogTally.Pair(observed: observed, predicted: Self.slotName(index % Self.slots)), default: TrafficCount()] += count
+        }
+    }
+}
+
 /// A packet judged without connection state, as a request or as a reply (its source's first
 /// owner walks it).
 struct StatelessJudgment: Hashable {
@@ -353,7 +418,7 @@ struct ICMPPair: Hashable {
 
 /// The way the model sends delivered traffic, in the terms of flow logs' traffic paths
 /// (AWS, "Flow log records", `traffic-path`).
-enum ModelPath: String {
+enum ModelPath: String, CaseIterable {
     case internetGateway = "internet gateway"
     case gatewayEndpoint = "gateway endpoint"
     /// The next hop is a network interface in the VPC: a NAT gateway's, an endpoint's, a transit

@@ -86,6 +86,8 @@ public struct FlowLogText: Sendable {
     }
 
     private mutating func read(_ bytes: UnsafeBufferPointer<UInt8>, given: FlowLogFormat?) {
+        // One record per line: room for them all at once, not by doubling (a record is large).
+        entries.reserveCapacity(bytes.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) } + 1)
         var lineNumber = 0
         var position = 0
         var start = 0
