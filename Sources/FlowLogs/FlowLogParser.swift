@@ -23,36 +23,50 @@ extension FlowLogFormat {
     }
 
     /// Parses one record line from its UTF-8 bytes. Fields are found by scanning for spaces and
-    /// read from the bytes in place: no `Substring` or array per line, and no `String` but for
-    /// the text fields (IDs, names) a record keeps.
-    public func parse(utf8 line: UnsafeBufferPointer<UInt8>) -> Result<FlowLogRecord, FlowLogLineError> {
+    /// read from the bytes in place: no `Substring` or array per line, and no new `String` for a
+    /// text field (an ID, a name) that repeats the previous record's, which `recent` keeps.
+    public func parse(utf8 line: UnsafeBufferPointer<UInt8>, recent: inout RecentText) -> Result<FlowLogRecord, FlowLogLineError> {
         let space = UInt8(ascii: " ")
+        var record = FlowLogRecord()
+        var i = 0
+        for (index, field) in fields.enumerated() {
+            while i < line.count && line[i] == space { i += 1 }
+            guard i < line.count else { return .failure(countError(line)) }
+            let start = i
+            while i < line.count && line[i] != space { i += 1 }
+            let text = UnsafeBufferPointer(rebasing: line[start..<i])
+            if text.count == 1 && text[0] == UInt8(ascii: "-") { continue }
+            if let problem = Self.assign(text, to: field, in: &record, recent: &recent, slot: index) {
+                // A line with the wrong number of fields is reported as that, whatever field fails first.
+                let error = countError(line)
+                return .failure(error.message.isEmpty ? FlowLogLineError(field: field, position: index + 1, message: problem) : error)
+            }
+        }
+        while i < line.count && line[i] == space { i += 1 }
+        guard i == line.count else { return .failure(countError(line)) }
+        return .success(record)
+    }
+
+    /// Parses one record line from its UTF-8 bytes (no text kept between lines).
+    public func parse(utf8 line: UnsafeBufferPointer<UInt8>) -> Result<FlowLogRecord, FlowLogLineError> {
+        var recent = RecentText()
+        return parse(utf8: line, recent: &recent)
+    }
+
+    /// `N fields, the format has M` when the line's count is not the format's; an empty message when it is.
+    func countError(_ line: UnsafeBufferPointer<UInt8>) -> FlowLogLineError {
         var count = 0
         var inValue = false
         for byte in line {
-            if byte == space {
+            if byte == UInt8(ascii: " ") {
                 inValue = false
             } else if !inValue {
                 inValue = true
                 count += 1
             }
         }
-        guard count == fields.count else {
-            return .failure(FlowLogLineError(message: "\(count) field\(count == 1 ? "" : "s"), the format has \(fields.count)"))
-        }
-        var record = FlowLogRecord()
-        var i = 0
-        for (index, field) in fields.enumerated() {
-            while line[i] == space { i += 1 }
-            let start = i
-            while i < line.count && line[i] != space { i += 1 }
-            let text = UnsafeBufferPointer(rebasing: line[start..<i])
-            if text.count == 1 && text[0] == UInt8(ascii: "-") { continue }
-            if let problem = Self.assign(text, to: field, in: &record) {
-                return .failure(FlowLogLineError(field: field, position: index + 1, message: problem))
-            }
-        }
-        return .success(record)
+        guard count != fields.count else { return FlowLogLineError(message: "") }
+        return FlowLogLineError(message: "\(count) field\(count == 1 ? "" : "s"), the format has \(fields.count)")
     }
 
     /// A decimal integer of type `T` from its digits (an optional sign first, as `T(_:radix:)`
@@ -80,8 +94,10 @@ extension FlowLogFormat {
     }
 
     /// Sets `field` of `record` from `text`; returns what is wrong with `text`, if anything.
-    static func assign(_ text: UnsafeBufferPointer<UInt8>, to field: FlowLogField, in record: inout FlowLogRecord) -> String? {
-        var string: String { String(utf8: text) }
+    static func assign(
+        _ text: UnsafeBufferPointer<UInt8>, to field: FlowLogField, in record: inout FlowLogRecord, recent: inout RecentText, slot: Int
+    ) -> String? {
+        var string: String { recent.string(text, slot: slot) }
         func number<T: FixedWidthInteger>(_ type: T.Type, _ what: String) -> (T?, String?) {
             guard let value = decimal(text, as: T.self) else { return (nil, "'\(string)' is not \(what)") }
             return (value, nil)
@@ -138,6 +154,28 @@ extension FlowLogFormat {
         case .rejectReason: record.rejectReason = string
         }
         return problem
+    }
+}
+
+/// The text fields of the last record read, by their position in the format: a log repeats its
+/// account, VPC, subnet and interface IDs record after record, and a repeat is not made again.
+public struct RecentText: Sendable {
+    private var bytes: [[UInt8]] = []
+    private var strings: [String] = []
+
+    public init() {}
+
+    /// The string of `text`, the previous one at `slot` when the bytes are the same.
+    mutating func string(_ text: UnsafeBufferPointer<UInt8>, slot: Int) -> String {
+        if slot < bytes.count, bytes[slot].withUnsafeBufferPointer({ $0.elementsEqual(text) }) { return strings[slot] }
+        let string = String(utf8: text)
+        while bytes.count <= slot {
+            bytes.append([])
+            strings.append("")
+        }
+        bytes[slot] = Array(text)
+        strings[slot] = string
+        return string
     }
 }
 

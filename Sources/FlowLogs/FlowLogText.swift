@@ -91,6 +91,7 @@ public struct FlowLogText: Sendable {
         var lineNumber = 0
         var position = 0
         var start = 0
+        var recent = RecentText()
         while start <= bytes.count {
             // Lines end at a line feed; "\r\n" loses its carriage return.
             var end = start
@@ -123,7 +124,7 @@ public struct FlowLogText: Sendable {
                     continue
                 }
             } else {
-                parsed = format.parse(utf8: line)
+                parsed = format.parse(utf8: line, recent: &recent)
             }
             switch parsed {
             case .success(let record): entries.append(FlowLogEntry(line: lineNumber, position: position, record: record))
