@@ -1,4 +1,5 @@
 import ArgumentParser
+import Dispatch
 import CaptureReplay
 import Decompression
 import FlowLogs
@@ -34,7 +35,7 @@ struct ReplayInputs: ParsableArguments {
     var capturePoint: String?
 
     /// Worker threads for capture replay.
-    @Option(help: "Classify captures on this many cores, keeping per-connection order and the output order (default: all cores; at most 4 per core).")
+    @Option(help: "Classify on this many cores: captures keep per-connection order, flow log files are replayed side by side; the output order is kept (default: all cores; at most 4 per core).")
     var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
 
     /// Judge synthetic flows by their first packet alone.
@@ -157,28 +158,28 @@ struct ReplayInputs: ParsableArguments {
                 throw ExitStatus.badInput
             }
         }
-        let replayer = Replayer(topology: topology, jobs: 1)
+        // Files are independent (connection state does not cross them): up to --jobs of them are
+        // replayed at once, each into its own buffer, and emitted in the order given.
+        let shared = SharedLines(lines)
+        let format = given
         var tally = FlowLogTally()
         var failed = false
-        for file in files {
-            let contents = file == "-" ? FileHandle.standardInput.readDataToEndOfFile() : FileManager.default.contents(atPath: file)
-            guard var bytes = contents.map({ [UInt8]($0) }) else {
-                printError("\(file): error: cannot read")
-                throw ExitStatus.cannotRead
+        var next = 0
+        while next < files.count {
+            let batch = Array(files[next..<min(next + jobs, files.count)])
+            next += batch.count
+            let results = batch.map { _ in FlowLogFileResult() }
+            DispatchQueue.concurrentPerform(iterations: batch.count) { index in
+                results[index].replay(batch[index], topology: topology, format: format, lines: shared.lines, detail: detail)
             }
-            if Gzip.isCompressed(bytes) {
-                do {
-                    bytes = try Gzip.decompress(bytes)
-                } catch {
-                    printError("\(file): error: \(error)")
-                    failed = true
-                    continue
-                }
+            for result in results {
+                for message in result.messages { printError(message) }
+                if let status = result.status { throw status }
+                if let lines, !result.text.isEmpty { try result.text.withUnsafeBufferPointer { try lines.write($0) } }
+                summary.merge(result.summary)
+                tally += result.tally
+                failed = failed || result.failed
             }
-            let log = FlowLogText(utf8: bytes, format: given)
-            for problem in log.problems { printError("\(file):\(problem.line): error: \(problem.error)") }
-            failed = failed || !log.problems.isEmpty
-            tally += try replayer.replay(flowLog: log, file: file, into: summary, lines: lines, detail: detail)
         }
         return (tally, failed)
     }
@@ -234,3 +235,51 @@ struct ReplayInputs: ParsableArguments {
         return failed
     }
 }
+
+/// A replay's lines, handed to the workers that replay flow log files (each makes its own format
+/// from them and writes into its own buffer).
+final class SharedLines: @unchecked Sendable {
+    let lines: Replayer.Lines?
+    init(_ lines: Replayer.Lines?) { self.lines = lines }
+}
+
+/// One flow log file replayed on a worker: its lines, counts and messages, emitted in file order
+/// by the caller. Unchecked `Sendable`: one worker fills it, then the caller reads it.
+final class FlowLogFileResult: @unchecked Sendable {
+    var text: [UInt8] = []
+    let summary = Summary()
+    var tally = FlowLogTally()
+    /// `file:line: error: …` messages, in order.
+    var messages: [String] = []
+    var failed = false
+    /// The exit status that ends the run (the file cannot be read).
+    var status: ExitCode?
+
+    /// Reads (`-`: standard input), decompresses, parses and replays `file`.
+    func replay(_ file: String, topology: Topology, format: FlowLogFormat?, lines: Replayer.Lines?, detail: PathDetail) {
+        let contents = file == "-" ? FileHandle.standardInput.readDataToEndOfFile() : FileManager.default.contents(atPath: file)
+        guard var bytes = contents.map({ [UInt8]($0) }) else {
+            messages.append("\(file): error: cannot read")
+            status = ExitStatus.cannotRead
+            return
+        }
+        if Gzip.isCompressed(bytes) {
+            do {
+                bytes = try Gzip.decompress(bytes)
+            } catch {
+                messages.append("\(file): error: \(error)")
+                failed = true
+                return
+            }
+        }
+        let log = FlowLogText(utf8: bytes, format: format)
+        messages += log.problems.map { "\(file):\($0.line): error: \($0.error)" }
+        failed = !log.problems.isEmpty
+        let buffered = lines.map { lines in
+            Replayer.Lines(format: lines.format, write: { [unowned self] in self.text.append(contentsOf: $0) }, capture: lines.capture)
+        }
+        // Writing into memory cannot fail.
+        tally = (try? Replayer(topology: topology, jobs: 1).replay(flowLog: log, file: file, into: summary, lines: buffered, detail: detail)) ?? tally
+    }
+}
+

@@ -152,3 +152,30 @@ struct CoverageCommandTests {
         #expect(json.status == 0 && json.stdout.contains("{\"kind\":\"network-acl-ingress\",\"resource\":\"acl-09a2c16d009a0bbbd\",\"rule\":3,\"text\":\"rule 110 allow tcp 5432 10.20.0.0/16\",\"records\":0,\"coveredBy\":2}"), "\(json.stdout.prefix(600))")
     }
 }
+
+/// Flow log files replayed side by side (`--jobs`).
+@Suite("flow log files in parallel")
+struct FlowLogJobsTests {
+    @Test("--jobs 3 writes what --jobs 1 writes, lines and problems in file order, in every format")
+    func sameAsOneJob() throws {
+        let folder = try CLIRunner.temporaryFolder("flow-log-jobs")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let logs = try SummaryCommandTests.threeLogs(folder)
+        // A damaged record in the first and the second file: both reported, in order.
+        for log in logs.prefix(2) {
+            var text = try String(contentsOfFile: log, encoding: .utf8)
+            text = text.replacingOccurrences(of: " 6 5 ", with: " 6 five ")
+            try text.write(toFile: log, atomically: false, encoding: .utf8)
+        }
+        for format in ["text", "jsonl", "csv", "summary-json"] {
+            let one = try CLIRunner.run(["replay", "--topology", SummaryCommandTests.before, "--format", format, "--jobs", "1"] + logs)
+            let three = try CLIRunner.run(["replay", "--topology", SummaryCommandTests.before, "--format", format, "--jobs", "3"] + logs)
+            #expect(one.status == 65 && three.status == 65)
+            #expect(one.stdout == three.stdout, "\(format)")
+            #expect(one.stderr == three.stderr)
+        }
+        let problems = try CLIRunner.run(["replay", "--topology", SummaryCommandTests.before, "--format", "summary", "--jobs", "3"] + logs).stderr
+            .split(separator: "\n").map { $0.split(separator: ":").first.map(String.init) ?? "" }
+        #expect(problems.first == logs[0] && problems.last == logs[1] && problems.contains(logs[1]), "\(problems)")
+    }
+}
