@@ -72,7 +72,8 @@ public final class CaptureClassifier {
     let summary: Summary?
 
     /// What of each path is recorded: every choice gives every packet the same reason by the same
-    /// walk; `.reason` paths are the reason alone, `.decisive` ones the last two hops without texts.
+    /// walk; `.reason` paths are the reason alone, `.decisive` ones the last two hops without texts,
+    /// `.hops` every hop without texts.
     package let detail: PathDetail
 
     /// - Parameters:
@@ -312,18 +313,23 @@ public final class CaptureClassifier {
     ///
     /// A full path is not looked up: its hops' texts name the packet's addresses and ports, so it
     /// rarely repeats across connections, and hashing and comparing a dozen hop texts cost more
-    /// than the one rendering a repeat would save. Shorter paths (decisive hops, reasons) repeat
-    /// across every connection and are shared.
+    /// than the one rendering a repeat would save; nor is a path of every hop (`.hops`), whose
+    /// dozen labels cost as much to hash. Shorter paths (decisive hops, reasons) repeat across
+    /// every connection and are shared.
     func intern(_ original: Classification) -> PathID {
         let classification: Classification
         switch detail {
         case .full: classification = original
+        case .hops:
+            // Hops made whole outside a walk (a packet from outside the topology) carry a text: dropped too.
+            classification = Classification(reason: original.reason, hops: original.hops.map { Hop(kind: $0.kind, resource: $0.resource, detail: "", passed: $0.passed, rule: $0.rule) }, notes: [])
         case .decisive: classification = Classification(reason: original.reason, hops: Array(original.hops.suffix(2)), notes: [])
         case .reason: classification = Classification(reason: original.reason, hops: [], notes: [])
         }
         // A `.reason` path is its reason alone: found by ordinal, without hashing a classification.
         if detail == .reason, let index = reasonPathIndex[classification.reason.ordinal] { return PathID(index: index, reason: classification.reason) }
-        if detail != .full, let id = pathIDs[classification] { return id }
+        let sharesPaths = detail == .reason || detail == .decisive
+        if sharesPaths, let id = pathIDs[classification] { return id }
         if paths.count >= pathLimit {
             paths.removeAll(keepingCapacity: true)
             pathIDs.removeAll(keepingCapacity: true)
@@ -336,7 +342,7 @@ public final class CaptureClassifier {
         }
         let id = PathID(index: UInt32(paths.count), reason: classification.reason)
         paths.append(classification)
-        if detail != .full { pathIDs[classification] = id }
+        if sharesPaths { pathIDs[classification] = id }
         if detail == .reason { reasonPathIndex[classification.reason.ordinal] = id.index }
         return id
     }

@@ -207,10 +207,12 @@ extension Replayer {
             var packet: PacketRecord
             if let header = headers[i] {
                 observation.hasTraffic = true
-                let classification = classifier.classify(header)
+                let id = classifier.classifyPath(header)
+                let classification = classifier.path(id)
                 observation.egress = egress(i, header)
                 observation.agrees = Self.agreement(of: entries[i].record, with: classification, egress: observation.egress)
                 packet = PacketRecord(frame: entries[i].position, header: header, classification: classification, length: observation.bytes.map { Int($0) })
+                packet.pathKey = PacketRecord.PathKey(index: id.index, generation: classifier.generation)
                 summary.add(classification.reason, header: header, length: Int(observation.bytes ?? 0))
             } else {
                 packet = PacketRecord(frame: entries[i].position, header: nil, classification: Classification(reason: .insufficientData, hops: [], notes: []))

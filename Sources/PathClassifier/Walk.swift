@@ -70,6 +70,7 @@ struct Walk {
         case .reason: return
         case .full: hops.append(Hop(kind: kind, resource: resource(), detail: text(), passed: passed, rule: rule))
         case .decisive: keepLastTwo(Hop(kind: kind, resource: resource(), detail: "", passed: passed))
+        case .hops: hops.append(Hop(kind: kind, resource: resource(), detail: "", passed: passed, rule: rule))
         }
     }
 
@@ -149,6 +150,9 @@ public enum PathDetail: Sendable, Hashable {
     /// The last two hops, without their texts: what ``Classification/decisiveHop`` reads (CSV,
     /// text lines, `--split`, `--annotate`).
     case decisive
+    /// Every hop with its resource and rule position, without texts or notes: what rule coverage
+    /// and the summary document read; the last two are the decisive ones.
+    case hops
     /// Every hop with its text, and the notes (JSONL, `trace`).
     case full
 }

@@ -63,7 +63,7 @@ extension PacketPath {
 }
 
 /// The traffic report of `inputs`: summary documents added up, and the other inputs replayed
-/// (every hop recorded); returns whether an input was damaged.
+/// (every hop's resource and rule recorded); returns whether an input was damaged.
 func analyze(_ inputs: ReplayInputs, topology: Topology) throws -> (TrafficReport, Bool) {
     let documents = inputs.flows == nil ? inputs.captures.filter { $0 != "-" && isSummaryDocument($0) } : []
     var report = try readSummaries(documents)
@@ -71,7 +71,7 @@ func analyze(_ inputs: ReplayInputs, topology: Topology) throws -> (TrafficRepor
     rest.captures.removeAll { documents.contains($0) }
     guard rest.flows != nil || !rest.captures.isEmpty else { return (report, false) }
     let analyzers = AnalyzerSet(topology: topology)
-    let outcome = try rest.replay(topology: topology, logs: try rest.flowLogInputs(), summary: Summary(), lines: { _ in analyzers.lines() }, detail: .full)
+    let outcome = try rest.replay(topology: topology, logs: try rest.flowLogInputs(), summary: Summary(), lines: { _ in analyzers.lines() }, detail: .hops)
     var replayed = analyzers.report()
     replayed.flowLogs = outcome.tally ?? FlowLogTally()
     report += replayed

@@ -105,9 +105,9 @@ extension PacketPath {
                 case (.summary, _), (.summaryJSON, _): return nil
                 }
             }
-            // JSONL and the summary document read every hop; text and CSV lines, --split and
-            // --annotate only the deciding resource.
-            let detail: PathDetail = format == .jsonl || analyzers != nil ? .full : .decisive
+            // JSONL reads every hop with its text, the summary document every hop's resource and
+            // rule; text and CSV lines, --split and --annotate only the deciding resource.
+            let detail: PathDetail = format == .jsonl ? .full : analyzers != nil ? .hops : .decisive
             let outcome = try inputs.replay(
                 topology: topology, logs: logs, summary: summary, lines: lines, detail: detail, splitter: splitter, annotator: annotator,
                 notesSkippedBlocks: format != .text && format != .summary)

@@ -40,7 +40,7 @@ struct CaptureConformanceTests {
         #expect(checked > 2000)
     }
 
-    @Test("counting and decisive replays give every frame the reason and deciding resource of the full replay")
+    @Test("counting, decisive and hops replays give every frame the reason and deciding resource of the full replay")
     func countingWalkDecidesAlike() throws {
         func outcomes(_ capture: String, _ topology: Topology, detail: PathDetail) throws -> [String] {
             var outcomes: [String] = []
@@ -49,8 +49,9 @@ struct CaptureConformanceTests {
                 case .reason:
                     #expect(path.hops.isEmpty)
                     outcomes.append(path.reason.rawValue)
-                case .decisive, .full:
-                    #expect(detail == .full || (path.hops.count <= 2 && path.notes.isEmpty))
+                case .decisive, .hops, .full:
+                    #expect(detail == .full || ((detail == .hops || path.hops.count <= 2) && path.notes.isEmpty))
+                    #expect(detail != .hops || path.hops.allSatisfy { $0.detail.isEmpty })
                     outcomes.append("\(path.reason.rawValue) \(path.decisiveHop?.resource.description ?? "-")")
                 }
             }, detail: detail)
@@ -70,6 +71,7 @@ struct CaptureConformanceTests {
         for (capture, topology) in captures {
             let full = try outcomes(capture, topology, detail: .full)
             #expect(try outcomes(capture, topology, detail: .decisive) == full, "\(capture)")
+            #expect(try outcomes(capture, topology, detail: .hops) == full, "\(capture)")
             #expect(try outcomes(capture, topology, detail: .reason) == full.map { String($0.prefix { $0 != " " }) }, "\(capture)")
             frames += full.count
         }
