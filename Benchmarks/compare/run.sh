@@ -133,9 +133,10 @@ for i in 1 2 3; do
 done
 py=$(rate "$best")
 echo "| plain Python: split, convert, count per action and destination | $py | $(ratio "$py" "$zc") |"
-for format in summary summary-json csv jsonl; do
-    r=$(rate "$(wall "$pp" replay "$logs" --topology "$root/Scenarios/seed/after.yaml" --format "$format")")
-    echo "| packet-path replay --format $format (parse, judge, compare) | $r | $(ratio "$r" "$zc") |"
+for run in "summary 1" "summary $(nproc)" "summary-json 1" "csv 1" "jsonl 1"; do
+    set -- $run
+    r=$(rate "$(wall "$pp" replay "$logs" --topology "$root/Scenarios/seed/after.yaml" --format "$1" --jobs "$2")")
+    echo "| packet-path replay --format $1 --jobs $2 (parse, judge, compare) | $r | $(ratio "$r" "$zc") |"
 done
 echo
 echo "($count records; $(date -u +%Y-%m-%d))"
