@@ -12,22 +12,15 @@ extension PacketPath {
         @OptionGroup var options: TopologyOptions
         @OptionGroup var inputs: ReplayInputs
 
-        @Option(help: "Output format: text or json.")
-        var format: AnalysisFormat = .text
-
-        @Option(help: ArgumentHelp("Write to this file (atomically) instead of standard output.", valueName: "file"))
-        var output: String?
+        @OptionGroup var output: AnalysisOutput
 
         func run() throws {
             let topology = try options.load()
             let (report, failed) = try analyze(inputs, topology: topology)
             let coverage = TrafficAnalysis.Coverage(topology: topology, report: report)
-            try withOutput(output) { sink in
-                switch format {
-                case .text: try sink.writeLine(CoverageText.text(coverage, records: report.total.records))
-                case .json: try sink.writeLine(CoverageText.json(coverage, records: report.total.records))
-                }
-            }
+            try output.write(
+                text: { CoverageText.text(coverage, records: report.total.records) },
+                json: { CoverageText.json(coverage, records: report.total.records) })
             if failed { throw ExitStatus.badInput }
         }
     }

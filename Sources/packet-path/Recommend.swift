@@ -11,6 +11,20 @@ enum AnalysisFormat: String, ExpressibleByArgument, CaseIterable {
     case json
 }
 
+/// `--format` and `--output` of `recommend` and `coverage`.
+struct AnalysisOutput: ParsableArguments {
+    @Option(help: "Output format: text or json.")
+    var format: AnalysisFormat = .text
+
+    @Option(help: ArgumentHelp("Write to this file (atomically) instead of standard output.", valueName: "file"))
+    var output: String?
+
+    /// Writes the text or JSON rendering, as `--format` says, to `--output`.
+    func write(text: () -> String, json: () -> String) throws {
+        try withOutput(output) { try $0.writeLine(format == .text ? text() : json()) }
+    }
+}
+
 extension PacketPath {
     /// The VPC endpoints that would keep observed traffic to AWS services private, with costs.
     struct Recommend: ParsableCommand {
@@ -28,11 +42,7 @@ extension PacketPath {
         @Option(help: ArgumentHelp("A JSON pricing file replacing any of the published prices (docs/recommend.md).", valueName: "file"))
         var pricing: String?
 
-        @Option(help: "Output format: text or json.")
-        var format: AnalysisFormat = .text
-
-        @Option(help: ArgumentHelp("Write to this file (atomically) instead of standard output.", valueName: "file"))
-        var output: String?
+        @OptionGroup var output: AnalysisOutput
 
         func run() throws {
             let topology = try options.load()
@@ -51,12 +61,9 @@ extension PacketPath {
             }
             let (report, failed) = try analyze(inputs, topology: topology)
             let found = Recommendation.recommend(report, pricing: prices)
-            try withOutput(output) { sink in
-                switch format {
-                case .text: try sink.writeLine(RecommendationText.text(found, report: report, pricing: prices))
-                case .json: try sink.writeLine(RecommendationText.json(found, report: report, pricing: prices))
-                }
-            }
+            try output.write(
+                text: { RecommendationText.text(found, report: report, pricing: prices) },
+                json: { RecommendationText.json(found, report: report, pricing: prices) })
             if failed { throw ExitStatus.badInput }
         }
     }
