@@ -29,6 +29,16 @@ public struct FlowLogObservation: Sendable, Hashable {
     /// Whether the record carries traffic the model judged: its log status is OK (or not logged)
     /// and it gives the packet's addresses and protocol.
     public var hasTraffic = false
+    /// Where the record names the AWS service of an address (`pkt-src-aws-service`,
+    /// `pkt-dst-aws-service`) and the model's service ranges do not agree: the address, the name
+    /// the log gives, and the model's (`nil`: the model has no range for it).
+    public var serviceMismatch: ServiceMismatch?
+
+    public struct ServiceMismatch: Sendable, Hashable {
+        public var address: IPAddress
+        public var logged: String
+        public var model: String?
+    }
 }
 
 /// What a flow log replay observed, record by record: the counts, the agreement matrix, traffic
@@ -94,7 +104,8 @@ public struct FlowLogTally: Sendable, Hashable {
     mutating func addDisagreement(_ packet: PacketRecord, _ observed: FlowLogObservation, interfaceKnown: Bool) {
         let key = Disagreement(
             interface: observed.interface ?? "-",
-            observed: [observed.action?.rawValue, observed.trafficPath.map { "path \($0.rawValue)" }].compactMap { $0 }.joined(separator: " "),
+            observed: [observed.action?.rawValue, observed.trafficPath.map { "path \($0.rawValue)" }, observed.serviceMismatch.map { "service \($0.logged)" }]
+                .compactMap { $0 }.joined(separator: " "),
             predicted: "\(packet.classification.verdict.rawValue) \(packet.classification.reason.rawValue)"
                 + (packet.classification.decisiveHop.map { " via \($0.resource.id)" } ?? ""),
             explanation: Self.explanation(packet, interfaceKnown: interfaceKnown))
@@ -110,6 +121,12 @@ public struct FlowLogTally: Sendable, Hashable {
         case .noSuchHost, .notInTopology, .unknownSource, .insufficientData:
             return "data missing from the snapshot: the model cannot place this traffic (\(reason.rawValue))"
         default: break
+        }
+        if let mismatch = observed.serviceMismatch {
+            guard let model = mismatch.model else {
+                return "data missing from the snapshot: the log names \(mismatch.address) an address of \(mismatch.logged), the model has no AWS range for it (give --ip-ranges with AWS's ip-ranges.json)"
+            }
+            return "drift in AWS's ranges: the log names \(mismatch.address) an address of \(mismatch.logged), the model's ranges say \(model)"
         }
         if let path = observed.trafficPath, packet.classification.verdict != .dropped {
             return "drift: the log saw the traffic leave by \(pathName(path)), the snapshot routes it by \(ModelPath(reason)?.rawValue ?? reason.rawValue)"
@@ -181,6 +198,18 @@ extension Replayer {
                 ?? entries[i].record.interfaceID.flatMap(interface).map { topology[$0].owns(entries[i].record.sourceAddress ?? header.source) }
         }
         markICMPReplies(entries, &headers, egress: egress)
+        let labels = AddressLabels(topology: topology)
+        /// The first address whose logged AWS service the model's ranges contradict (R14.3):
+        /// `AMAZON` on either side is the catch-all and agrees with any named service.
+        func serviceMismatch(_ record: FlowLogRecord, _ header: PacketHeader) -> FlowLogObservation.ServiceMismatch? {
+            for (logged, address) in [(record.packetSourceAWSService, header.source), (record.packetDestinationAWSService, header.destination)] {
+                guard let logged = logged?.uppercased() else { continue }
+                let model = labels.awsService(of: address).map { $0.service.key.uppercased() }
+                if let model, model == logged || model == "AMAZON" || logged == "AMAZON" { continue }
+                return FlowLogObservation.ServiceMismatch(address: address, logged: logged, model: model)
+            }
+            return nil
+        }
         // Within an aggregation window a log lists a connection's records in no causal order, so
         // they are judged in time order, requests before replies, and reported in file order.
         func rank(_ i: Int) -> (Int64, Int, Int) {
@@ -211,6 +240,8 @@ extension Replayer {
                 let classification = classifier.path(id)
                 observation.egress = egress(i, header)
                 observation.agrees = Self.agreement(of: entries[i].record, with: classification, egress: observation.egress)
+                observation.serviceMismatch = serviceMismatch(entries[i].record, header)
+                if observation.serviceMismatch != nil && observation.agrees != nil { observation.agrees = false }
                 packet = PacketRecord(frame: entries[i].position, header: header, classification: classification, length: observation.bytes.map { Int($0) })
                 packet.pathKey = PacketRecord.PathKey(index: id.index, generation: classifier.generation)
                 summary.add(classification.reason, header: header, length: Int(observation.bytes ?? 0))

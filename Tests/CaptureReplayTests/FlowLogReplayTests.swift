@@ -54,6 +54,26 @@ struct FlowLogReplayTests {
         #expect(after.records == 25 && after.agree == 23 && after.disagree == 0 && after.withoutTraffic == 2)
     }
 
+    @Test("pkt-dst-aws-service against the model's ranges: the same service agrees, AMAZON agrees with any, another service or no range disagrees with the cause")
+    func awsService() throws {
+        let format = try FlowLogFormat(parsing: "${version} ${interface-id} ${srcaddr} ${dstaddr} ${srcport} ${dstport} ${protocol} ${packets} ${bytes} ${start} ${end} ${action} ${log-status} ${flow-direction} ${pkt-dst-aws-service}")
+        // 3.5.21.73 is in the snapshot's S3 prefix list, 52.94.3.88 in DynamoDB's; 198.51.100.7 in no range.
+        let log = FlowLogText(
+            """
+            5 eni-602a28126d3dd75c4 10.0.7.10 3.5.21.73 50001 443 6 5 300 1748851800 1748851801 ACCEPT OK egress S3
+            5 eni-602a28126d3dd75c4 10.0.7.10 3.5.21.73 50002 443 6 5 300 1748851800 1748851801 ACCEPT OK egress AMAZON
+            5 eni-602a28126d3dd75c4 10.0.7.10 52.94.3.88 50003 443 6 5 300 1748851800 1748851801 ACCEPT OK egress S3
+            5 eni-602a28126d3dd75c4 10.0.7.10 198.51.100.7 50004 443 6 5 300 1748851800 1748851801 ACCEPT OK egress S3
+            5 eni-602a28126d3dd75c4 10.0.7.10 198.51.100.7 50005 443 6 5 300 1748851800 1748851801 ACCEPT OK egress -
+            """, format: format)
+        let (tally, objects) = try Self.objects(log, topology: try Self.snapshot("seed-before"))
+        #expect(objects.map { $0["agree"] as? Bool } == [true, true, false, false, true])
+        let explanations = Set(tally.disagreements.keys.map(\.explanation))
+        #expect(explanations.contains("drift in AWS's ranges: the log names 52.94.3.88 an address of S3, the model's ranges say DYNAMODB"), "\(explanations)")
+        #expect(explanations.contains("data missing from the snapshot: the log names 198.51.100.7 an address of S3, the model has no AWS range for it (give --ip-ranges with AWS's ip-ranges.json)"))
+        #expect(tally.disagreements.keys.allSatisfy { $0.observed == "ACCEPT service S3" })
+    }
+
     @Test("a stale snapshot without the endpoints disagrees where the log saw them: S3 and DynamoDB by gateway endpoint (path 7), not the internet gateway")
     func staleSnapshot() throws {
         let (tally, objects) = try Self.objects(try Self.log("seed-after.s3.log.gz"), topology: try Self.snapshot("seed-before"))
