@@ -121,6 +121,38 @@ struct SummaryCommandTests {
         let total = single.stdout.split(separator: "\n").first { $0.contains("\"total\"") }.map(String.init) ?? ""
         #expect(rows.status == 0 && total.contains("\"records\":\(rows.stdout.split(separator: " ").first ?? "?"),"), "\(rows.stdout) \(rows.stderr) vs \(total)")
     }
+
+    @Test(
+        "the Spark job takes flow logs and captures together: flow-log and capture records apart, the summary that of the two replays merged",
+        .enabled(if: hasSpark, "needs spark-submit (PySpark), pyarrow and Java: scripts/install-deps.sh installs them; not under the sanitizers"))
+    func sparkJobCaptures() throws {
+        let folder = try CLIRunner.temporaryFolder("spark-captures")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let topology = CLIRunner.packageRoot.appendingPathComponent("Tests/EC2SnapshotTests/Fixtures/seed-after").path
+        let log = CLIRunner.packageRoot.appendingPathComponent(Self.s3Log).path
+        let captures = ["seed-after.eth.pcap", "seed-after.sll2.pcapng"].map { CLIRunner.packageRoot.appendingPathComponent("Tests/CaptureReplayTests/Fixtures/\($0)").path }
+        let job = try CLIRunner.shell(
+            """
+            export PATH='\(Self.sparkPath)'
+            spark-submit --master 'local[2]' scripts/spark/packet_path_job.py --binary '\(CLIRunner.binary.path)' --topology '\(topology)' \
+                --partitions 2 --output '\(folder)/out' '\(log)' '\(captures[0])' '\(captures[1])' 2>'\(folder)/spark.log'
+            """)
+        #expect(job.status == 0, "\((try? String(contentsOfFile: folder + "/spark.log", encoding: .utf8))?.suffix(3000) ?? "")")
+        let logs = try CLIRunner.run(["replay", "--topology", topology, "--format", "summary-json", "--output", folder + "/logs.json", log])
+        let frames = try CLIRunner.run(["replay", "--topology", topology, "--format", "summary-json", "--output", folder + "/frames.json"] + captures)
+        #expect(logs.status == 0 && frames.status == 0, "\(logs.stderr)\(frames.stderr)")
+        let merged = try CLIRunner.run(["merge", folder + "/logs.json", folder + "/frames.json"])
+        #expect(try String(contentsOfFile: folder + "/out/summary.json", encoding: .utf8) == merged.stdout)
+        let rows = try CLIRunner.shell(
+            "PATH='\(Self.sparkPath)'; python3 -c \"import pyarrow.parquet as pq; print(pq.read_table('\(folder)/out/records/flow-log').num_rows, pq.read_table('\(folder)/out/records/capture').num_rows, sorted(set(pq.read_table('\(folder)/out/records/capture').column('capture').to_pylist())))\"")
+        let total = try CLIRunner.run(["replay", "--topology", topology, "--format", "csv"] + captures).stdout.split(separator: "\n").count - 1
+        #expect(rows.stdout.hasPrefix("25 \(total) "), "\(rows.stdout) \(rows.stderr)")
+        #expect(rows.stdout.contains(captures[0]) && rows.stdout.contains(captures[1]), "records name their capture as given")
+        // A second run into the same folder is refused, and --overwrite replaces the results.
+        let again = try CLIRunner.shell(
+            "export PATH='\(Self.sparkPath)'; spark-submit --master 'local[1]' scripts/spark/packet_path_job.py --binary '\(CLIRunner.binary.path)' --topology '\(topology)' --output '\(folder)/out' '\(log)' 2>&1")
+        #expect(again.status != 0 && again.stdout.contains("holds an earlier run's results"), "\(again.stdout.suffix(500))")
+    }
 }
 
 /// `coverage`: hits per rule, entry, route and gateway; never hit; never matching.
