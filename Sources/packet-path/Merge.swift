@@ -45,10 +45,15 @@ func readSummaries(_ paths: [String]) throws -> TrafficReport {
     return report
 }
 
-/// Whether `path` holds a summary document (it begins with `{` and the `packetPathSummary` member).
+/// Whether `path` is a file that holds a summary document (it begins with `{` and the
+/// `packetPathSummary` member); folders and unreadable paths are not.
 func isSummaryDocument(_ path: String) -> Bool {
-    guard let handle = FileHandle(forReadingAtPath: path) else { return false }
+    var isFolder: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), !isFolder.boolValue,
+        let handle = FileHandle(forReadingAtPath: path)
+    else { return false }
     defer { try? handle.close() }
-    let head = String(decoding: handle.readData(ofLength: 64), as: UTF8.self).filter { !$0.isWhitespace }
-    return head.hasPrefix("{\"packetPathSummary\"")
+    // `read(upToCount:)` throws where `readData(ofLength:)` traps (a FIFO that fails, a device).
+    guard let head = try? handle.read(upToCount: 64) else { return false }
+    return String(decoding: head, as: UTF8.self).filter { !$0.isWhitespace }.hasPrefix("{\"packetPathSummary\"")
 }

@@ -72,6 +72,11 @@ struct SummaryCommandTests {
         try #"{"interfaceEndpointPerZoneHour": 0.02}"#.write(toFile: folder + "/p.json", atomically: false, encoding: .utf8)
         let priced = try CLIRunner.run(["recommend", "--topology", "Scenarios/seed/before.yaml", "--pricing", folder + "/p.json", "--format", "json", Self.plainLog])
         #expect(priced.status == 0 && priced.stdout.contains("\"monthlyFixedCost\":14.6"), "\(priced.stdout)")
+        // A folder of logs (the S3 layout) is read as replay reads it, not taken for a summary.
+        try FileManager.default.createDirectory(atPath: folder + "/logs/AWSLogs", withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: CLIRunner.packageRoot.appendingPathComponent(Self.plainLog).path, toPath: folder + "/logs/AWSLogs/a.log")
+        let fromFolder = try CLIRunner.run(["recommend", "--topology", "Scenarios/seed/before.yaml", folder + "/logs"])
+        #expect(fromFolder.status == 0 && fromFolder.stdout == text, "\(fromFolder.stderr)")
         try #"{"natGatewayPerGB": "cheap"}"#.write(toFile: folder + "/bad.json", atomically: false, encoding: .utf8)
         let bad = try CLIRunner.run(["recommend", "--topology", "Scenarios/seed/before.yaml", "--pricing", folder + "/bad.json", Self.plainLog])
         #expect(bad.status == 65 && bad.stderr.contains("bad.json: error: \"natGatewayPerGB\" must be a number of at least 0"), "\(bad.stderr)")
