@@ -22,6 +22,14 @@ func report(_ diagnostics: [Diagnostic]) {
     if errors > 0 { printError("\(errors) error\(errors == 1 ? "" : "s")") }
 }
 
+/// The whole of `path`'s bytes, standard input for `-`; `nil` when it cannot be read (no such
+/// file, a folder, a read error). `FileHandle.readDataToEndOfFile` traps on a read error (standard
+/// input redirected from a folder), so standard input is read with the throwing `readToEnd`.
+func readBytes(_ path: String) -> Data? {
+    guard path == "-" else { return FileManager.default.contents(atPath: path) }
+    return (try? FileHandle.standardInput.readToEnd()).map { $0 ?? Data() }
+}
+
 /// Reads a whole text file, or exits 66 naming it.
 func readText(_ path: String) throws -> String {
     var isDirectory: ObjCBool = false

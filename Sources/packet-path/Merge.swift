@@ -31,7 +31,7 @@ extension PacketPath {
 func readSummaries(_ paths: [String]) throws -> TrafficReport {
     var report = TrafficReport()
     for path in paths {
-        guard let data = path == "-" ? FileHandle.standardInput.readDataToEndOfFile() : FileManager.default.contents(atPath: path) else {
+        guard let data = readBytes(path) else {
             printError("\(path): error: cannot read")
             throw ExitStatus.cannotRead
         }

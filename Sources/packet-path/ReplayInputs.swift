@@ -257,8 +257,7 @@ final class FlowLogFileResult: @unchecked Sendable {
 
     /// Reads (`-`: standard input), decompresses, parses and replays `file`.
     func replay(_ file: String, topology: Topology, format: FlowLogFormat?, lines: Replayer.Lines?, detail: PathDetail) {
-        let contents = file == "-" ? FileHandle.standardInput.readDataToEndOfFile() : FileManager.default.contents(atPath: file)
-        guard var bytes = contents.map({ [UInt8]($0) }) else {
+        guard var bytes = readBytes(file).map({ [UInt8]($0) }) else {
             messages.append("\(file): error: cannot read")
             status = ExitStatus.cannotRead
             return

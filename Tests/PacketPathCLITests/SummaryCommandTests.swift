@@ -44,6 +44,16 @@ struct SummaryCommandTests {
         #expect(try CLIRunner.run(["merge", "\(folder)/ab.json"]).stdout == (try String(contentsOfFile: "\(folder)/ab.json", encoding: .utf8)))
     }
 
+    @Test("standard input that cannot be read (a folder) is exit 66 for flow logs and summaries, not a trap")
+    func unreadableStandardInput() throws {
+        let folder = try CLIRunner.temporaryFolder("stdin-folder")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        for command in ["replay --topology '\(Self.before)' --input flow-log -", "merge -"] {
+            let result = try CLIRunner.shell("'\(CLIRunner.binary.path)' \(command) < '\(folder)'")
+            #expect(result.status == 66 && result.stderr.contains("-: error: cannot read"), "\(command): \(result.status) \(result.stderr.prefix(300))")
+        }
+    }
+
     @Test("merge names a file that is not a summary document, exit 65")
     func mergeRefusesOtherFiles() throws {
         let result = try CLIRunner.run(["merge", Self.plainLog])
