@@ -90,7 +90,7 @@ let package = Package(
             name: "_PacketPathFuzzing",
             dependencies: [
                 "CaptureReplay", "EC2Snapshot", "FlowLogs", "Decompression", "ScenarioFormat", "PacketSources", "PacketWire", "PathClassifier",
-                "PathCore", "VPCTopology",
+                "PathCore", "TrafficAnalysis", "VPCTopology",
             ],
             path: "Tests/_PacketPathFuzzing"
         ),

@@ -53,7 +53,7 @@ def frames(path, limit=40):
 
 
 def main(out):
-    harnesses = ["FrameDecoder", "Capture", "Snapshot", "Scenario", "FlowFile", "FlowLog"]
+    harnesses = ["FrameDecoder", "Capture", "Snapshot", "Scenario", "FlowFile", "FlowLog", "Summary"]
     for harness in harnesses:
         os.makedirs(os.path.join(out, harness), exist_ok=True)
         for kind in ("Seeds", "Regressions"):

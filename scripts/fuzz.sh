@@ -5,12 +5,12 @@
 # An input that crashes a harness is copied into Tests/Fuzz/Regressions/<harness>/ (commit it
 # with the fix: FuzzRegressionTests replays it on every test run) and the script exits 1.
 #
-#   sh scripts/fuzz.sh [SECONDS] [HARNESS…]     harnesses: FrameDecoder Capture Snapshot Scenario FlowFile FlowLog
+#   sh scripts/fuzz.sh [SECONDS] [HARNESS…]     harnesses: FrameDecoder Capture Snapshot Scenario FlowFile FlowLog Summary
 set -eu
 cd "$(dirname "$0")/.."
 seconds=${1:-60}
 [ $# -gt 0 ] && shift
-harnesses=${*:-FrameDecoder Capture Snapshot Scenario FlowFile FlowLog}
+harnesses=${*:-FrameDecoder Capture Snapshot Scenario FlowFile FlowLog Summary}
 sh scripts/install-deps.sh
 # -use-ld=lld: gold fails on these sanitizer objects. libFuzzer's driver is called from the
 # fuzzer's own main (Tests/Fuzz/Fuzzer/main.swift).

@@ -60,6 +60,42 @@ extension TrafficReport {
         return "{\n  " + lines.joined(separator: ",\n  ") + "\n}"
     }
 
+    /// Adds another report's counts, or throws and changes nothing when a count would overflow
+    /// (summaries merged by the thousand, each near the 2⁵³ a document holds): `merge` reads
+    /// documents users give it, and a sum out of range is their problem to hear about, not a trap.
+    public mutating func add(_ other: TrafficReport) throws {
+        var sum = self
+        sum.total = try Self.sum(total, other.total)
+        try sum.reasons.merge(other.reasons, uniquingKeysWith: Self.sum)
+        for key in [\FlowLogTally.records, \.withoutTraffic, \.agree, \.disagree, \.notCompared] {
+            sum.flowLogs[keyPath: key] = try Self.sum(flowLogs[keyPath: key], other.flowLogs[keyPath: key])
+        }
+        try sum.flowLogs.matrix.merge(other.flowLogs.matrix, uniquingKeysWith: Self.sum)
+        try sum.flowLogs.paths.merge(other.flowLogs.paths, uniquingKeysWith: Self.sum)
+        try sum.flowLogs.disagreements.merge(other.flowLogs.disagreements, uniquingKeysWith: Self.sum)
+        try sum.exposure.merge(other.exposure, uniquingKeysWith: Self.sum)
+        try sum.coverage.merge(other.coverage, uniquingKeysWith: Self.sum)
+        sum.include(other.firstSecond)
+        sum.include(other.lastSecond)
+        self = sum
+    }
+
+    static func sum(_ a: Int, _ b: Int) throws -> Int {
+        let (value, overflow) = a.addingReportingOverflow(b)
+        guard !overflow else { throw DocumentError(description: "a count passes \(Int.max): too large to add up") }
+        return value
+    }
+
+    static func sum(_ a: UInt64, _ b: UInt64) throws -> UInt64 {
+        let (value, overflow) = a.addingReportingOverflow(b)
+        guard !overflow else { throw DocumentError(description: "a count passes \(UInt64.max): too large to add up") }
+        return value
+    }
+
+    static func sum(_ a: TrafficCount, _ b: TrafficCount) throws -> TrafficCount {
+        TrafficCount(records: try sum(a.records, b.records), packets: try sum(a.packets, b.packets), bytes: try sum(a.bytes, b.bytes))
+    }
+
     /// A problem reading a summary document: where and what.
     public struct DocumentError: Error, CustomStringConvertible {
         public var description: String
@@ -106,7 +142,7 @@ extension TrafficReport {
         for (entry, place) in try entries("reasons") {
             let name = try field(entry, "reason", place, \.string)
             guard let reason = Reason(rawValue: name) else { throw DocumentError(description: "\(place): unknown reason '\(name)'") }
-            reasons[reason, default: TrafficCount()] += try count(entry, place)
+            reasons[reason] = try Self.sum(reasons[reason] ?? TrafficCount(), try count(entry, place))
         }
         guard let tally = document["flowLogs"] else { throw DocumentError(description: "\"flowLogs\" is missing") }
         flowLogs.records = Int(try field(tally, "records", "flowLogs", number))
@@ -116,17 +152,17 @@ extension TrafficReport {
         flowLogs.notCompared = Int(try field(tally, "notCompared", "flowLogs", number))
         for (entry, place) in try entries("agreement") {
             let pair = FlowLogTally.Pair(observed: try field(entry, "observed", place, \.string), predicted: try field(entry, "predicted", place, \.string))
-            flowLogs.matrix[pair, default: 0] += Int(try field(entry, "records", place, number))
+            flowLogs.matrix[pair] = try Self.sum(flowLogs.matrix[pair] ?? 0, Int(try field(entry, "records", place, number)))
         }
         for (entry, place) in try entries("paths") {
             let pair = FlowLogTally.Pair(observed: try field(entry, "observed", place, \.string), predicted: try field(entry, "predicted", place, \.string))
-            flowLogs.paths[pair, default: TrafficCount()] += try count(entry, place)
+            flowLogs.paths[pair] = try Self.sum(flowLogs.paths[pair] ?? TrafficCount(), try count(entry, place))
         }
         for (entry, place) in try entries("disagreements") {
             let key = FlowLogTally.Disagreement(
                 interface: try field(entry, "interface", place, \.string), observed: try field(entry, "observed", place, \.string),
                 predicted: try field(entry, "predicted", place, \.string), explanation: try field(entry, "explanation", place, \.string))
-            flowLogs.disagreements[key, default: TrafficCount()] += try count(entry, place)
+            flowLogs.disagreements[key] = try Self.sum(flowLogs.disagreements[key] ?? TrafficCount(), try count(entry, place))
         }
         for (entry, place) in try entries("exposure") {
             let wayName = try field(entry, "way", place, \.string)
@@ -135,7 +171,7 @@ extension TrafficReport {
                 service: try field(entry, "service", place, \.string), vpc: try field(entry, "vpc", place, \.string),
                 subnet: try field(entry, "subnet", place, \.string), zone: try field(entry, "zone", place, \.string),
                 routeTable: try field(entry, "routeTable", place, \.string), way: way, gateway: try field(entry, "gateway", place, \.string))
-            exposure[key, default: TrafficCount()] += try count(entry, place)
+            exposure[key] = try Self.sum(exposure[key] ?? TrafficCount(), try count(entry, place))
         }
         for (entry, place) in try entries("coverage") {
             let kindName = try field(entry, "kind", place, \.string)
@@ -147,8 +183,8 @@ extension TrafficReport {
                 guard let number = number(value) else { throw DocumentError(description: "\(place): \"rule\" is not a position") }
                 rule = Int(number)
             }
-            coverage[CoverageKey(kind: kind, resource: try field(entry, "resource", place, \.string), rule: rule), default: 0] +=
-                Int(try field(entry, "records", place, number))
+            let key = CoverageKey(kind: kind, resource: try field(entry, "resource", place, \.string), rule: rule)
+            coverage[key] = try Self.sum(coverage[key] ?? 0, Int(try field(entry, "records", place, number)))
         }
     }
 }

@@ -36,7 +36,7 @@ func readSummaries(_ paths: [String]) throws -> TrafficReport {
             throw ExitStatus.cannotRead
         }
         do {
-            report += try TrafficReport(json: [UInt8](data))
+            try report.add(try TrafficReport(json: [UInt8](data)))
         } catch {
             printError("\(path): error: \(error)")
             throw ExitStatus.badInput

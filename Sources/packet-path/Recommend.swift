@@ -81,6 +81,11 @@ func analyze(_ inputs: ReplayInputs, topology: Topology) throws -> (TrafficRepor
     let outcome = try rest.replay(topology: topology, logs: try rest.flowLogInputs(), summary: Summary(), lines: { _ in analyzers.lines() }, detail: .hops)
     var replayed = analyzers.report()
     replayed.flowLogs = outcome.tally ?? FlowLogTally()
-    report += replayed
+    do {
+        try report.add(replayed)
+    } catch {
+        printError("error: \(error)")
+        throw ExitStatus.badInput
+    }
     return (report, outcome.failed)
 }

@@ -10,7 +10,7 @@ import _PacketPathTestSupport
 struct FuzzRegressionTests {
     static let harnesses: [(name: String, run: @Sendable (UnsafeRawBufferPointer) -> Void)] = [
         ("FrameDecoder", FuzzHarness.frameDecoder), ("Capture", FuzzHarness.capture), ("Snapshot", FuzzHarness.snapshot),
-        ("Scenario", FuzzHarness.scenario), ("FlowFile", FuzzHarness.flowFile), ("FlowLog", FuzzHarness.flowLog),
+        ("Scenario", FuzzHarness.scenario), ("FlowFile", FuzzHarness.flowFile), ("FlowLog", FuzzHarness.flowLog), ("Summary", FuzzHarness.summary),
     ]
 
     /// The committed inputs of one harness.

@@ -115,3 +115,23 @@ struct RuleCoverTests {
         #expect(!echo.covers(TrafficMatch(protocolNumber: .icmp, icmpType: 0)))
     }
 }
+
+/// Sums that leave the range of a count.
+@Suite("traffic report overflow")
+struct TrafficReportOverflowTests {
+    @Test("adding reports whose counts overflow throws and changes nothing; the document reader refuses counts past 2^53")
+    func overflow() throws {
+        var big = TrafficReport()
+        big.total = TrafficCount(records: Int.max - 1, packets: 1, bytes: 1)
+        var sum = big
+        #expect(throws: TrafficReport.DocumentError.self) { try sum.add(big) }
+        #expect(sum == big)
+        var small = TrafficReport()
+        small.total = TrafficCount(records: 1, packets: 1, bytes: 1)
+        try sum.add(small)
+        #expect(sum.total.records == Int.max)
+        var text = TrafficReportTests.sample(0).json()
+        text = text.replacingOccurrences(of: "\"total\":{\"records\":3,", with: "\"total\":{\"records\":9007199254740993,")
+        #expect(throws: TrafficReport.DocumentError.self) { try TrafficReport(json: Array(text.utf8)) }
+    }
+}

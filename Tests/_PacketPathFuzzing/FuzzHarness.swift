@@ -10,6 +10,7 @@ import PacketWire
 import PathClassifier
 import PathCore
 import ScenarioFormat
+import TrafficAnalysis
 import VPCTopology
 
 /// What the fuzzers run on each input (`Tests/Fuzz`, scripts/fuzz.sh) and what the regression
@@ -128,6 +129,27 @@ public enum FuzzHarness {
         }
         precondition(tally.records == log.entries.count, "every record is replayed once")
         precondition(tally.agree + tally.disagree + tally.notCompared + tally.withoutTraffic == tally.records, "the tally adds up")
+    }
+
+    /// A summary document (`merge`'s input) and a pricing file (`recommend --pricing`): what reads
+    /// is written back as the same text, adds to itself or says why not, and prices.
+    public static func summary(_ input: UnsafeRawBufferPointer) {
+        let bytes = Array(input)
+        if let report = try? TrafficReport(json: bytes) {
+            let text = report.json()
+            guard let again = try? TrafficReport(json: Array(text.utf8)) else { preconditionFailure("a written summary reads back") }
+            precondition(again == report && again.json() == text, "a summary reads back as written")
+            var doubled = report
+            if (try? doubled.add(report)) != nil {
+                precondition(doubled.total.records == report.total.records * 2, "adding adds")
+            } else {
+                precondition(doubled == report, "a sum that overflows changes nothing")
+            }
+            for found in Recommendation.recommend(report, pricing: Pricing()) {
+                precondition(found.natSaving >= 0 && found.dataCost >= 0 && found.monthlyFixedCost >= 0, "no negative price")
+            }
+        }
+        _ = try? Pricing(json: bytes)
     }
 
     /// Walks packets through a topology: from each interface (at most 16) to each other

@@ -18,7 +18,7 @@ nonisolated(unsafe) var harness: (UnsafeRawBufferPointer) -> Void = { _ in }
 
 let harnesses: [String: (UnsafeRawBufferPointer) -> Void] = [
     "FrameDecoder": FuzzHarness.frameDecoder, "Capture": FuzzHarness.capture, "Snapshot": FuzzHarness.snapshot,
-    "Scenario": FuzzHarness.scenario, "FlowFile": FuzzHarness.flowFile, "FlowLog": FuzzHarness.flowLog,
+    "Scenario": FuzzHarness.scenario, "FlowFile": FuzzHarness.flowFile, "FlowLog": FuzzHarness.flowLog, "Summary": FuzzHarness.summary,
 ]
 guard CommandLine.arguments.count > 1, let chosen = harnesses[CommandLine.arguments[1]] else {
     let usage = "usage: packet-path-fuzzer \(harnesses.keys.sorted().joined(separator: "|")) [libFuzzer options] [corpus…]\n"
