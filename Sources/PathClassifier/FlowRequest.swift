@@ -17,6 +17,10 @@ public struct FlowRequest: Sendable, Hashable {
     public var icmpCode: UInt8?
     public var family: AddressFamily
     public var packets: Int
+    /// What the flow must come to (`expect:`), for `check`.
+    public var expect: FlowExpectation?
+    /// The flow's line in its file, for messages.
+    public var line: Int?
 
     public init(
         name: String? = nil, from: String, to: String, protocolNumber: IPProtocolNumber = .tcp, port: UInt16? = nil,
@@ -33,6 +37,34 @@ public struct FlowRequest: Sendable, Hashable {
         self.icmpCode = icmpCode
         self.family = family
         self.packets = packets
+    }
+}
+
+/// What a flow must come to (`expect:` in a flow file, checked by `packet-path check`): a verdict,
+/// and optionally the reason and a resource its path must cross — a gateway, an endpoint, a peering
+/// connection, by name or ID.
+public struct FlowExpectation: Sendable, Hashable {
+    public var verdict: Verdict
+    public var reason: Reason?
+    public var via: String?
+
+    public init(verdict: Verdict, reason: Reason? = nil, via: String? = nil) {
+        self.verdict = verdict
+        self.reason = reason
+        self.via = via
+    }
+
+    /// Whether `flow` meets the expectation: its verdict and reason (the reply's when the reply is
+    /// dropped, R19.7), and a hop of the request or reply on the `via` resource.
+    public func isMet(by flow: FlowClassification) -> Bool {
+        guard flow.verdict == verdict, reason.map({ $0 == flow.reason }) ?? true else { return false }
+        guard let via else { return true }
+        return (flow.request.hops + (flow.reply?.hops ?? [])).contains { $0.passed && ($0.resource.id == via || $0.resource.name == via) }
+    }
+
+    /// `private via s3-gw`, `dropped (network-acl-ingress)`.
+    public var description: String {
+        verdict.rawValue + (reason.map { " (\($0.rawValue))" } ?? "") + (via.map { " via \($0)" } ?? "")
     }
 }
 

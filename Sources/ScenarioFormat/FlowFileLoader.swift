@@ -34,7 +34,7 @@ package enum FlowFileLoader {
     }
 
     static func readFlow(_ node: Node, path: String, reader: YAMLReader) -> FlowRequest? {
-        let allowed = ["name", "from", "to", "protocol", "port", "source-port", "icmp-type", "icmp-code", "family", "packets"]
+        let allowed = ["name", "from", "to", "protocol", "port", "source-port", "icmp-type", "icmp-code", "family", "packets", "expect"]
         guard let fields = reader.fields(node, path: path, allowed: allowed) else { return nil }
         guard let from = fields["from"].flatMap({ reader.string($0.value, path: $0.path) }),
             let to = fields["to"].flatMap({ reader.string($0.value, path: $0.path) })
@@ -44,6 +44,8 @@ package enum FlowFileLoader {
         }
         var flow = FlowRequest(from: from, to: to)
         flow.name = fields["name"].flatMap { reader.string($0.value, path: $0.path) }
+        flow.line = node.mark.map { $0.line }
+        if let f = fields["expect"] { flow.expect = readExpectation(f.value, path: f.path, reader: reader) }
         if let f = fields["protocol"] {
             guard let number = reader.protocolNumber(f.value, path: f.path) else { return nil }
             guard let number else {
@@ -65,5 +67,34 @@ package enum FlowFileLoader {
             reader.error("'\(key)' applies to tcp and udp only", path: fields[key]!.path)
         }
         return flow
+    }
+
+    /// `expect: private` or `expect: {verdict: private, reason: gateway-endpoint, via: s3-gw}`.
+    static func readExpectation(_ node: Node, path: String, reader: YAMLReader) -> FlowExpectation? {
+        if case .scalar = node {
+            guard let verdict: Verdict = reader.choice(node, path: path, key: "expect") else { return nil }
+            return FlowExpectation(verdict: verdict)
+        }
+        guard let fields = reader.fields(node, path: path, allowed: ["verdict", "reason", "via"]) else { return nil }
+        guard let field = fields["verdict"] else {
+            reader.error("'expect' needs a 'verdict' (private, internet or dropped)", at: node, path: path)
+            return nil
+        }
+        guard let verdict: Verdict = reader.choice(field.value, path: field.path, key: "verdict") else { return nil }
+        var expectation = FlowExpectation(verdict: verdict)
+        if let f = fields["reason"] {
+            guard let text = reader.string(f.value, path: f.path) else { return nil }
+            guard let reason = Reason(rawValue: text) else {
+                reader.error("unknown reason '\(text)'; 'packet-path reasons' lists them", at: f.value, path: f.path)
+                return nil
+            }
+            if reason.verdict != verdict {
+                reader.error("reason '\(reason.rawValue)' has verdict \(reason.verdict.rawValue), not \(verdict.rawValue)", path: f.path)
+                return nil
+            }
+            expectation.reason = reason
+        }
+        expectation.via = fields["via"].flatMap { reader.string($0.value, path: $0.path) }
+        return expectation
     }
 }

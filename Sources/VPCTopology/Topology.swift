@@ -85,3 +85,14 @@ public struct Topology: NetworkResources, Sendable {
         addressOwners[address]?.first { self.vpc(of: $0) == vpc }
     }
 }
+
+extension Topology {
+    /// Every resource's label: what a name or ID given by a user (`expect: {via: …}`) may mean.
+    public var resourceLabels: [ResourceLabel] {
+        vpcs.map(\.label) + subnets.map(\.label) + routeTables.map(\.label) + prefixLists.map(\.label) + endpoints.map(\.label)
+            + interfaces.map(\.label) + instances.map(\.label) + lambdaFunctions.map(\.label) + internetGateways.map(\.label)
+            + egressOnlyGateways.map(\.label) + natGateways.map(\.label) + securityGroups.map(\.label) + networkACLs.map(\.label)
+            + peeringConnections.map(\.label) + transitGateways.map(\.label) + vpnGateways.map(\.label) + vpnConnections.map(\.label)
+            + loadBalancers.map(\.label) + endpointServices.map(\.label)
+    }
+}

@@ -1,5 +1,6 @@
-import CaptureReplay
 import ArgumentParser
+import CaptureReplay
+import JSONParsing
 import PathClassifier
 import PathReporters
 import VPCTopology
@@ -26,6 +27,12 @@ extension PacketPath {
         @Flag(name: .customLong("one-way"), help: "Judge each flow's first packet alone; by default its reply is walked too (R19.7).")
         var oneWay = false
 
+        @Option(help: "Output format: text, or json (every flow before and after, and whether it changed).")
+        var format: AnalysisFormat = .text
+
+        @Flag(name: .customLong("fail-on-change"), help: "Exit 1 when a flow's verdict, reason or deciding resource changed (for CI).")
+        var failOnChange = false
+
         func run() throws {
             let requests = try loadFlows(flows)
             let sides = try [before, after].map { path in
@@ -34,6 +41,7 @@ extension PacketPath {
             }
             var changed = 0
             var lines: [String] = []
+            var objects: [String] = []
             for (index, request) in requests.enumerated() {
                 let old = sides[0][index]
                 let new = sides[1][index]
@@ -42,19 +50,30 @@ extension PacketPath {
                     || old.classification.decisiveHop?.resource != new.classification.decisiveHop?.resource
                 if differs { changed += 1 }
                 lines.append("\(differs ? "*" : " ") \(name)")
+                var sidesJSON: [String] = []
                 for (label, side) in [("before", old), ("after", new)] {
                     let c = side.classification
                     let via = c.decisiveHop.map { " via \($0.resource)" } ?? ""
                     let replyDropped = c.reply.map { $0.verdict == .dropped } ?? false
                     lines.append("    \(label.rightPadded(to: 7)) \(TextReporter.packet(side.flow.header).rightPadded(to: 44))  \(c.verdict.rawValue.rightPadded(to: 8)) \(c.reason.rawValue)\(via)\(replyDropped ? " (the reply)" : "")")
-                    if let route = c.request.hops.last(where: { $0.kind == .routeTable }) {
-                        lines.append("            \(route.resource.description): \(route.detail)")
-                    }
+                    let route = c.request.hops.last(where: { $0.kind == .routeTable })
+                    if let route { lines.append("            \(route.resource.description): \(route.detail)") }
+                    sidesJSON.append(
+                        "\"\(label)\":{\"verdict\":\(JSONText.string(c.verdict.rawValue)),\"reason\":\(JSONText.string(c.reason.rawValue)),"
+                            + "\"resource\":\(JSONText.optional(c.decisiveHop?.resource.id)),\"replyDropped\":\(replyDropped),"
+                            + "\"route\":\(JSONText.optional(route.map { "\($0.resource.id): \($0.detail)" }))}")
                 }
+                objects.append("{\"flow\":\(JSONText.string(name)),\"line\":\(request.line.map(String.init) ?? "null"),\"changed\":\(differs),\(sidesJSON.joined(separator: ","))}")
             }
             lines.append("")
             lines.append("\(changed) of \(requests.count) flow\(requests.count == 1 ? "" : "s") changed")
-            try printOutput(lines.joined(separator: "\n"))
+            switch format {
+            case .text: try printOutput(lines.joined(separator: "\n"))
+            case .json:
+                try printOutput(
+                    "{\"changed\":\(changed),\"flows\":\(requests.count),\"results\":[" + (objects.isEmpty ? "" : "\n  " + objects.joined(separator: ",\n  ") + "\n") + "]}")
+            }
+            if failOnChange && changed > 0 { throw ExitCode(1) }
         }
     }
 }

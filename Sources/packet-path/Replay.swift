@@ -11,6 +11,9 @@ import PathReporters
 import TrafficAnalysis
 import VPCTopology
 
+/// `--fail-on dropped`: a verdict as an argument.
+extension Verdict: ExpressibleByArgument {}
+
 /// Output formats for per-packet results.
 enum PacketFormat: String, ExpressibleByArgument, CaseIterable {
     case text
@@ -43,6 +46,10 @@ extension PacketPath {
         @Option(name: .customLong("summary-output"), help: ArgumentHelp("Also write the summary document (as --format summary-json gives) to this file, atomically.", valueName: "file"))
         var summaryOutput: String?
 
+        /// Verdicts that fail the run.
+        @Option(name: .customLong("fail-on"), help: ArgumentHelp("Exit 1 when a packet (or flow log record) gets this verdict: dropped, internet or private; repeatable (for CI).", valueName: "verdict"))
+        var failOn: [Verdict] = []
+
         /// Write one capture per verdict.
         @Option(help: ArgumentHelp("Write private.pcap, internet.pcap and dropped.pcap into this folder (captures only).", valueName: "dir"))
         var split: String?
@@ -64,7 +71,8 @@ extension PacketPath {
             let splitter = try split.map { try CaptureSplitter(directory: $0) }
             let annotator = try annotate.map { try PcapngAnnotator(path: $0) }
             let document = try summaryOutput.map { try OutputFile($0) }
-            let failed = try run(topology: topology, sink: sink, splitter: splitter, annotator: annotator, document: document)
+            let summary = Summary()
+            let failed = try run(topology: topology, sink: sink, splitter: splitter, annotator: annotator, document: document, summary: summary)
             // Every output is written out before any is renamed into place: a full disk
             // leaves them all as they were.
             try sink.finishWriting()
@@ -76,12 +84,19 @@ extension PacketPath {
             try document?.commit()
             try sink.commit()
             if failed { throw ExitStatus.badInput }
+            let found = failOn.filter { (summary.byVerdict[$0] ?? 0) > 0 }
+            if !found.isEmpty {
+                printError("--fail-on: \(found.map { "\(summary.byVerdict[$0]!) \($0.rawValue)" }.joined(separator: ", "))")
+                throw ExitCode(1)
+            }
         }
 
         /// Writes every packet's line to `sink` (and frames to `splitter` and `annotator`), then the
         /// summary (and the summary document to `document`); returns whether an input was damaged.
-        func run(topology: Topology, sink: OutputFile, splitter: CaptureSplitter?, annotator: PcapngAnnotator?, document: OutputFile? = nil) throws -> Bool {
-            let summary = Summary()
+        func run(
+            topology: Topology, sink: OutputFile, splitter: CaptureSplitter?, annotator: PcapngAnnotator?, document: OutputFile? = nil,
+            summary: Summary = Summary()
+        ) throws -> Bool {
             let logs = try inputs.flowLogInputs()
             if format == .csv {
                 try sink.writeLine(logs != nil ? FlowLogCSVReporter.header : inputs.captures.count > 1 ? CSVReporter.headerWithCapture : CSVReporter.header)

@@ -139,4 +139,37 @@ struct ScenarioLoaderTests {
         }
         #expect(error.diagnostics.count == 3)
     }
+
+    @Test("flow files: expect as a verdict or a mapping, with its line; a wrong verdict, a reason of another verdict or no verdict reported")
+    func expectations() throws {
+        let flows = try FlowFileLoader.load(
+            """
+            version: 1
+            flows:
+              - {from: a, to: s3, expect: private}
+              - from: a
+                to: b
+                expect: {verdict: dropped, reason: nacl-ingress, via: db-nacl}
+              - {from: a, to: c}
+            """, file: "f.yaml")
+        #expect(flows.map(\.expect) == [FlowExpectation(verdict: .private), FlowExpectation(verdict: .dropped, reason: .networkACLIngress, via: "db-nacl"), nil])
+        #expect(flows.map(\.line) == [3, 4, 7])
+        let error = try #require(throws: ScenarioError.self) {
+            try FlowFileLoader.load(
+                """
+                version: 1
+                flows:
+                  - {from: a, to: b, expect: leaked}
+                  - {from: a, to: b, expect: {verdict: private, reason: igw-direct}}
+                  - {from: a, to: b, expect: {via: s3-gw}}
+                  - {from: a, to: b, expect: {verdict: dropped, reason: nacl}}
+                """, file: "f.yaml")
+        }
+        let messages = error.diagnostics.map(\.description)
+        #expect(messages.count == 4, "\(messages)")
+        #expect(messages[0].contains("f.yaml:3") && messages[0].contains("expect must be 'private', 'internet' or 'dropped'"), "\(messages)")
+        #expect(messages[1].contains("reason 'igw-direct' has verdict internet, not private"))
+        #expect(messages[2].contains("'expect' needs a 'verdict'"))
+        #expect(messages[3].contains("unknown reason 'nacl'; 'packet-path reasons' lists them"), "\(messages)")
+    }
 }
