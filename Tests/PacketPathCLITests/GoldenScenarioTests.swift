@@ -23,13 +23,19 @@ struct GoldenScenarioTests {
         ("Scenarios/privatelink/before.yaml", "Scenarios/privatelink/flows.yaml", "Scenarios/privatelink/expected/before"),
         ("Scenarios/privatelink/after.yaml", "Scenarios/privatelink/flows.yaml", "Scenarios/privatelink/expected/after"),
     ].flatMap { topology, flows, expected in
-        ["txt", "jsonl", "csv"].map { Case(topology: topology, flows: flows, expected: "\(expected).\($0)", format: $0) }
+        ["txt", "jsonl", "csv", "dot", "mmd"].map { Case(topology: topology, flows: flows, expected: "\(expected).\($0)", format: $0) }
     }
 
-    @Test("replay matches the reviewed expected output", arguments: cases)
+    @Test("replay, and the diagram of the flows' paths, match the reviewed expected output", arguments: cases)
     func replay(_ golden: Case) throws {
-        let format = golden.format == "txt" ? "text" : golden.format
-        let result = try CLIRunner.run(["replay", "--topology", golden.topology, "--flows", golden.flows, "--format", format])
+        let arguments: [String]
+        switch golden.format {
+        case "dot": arguments = ["diagram", "--format", "dot"]
+        case "mmd": arguments = ["diagram", "--format", "mermaid"]
+        case "txt": arguments = ["replay", "--format", "text"]
+        default: arguments = ["replay", "--format", golden.format]
+        }
+        let result = try CLIRunner.run(arguments + ["--topology", golden.topology, "--flows", golden.flows])
         #expect(result.status == 0, "\(result.stderr)")
         let url = CLIRunner.packageRoot.appendingPathComponent(golden.expected)
         if ProcessInfo.processInfo.environment["PACKETPATH_UPDATE_GOLDEN"] == "1" {
@@ -40,6 +46,24 @@ struct GoldenScenarioTests {
         let expected = try String(contentsOf: url, encoding: .utf8)
         if expected != result.stdout {
             Issue.record("\(golden.expected) differs from the output:\n\(try unifiedDiff(expected, result.stdout))")
+        }
+    }
+
+    @Test(
+        "every bundled scenario's diagram renders to SVG with Graphviz",
+        .enabled(if: (try? CLIRunner.shell("command -v dot"))?.status == 0, "needs Graphviz's dot (scripts/install-deps.sh installs it)"),
+        arguments: cases.filter { $0.format == "dot" })
+    func svg(_ golden: Case) throws {
+        let result = try CLIRunner.run(["diagram", "--format", "svg", "--topology", golden.topology, "--flows", golden.flows])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.hasPrefix("<?xml") && result.stdout.contains("<svg") && result.stdout.contains("</svg>"))
+        // Every instance of the source is drawn: its first label line is in the picture (where
+        // Graphviz writes hyphens as &#45;).
+        let text = result.stdout.replacingOccurrences(of: "&#45;", with: "-")
+        let dot = try String(contentsOf: CLIRunner.packageRoot.appendingPathComponent(golden.expected), encoding: .utf8)
+        for line in dot.split(separator: "\n") where line.contains("[label=\"instance ") {
+            let name = line.split(separator: "\"")[3].split(separator: "\\").first.map(String.init) ?? ""
+            #expect(text.contains(name), "\(name)")
         }
     }
 

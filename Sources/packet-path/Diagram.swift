@@ -1,0 +1,96 @@
+import ArgumentParser
+import CaptureReplay
+import Foundation
+import PathClassifier
+import PathCore
+import PathReporters
+
+extension PacketPath {
+    /// Draws the network, and the paths of flows through it.
+    struct Diagram: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Draw the network (VPCs, subnets with their route tables and ACLs, gateways, endpoints, peerings, transit gateways) as Graphviz DOT, Mermaid or SVG; with --flows or --from/--to, each path in its verdict's colour.")
+
+        enum Format: String, ExpressibleByArgument, CaseIterable {
+            case dot
+            case mermaid
+            case svg
+        }
+
+        @OptionGroup var options: TopologyOptions
+
+        @Option(help: ArgumentHelp("Flows whose paths to colour (a YAML flow file).", valueName: "file"))
+        var flows: String?
+
+        @Option(help: ArgumentHelp("Colour the path of one flow from this sender (with --to).", valueName: "name|ip"))
+        var from: String?
+
+        @Option(help: ArgumentHelp("The receiver of the --from flow.", valueName: "name|ip|service"))
+        var to: String?
+
+        @Option(name: .customLong("protocol"), help: ArgumentHelp("The --from flow's protocol: tcp, udp, icmp, icmpv6 or a number.", valueName: "protocol"))
+        var protocolName: String = "tcp"
+
+        @Option(help: "The --from flow's destination port (default: the service's port, else 443).")
+        var port: UInt16?
+
+        @Option(help: "Output format: dot (Graphviz), mermaid, or svg (rendered by Graphviz's dot).")
+        var format: Format = .dot
+
+        @Option(help: ArgumentHelp("Write to this file (atomically) instead of standard output.", valueName: "file"))
+        var output: String?
+
+        func validate() throws {
+            if (from == nil) != (to == nil) { throw ValidationError("give '--from' and '--to' together") }
+            if from != nil && flows != nil { throw ValidationError("give '--flows' or '--from'/'--to', not both") }
+            if IPProtocolNumber(name: protocolName) == nil { throw ValidationError("'--protocol \(protocolName)' is not tcp, udp, icmp, icmpv6 or a number 0-255") }
+        }
+
+        func run() throws {
+            let topology = try options.load()
+            var requests: [FlowRequest] = []
+            var file = "--from/--to"
+            if let flows {
+                requests = try loadFlows(flows)
+                file = flows
+            } else if let from, let to {
+                requests = [FlowRequest(from: from, to: to, protocolNumber: IPProtocolNumber(name: protocolName)!, port: port)]
+            }
+            let judged = Replayer(topology: topology, jobs: 1).judge(try syntheticFlows(requests, file: file, topology: topology), oneWay: false)
+            let diagram = NetworkDiagram(topology: topology, flows: judged.map(\.classification))
+            switch format {
+            case .dot: try withOutput(output) { try $0.writeLine(diagram.dot()) }
+            case .mermaid: try withOutput(output) { try $0.writeLine(diagram.mermaid()) }
+            case .svg:
+                let svg = try renderSVG(diagram.dot())
+                try withOutput(output) { try $0.write(svg) }
+            }
+        }
+
+        /// SVG from DOT by Graphviz's `dot` (Debian `graphviz`); exit 69 when it is missing.
+        func renderSVG(_ dot: String) throws -> [UInt8] {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            process.arguments = ["dot", "-Tsvg"]
+            let input = Pipe(), output = Pipe(), errors = Pipe()
+            process.standardInput = input
+            process.standardOutput = output
+            process.standardError = errors
+            try process.run()
+            // Graphviz reads all of its input before it writes: write, close, then read.
+            input.fileHandleForWriting.write(Data(dot.utf8))
+            try input.fileHandleForWriting.close()
+            let svg = output.fileHandleForReading.readDataToEndOfFile()
+            let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            guard process.terminationStatus == 0 else {
+                printError(
+                    process.terminationStatus == 127
+                        ? "error: --format svg needs Graphviz's dot (Debian: apt install graphviz); --format dot writes the source"
+                        : "error: dot failed (\(process.terminationStatus)): \(message)")
+                throw ExitCode(69)
+            }
+            return [UInt8](svg)
+        }
+    }
+}
