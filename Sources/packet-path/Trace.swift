@@ -43,7 +43,7 @@ extension PacketPath {
         var ipv6 = false
 
         /// Output format.
-        @Option(help: "Output format: text or json.")
+        @Option(help: "Output format: text, json, or mermaid (the hops as a sequence diagram).")
         var format: TraceFormat = .text
 
         /// Judge the first packet alone.
@@ -53,6 +53,8 @@ extension PacketPath {
         enum TraceFormat: String, ExpressibleByArgument, CaseIterable {
             case text
             case json
+            /// A Mermaid sequence diagram of the hops.
+            case mermaid
         }
 
         func validate() throws {
@@ -96,6 +98,8 @@ extension PacketPath {
                 try printOutput(TextReporter.trace(record, title: "\(from) → \(to)", dnsAnswer: dnsAnswer))
             case .json:
                 try printOutput(JSONLinesReporter.trace(record, dnsAnswer: dnsAnswer))
+            case .mermaid:
+                try printOutput(TraceSequence.mermaid(record, title: "\(from) → \(to)"))
             }
         }
     }

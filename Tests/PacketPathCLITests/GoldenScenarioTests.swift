@@ -67,6 +67,19 @@ struct GoldenScenarioTests {
         }
     }
 
+    @Test("trace --format mermaid: the seed's S3 flow as a sequence diagram, request then reply, matches the reviewed file")
+    func traceSequence() throws {
+        let result = try CLIRunner.run(["trace", "--topology", "Scenarios/seed/after.yaml", "--from", "alpha5", "--to", "s3", "--format", "mermaid"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let url = CLIRunner.packageRoot.appendingPathComponent("Scenarios/seed/expected/trace-alpha5-s3.mmd")
+        if ProcessInfo.processInfo.environment["PACKETPATH_UPDATE_GOLDEN"] == "1" {
+            try result.stdout.write(to: url, atomically: true, encoding: .utf8)
+            return
+        }
+        let expected = try String(contentsOf: url, encoding: .utf8)
+        if expected != result.stdout { Issue.record("trace-alpha5-s3.mmd differs:\n\(try unifiedDiff(expected, result.stdout))") }
+    }
+
     /// `diff -u` of the two texts, for a readable failure.
     func unifiedDiff(_ expected: String, _ actual: String) throws -> String {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("packet-path-golden-\(getpid())")
