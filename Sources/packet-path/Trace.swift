@@ -1,4 +1,6 @@
 import CaptureReplay
+import Foundation
+import OutputFiles
 import ArgumentParser
 import PathClassifier
 import PathCore
@@ -50,6 +52,10 @@ extension PacketPath {
         @Flag(name: .customLong("one-way"), help: "Judge the first packet alone; by default its reply is walked too (R19.7).")
         var oneWay = false
 
+        /// Show one hop at a time.
+        @Flag(help: "In a terminal, show one hop at a time and wait for Enter (a teaching lab's pace); elsewhere, the whole trace.")
+        var step = false
+
         enum TraceFormat: String, ExpressibleByArgument, CaseIterable {
             case text
             case json
@@ -95,11 +101,34 @@ extension PacketPath {
             let record = PacketRecord(frame: 1, header: header, flow: classification, name: "\(from) → \(to)")
             switch format {
             case .text:
-                try printOutput(TextReporter.trace(record, title: "\(from) → \(to)", dnsAnswer: dnsAnswer))
+                let text = TextReporter.trace(record, title: "\(from) → \(to)", dnsAnswer: dnsAnswer)
+                if step && isatty(0) == 1 && isatty(1) == 1 {
+                    try stepThrough(text)
+                } else {
+                    try printOutput(text)
+                }
             case .json:
                 try printOutput(JSONLinesReporter.trace(record, dnsAnswer: dnsAnswer))
             case .mermaid:
                 try printOutput(TraceSequence.mermaid(record, title: "\(from) → \(to)"))
+            }
+        }
+    
+        /// Prints the trace up to its first hop, then each numbered hop after Enter, then the rest
+        /// (the verdict) at once. End of input shows the rest without waiting.
+        func stepThrough(_ text: String) throws {
+            let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            func isHop(_ line: String) -> Bool {
+                let trimmed = line.drop { $0 == " " }
+                return trimmed.first?.isNumber == true && trimmed.drop { $0.isNumber }.hasPrefix(". ")
+            }
+            var waiting = true
+            for line in lines {
+                if waiting && isHop(line) {
+                    StandardError.write("  [Enter: next hop] ")
+                    if readLine() == nil { waiting = false }
+                }
+                try printOutput(line)
             }
         }
     }
