@@ -42,7 +42,7 @@ public struct FlowRequest: Sendable, Hashable {
 
 /// What a flow must come to (`expect:` in a flow file, checked by `packet-path check`): a verdict,
 /// and optionally the reason and a resource its path must cross — a gateway, an endpoint, a peering
-/// connection, by name or ID.
+/// connection, an instance (an appliance), by name or ID.
 public struct FlowExpectation: Sendable, Hashable {
     public var verdict: Verdict
     public var reason: Reason?
@@ -55,11 +55,15 @@ public struct FlowExpectation: Sendable, Hashable {
     }
 
     /// Whether `flow` meets the expectation: its verdict and reason (the reply's when the reply is
-    /// dropped, R19.7), and a hop of the request or reply on the `via` resource.
+    /// dropped, R19.7), and a hop of the request on the `via` resource (a reply that alone crosses
+    /// it, say an inspection appliance on an asymmetric path, does not count).
     public func isMet(by flow: FlowClassification) -> Bool {
         guard flow.verdict == verdict, reason.map({ $0 == flow.reason }) ?? true else { return false }
         guard let via else { return true }
-        return (flow.request.hops + (flow.reply?.hops ?? [])).contains { $0.passed && ($0.resource.id == via || $0.resource.name == via) }
+        // An instance is met by its interfaces, named `instance/eth0`.
+        return flow.request.hops.contains { hop in
+            hop.passed && (hop.resource.id == via || hop.resource.name == via || hop.resource.name?.hasPrefix(via + "/") == true)
+        }
     }
 
     /// `private via s3-gw`, `dropped (network-acl-ingress)`.
