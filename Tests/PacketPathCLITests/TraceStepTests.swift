@@ -28,12 +28,14 @@ struct TraceStepTests {
             }
             return try pane()
         }
-        // The tmux server outlives this shell: its streams go to /dev/null, or reading the
-        // shell's output would wait for the server to end.
+        // The tmux server outlives this shell and keeps every descriptor it inherits: started
+        // from Python with close_fds, it holds none of the test runner's pipes (which other tests
+        // read to their end), and its own streams go to /dev/null.
+        let launch = "import subprocess, sys; sys.exit(subprocess.call(sys.argv[1:], close_fds=True, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))"
         let started = try CLIRunner.shell(
-            "cd '\(CLIRunner.packageRoot.path)' && tmux new-session -d -s \(session) -x 220 -y 60 \"\(command); echo END; sleep 30\" < /dev/null > /dev/null 2>&1")
+            "cd '\(CLIRunner.packageRoot.path)' && python3 -c '\(launch)' tmux new-session -d -s \(session) -x 220 -y 60 \"\(command); echo END; sleep 30\"")
         #expect(started.status == 0, "\(started.stderr)")
-        defer { _ = try? CLIRunner.shell("tmux kill-session -t \(session)") }
+        defer { _ = try? CLIRunner.shell("tmux kill-session -t \(session) < /dev/null > /dev/null 2>&1") }
         var screen = try waitFor("[Enter: next hop]")
         #expect(screen.contains("packet:  10.0.7.10:40000 → 52.216.0.1:443 tcp") && !screen.contains("1.   source"), "\(screen)")
         _ = try CLIRunner.shell("tmux send-keys -t \(session) Enter")
