@@ -172,8 +172,7 @@ extension Replayer {
         // Walks that record no path look routes up in compiled tables, as capture replay's do.
         let classifier = CaptureClassifier(
             topology: topology, detail: walkDetail, compiledRoutes: walkDetail == .reason ? CompiledRoutes(topology) : nil)
-        var interfaces: [String: InterfaceIndex] = [:]
-        for index in topology.interfaces.indices { interfaces[topology.interfaces[index].label.id] = InterfaceIndex(index) }
+        let interfaces = topology.interfacesByID()
         let format = lines?.format()
         let text = LineBuffer()
         var tally = FlowLogTally()

@@ -47,14 +47,11 @@ package struct NetworkDiagram {
             let cidrs = (vpc.ipv4CIDRs.map(\.description) + vpc.ipv6CIDRs.map(\.description)).joined(separator: ", ")
             clusters.append(Cluster(id: vpc.label.id, label: "VPC \(name(vpc.label)) \(cidrs)"))
         }
-        for subnet in topology.subnets {
+        for index in topology.subnets.indices.map(SubnetIndex.init) {
+            let subnet = topology[index]
             var lines = ["subnet \(name(subnet.label))", ([subnet.ipv4CIDR?.description, subnet.ipv6CIDR?.description].compactMap { $0 } + [subnet.availabilityZone]).joined(separator: " ")]
-            if let table = subnet.routeTable ?? topology.routeTables.indices.first(where: { topology.routeTables[$0].vpc == subnet.vpc && topology.routeTables[$0].isMain }).map(RouteTableIndex.init) {
-                lines.append("route table \(topology[table].label.name ?? topology[table].label.id)")
-            }
-            if let acl = topology.networkACL(of: SubnetIndex(topology.subnets.firstIndex { $0.label.id == subnet.label.id }!)) {
-                lines.append("network ACL \(topology[acl].label.name ?? topology[acl].label.id)")
-            }
+            if let table = topology.routeTable(of: index) { lines.append("route table \(topology[table].label.name ?? topology[table].label.id)") }
+            if let acl = topology.networkACL(of: index) { lines.append("network ACL \(topology[acl].label.name ?? topology[acl].label.id)") }
             add(Node(id: subnet.label.id, lines: lines, shape: .subnet, cluster: subnet.vpc.rawValue))
         }
         for instance in topology.instances {
@@ -114,7 +111,8 @@ package struct NetworkDiagram {
                 edge(topology[subnet].label.id, target, texts.joined(separator: ", "))
             }
         }
-        for flow in flows { highlight(flow, topology: topology) }
+        let interfaces = topology.interfacesByID()
+        for flow in flows { highlight(flow, topology: topology, interfaces: interfaces) }
     }
 
     /// `eth0 10.0.7.10` for an interface.
@@ -136,12 +134,12 @@ package struct NetworkDiagram {
     /// Colours the nodes a flow's walks crossed (an interface stands for its instance or
     /// function, a route table for the subnets using it) and the edges between two of them, in
     /// the flow's verdict's colour; a worse verdict (dropped, then internet) wins over a better one.
-    private mutating func highlight(_ flow: FlowClassification, topology: Topology) {
+    private mutating func highlight(_ flow: FlowClassification, topology: Topology, interfaces: [String: InterfaceIndex]) {
         var crossed: Set<String> = []
         for hop in flow.request.hops + (flow.reply?.hops ?? []) where hop.passed || hop.kind != .source {
             crossed.insert(hop.resource.id)
-            if let interface = topology.interfaces.firstIndex(where: { $0.label.id == hop.resource.id }) {
-                let owner = topology.interfaces[interface]
+            if let interface = interfaces[hop.resource.id] {
+                let owner = topology[interface]
                 crossed.insert(topology[owner.subnet].label.id)
                 switch owner.owner {
                 case .instance(let instance): crossed.insert(topology[instance].label.id)

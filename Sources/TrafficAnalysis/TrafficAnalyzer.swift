@@ -41,9 +41,7 @@ public final class TrafficAnalyzer: @unchecked Sendable {
     public init(topology: Topology) {
         self.topology = topology
         labels = AddressLabels(topology: topology)
-        var interfaces: [String: InterfaceIndex] = [:]
-        for index in topology.interfaces.indices { interfaces[topology.interfaces[index].label.id] = InterfaceIndex(index) }
-        self.interfaces = interfaces
+        interfaces = topology.interfacesByID()
     }
 
     /// Counts one replayed record.

@@ -67,6 +67,13 @@ extension NetworkResources {
         return record.availabilityZoneID ?? zoneIDs[self[record.vpc].account]?[record.availabilityZone]
     }
 
+    /// Every interface by its ID (`eni-…`): flow log records and walked paths name interfaces so.
+    public func interfacesByID() -> [String: InterfaceIndex] {
+        var found: [String: InterfaceIndex] = [:]
+        for index in interfaces.indices { found[interfaces[index].label.id] = InterfaceIndex(index) }
+        return found
+    }
+
     /// The VPC an interface lives in.
     public func vpc(of interface: InterfaceIndex) -> VPCIndex { self[self[interface].subnet].vpc }
 
