@@ -63,17 +63,17 @@ package struct CheckReport {
         var lines = [
             "<?xml version=\"1.0\" encoding=\"UTF-8\"?>",
             "<testsuites name=\"packet-path check\" tests=\"\(outcomes.count)\" failures=\"\(failures.count)\">",
-            "  <testsuite name=\(Self.attribute(file)) tests=\"\(outcomes.count)\" failures=\"\(failures.count)\" skipped=\"0\">",
+            "  <testsuite name=\(Markup.attribute(file)) tests=\"\(outcomes.count)\" failures=\"\(failures.count)\" skipped=\"0\">",
         ]
         for outcome in outcomes {
-            let name = Self.attribute("flow \(outcome.name)")
-            let classname = Self.attribute(file)
+            let name = Markup.attribute("flow \(outcome.name)")
+            let classname = Markup.attribute(file)
             if outcome.passed {
                 lines.append("    <testcase name=\(name) classname=\(classname)/>")
             } else {
                 let message = Self.message(outcome, file: file)
                 lines.append("    <testcase name=\(name) classname=\(classname)>")
-                lines.append("      <failure message=\(Self.attribute(message)) type=\"expectation\">\(Self.escaped(message))</failure>")
+                lines.append("      <failure message=\(Markup.attribute(message)) type=\"expectation\">\(Markup.escaped(message))</failure>")
                 lines.append("    </testcase>")
             }
         }
@@ -81,26 +81,4 @@ package struct CheckReport {
         lines.append("</testsuites>")
         return lines.joined(separator: "\n")
     }
-
-    /// Text as XML character data: `&`, `<`, `>` and quotes escaped, characters XML 1.0 forbids
-    /// (controls but tab, line feed and carriage return) written as `?`.
-    static func escaped(_ text: String) -> String {
-        var out = ""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&apos;"
-            case "\t", "\n", "\r": out.unicodeScalars.append(scalar)
-            case _ where scalar.value < 0x20 || scalar.value == 0xFFFE || scalar.value == 0xFFFF: out += "?"
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out
-    }
-
-    /// A quoted XML attribute value.
-    static func attribute(_ text: String) -> String { "\"" + escaped(text) + "\"" }
 }

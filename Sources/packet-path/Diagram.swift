@@ -1,6 +1,5 @@
 import ArgumentParser
 import CaptureReplay
-import Foundation
 import PathClassifier
 import PathCore
 import PathReporters
@@ -62,35 +61,15 @@ extension PacketPath {
             case .dot: try withOutput(output) { try $0.writeLine(diagram.dot()) }
             case .mermaid: try withOutput(output) { try $0.writeLine(diagram.mermaid()) }
             case .svg:
-                let svg = try renderSVG(diagram.dot())
+                let svg: [UInt8]
+                do {
+                    svg = try Graphviz.svg(diagram.dot())
+                } catch {
+                    printError("error: \(error)")
+                    throw ExitCode(69)
+                }
                 try withOutput(output) { try $0.write(svg) }
             }
-        }
-
-        /// SVG from DOT by Graphviz's `dot` (Debian `graphviz`); exit 69 when it is missing.
-        func renderSVG(_ dot: String) throws -> [UInt8] {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = ["dot", "-Tsvg"]
-            let input = Pipe(), output = Pipe(), errors = Pipe()
-            process.standardInput = input
-            process.standardOutput = output
-            process.standardError = errors
-            try process.run()
-            // Graphviz reads all of its input before it writes: write, close, then read.
-            input.fileHandleForWriting.write(Data(dot.utf8))
-            try input.fileHandleForWriting.close()
-            let svg = output.fileHandleForReading.readDataToEndOfFile()
-            let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            process.waitUntilExit()
-            guard process.terminationStatus == 0 else {
-                printError(
-                    process.terminationStatus == 127
-                        ? "error: --format svg needs Graphviz's dot (Debian: apt install graphviz); --format dot writes the source"
-                        : "error: dot failed (\(process.terminationStatus)): \(message)")
-                throw ExitCode(69)
-            }
-            return [UInt8](svg)
         }
     }
 }

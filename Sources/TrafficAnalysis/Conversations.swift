@@ -1,0 +1,131 @@
+import CaptureReplay
+import PathClassifier
+import PathCore
+import Synchronization
+
+/// Traffic grouped for people to read (`packet-path report`): one ``Conversation`` per sender,
+/// receiver, protocol and service port (the source port left out: each connection's ephemeral port
+/// would make its own row), per synthetic flow name and per capture. A conversation keeps each
+/// distinct outcome its packets had (reason and deciding resource) with the path of the first
+/// packet that had it.
+public struct Conversation: Sendable {
+    public struct Key: Hashable, Sendable {
+        public var flow: String?
+        public var capture: String?
+        /// `nil` for frames that hold no IP packet.
+        public var source: IPAddress?
+        public var destination: IPAddress?
+        public var protocolNumber: IPProtocolNumber?
+        /// The destination port, or the ICMP type.
+        public var service: UInt16?
+
+        public init(flow: String?, capture: String?, source: IPAddress?, destination: IPAddress?, protocolNumber: IPProtocolNumber?, service: UInt16?) {
+            self.flow = flow
+            self.capture = capture
+            self.source = source
+            self.destination = destination
+            self.protocolNumber = protocolNumber
+            self.service = service
+        }
+    }
+
+    /// One way the conversation's packets went, with the walk of the first packet that went so.
+    public struct Outcome: Sendable {
+        public var flow: FlowClassification
+        public var count: TrafficCount
+        public var firstFrame: Int
+
+        /// What distinguishes outcomes: the reason and the resource that decided.
+        public var signature: String { "\(flow.reason.rawValue) \(flow.decisiveHop?.resource.id ?? "")" }
+    }
+
+    public var key: Key
+    /// At least one; in the order first seen.
+    public var outcomes: [Outcome]
+
+    public var count: TrafficCount { outcomes.reduce(TrafficCount()) { $0 + $1.count } }
+    public var firstFrame: Int { outcomes.map(\.firstFrame).min() ?? 0 }
+
+    /// The outcome that carried the most bytes, then packets (the first seen on a tie): what a
+    /// one-line summary of the conversation shows.
+    public var main: Outcome {
+        outcomes.enumerated().max { a, b in
+            (a.element.count.bytes, a.element.count.packets, -a.offset) < (b.element.count.bytes, b.element.count.packets, -b.offset)
+        }!.element
+    }
+
+    /// Adds `outcome`, merged into the outcome with its signature when there is one (keeping the
+    /// path of the earlier first frame).
+    mutating func add(_ outcome: Outcome) {
+        guard let index = outcomes.firstIndex(where: { $0.signature == outcome.signature }) else {
+            outcomes.append(outcome)
+            return
+        }
+        let count = outcomes[index].count + outcome.count
+        if outcome.firstFrame < outcomes[index].firstFrame { outcomes[index] = outcome }
+        outcomes[index].count = count
+    }
+}
+
+/// Collects a replay's records into conversations: the replay's lines make one table per
+/// worker; ``conversations()`` merges them once the replay has joined its workers. Records need
+/// their full paths (``PathDetail/full``): the report shows each hop's rule.
+public final class ConversationSet: Sendable {
+    private let tables = Mutex<[Table]>([])
+
+    public init() {}
+
+    /// One worker's conversations. Unchecked `Sendable`: one worker adds to it, and it is read
+    /// after the replay has joined its workers.
+    final class Table: @unchecked Sendable {
+        var index: [Conversation.Key: Int] = [:]
+        var conversations: [Conversation] = []
+
+        func add(_ record: PacketRecord) {
+            // Records without traffic (NODATA, SKIPDATA) judged nothing.
+            if record.observation?.hasTraffic == false { return }
+            let header = record.header
+            let key = Conversation.Key(
+                flow: record.flow, capture: record.capture, source: header?.source, destination: header?.destination,
+                protocolNumber: header?.protocolNumber, service: header.flatMap { $0.destinationPort ?? $0.icmpType.map(UInt16.init) })
+            let outcome = Conversation.Outcome(
+                flow: FlowClassification(request: record.classification, reply: record.reply), count: TrafficCount(record), firstFrame: record.frame)
+            if let position = index[key] {
+                conversations[position].add(outcome)
+            } else {
+                index[key] = conversations.count
+                conversations.append(Conversation(key: key, outcomes: [outcome]))
+            }
+        }
+    }
+
+    /// Lines that write nothing and collect every record into a new table per worker.
+    public func lines() -> Replayer.Lines {
+        Replayer.Lines(
+            format: { [self] in
+                let table = Table()
+                tables.withLock { $0.append(table) }
+                return { record, _ in table.add(record) }
+            }, write: { _ in })
+    }
+
+    /// Every conversation, in the order first seen.
+    public func conversations() -> [Conversation] {
+        tables.withLock { tables in
+            var index: [Conversation.Key: Int] = [:]
+            var merged: [Conversation] = []
+            for table in tables {
+                for conversation in table.conversations {
+                    if let position = index[conversation.key] {
+                        for outcome in conversation.outcomes { merged[position].add(outcome) }
+                    } else {
+                        index[conversation.key] = merged.count
+                        merged.append(conversation)
+                    }
+                }
+            }
+            for index in merged.indices { merged[index].outcomes.sort { $0.firstFrame < $1.firstFrame } }
+            return merged.sorted { $0.firstFrame < $1.firstFrame }
+        }
+    }
+}
