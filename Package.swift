@@ -35,6 +35,8 @@ let package = Package(
         .target(name: "VPCTopology", dependencies: ["PathCore"]),
         // The packet walk: (topology, packet) -> verdict, reason and hop path.
         .target(name: "PathClassifier", dependencies: ["PathCore", "VPCTopology"]),
+        // Reachability questions (`reach`): address and port classes, every party walked once per class.
+        .target(name: "Reachability", dependencies: ["PathCore", "VPCTopology", "PathClassifier"]),
         // The human-written YAML scenario and flow formats, with collected diagnostics.
         .target(
             name: "ScenarioFormat",
@@ -72,14 +74,14 @@ let package = Package(
             name: "TrafficAnalysis", dependencies: ["CaptureReplay", "FlowLogs", "JSONParsing", "PathClassifier", "PathCore", "VPCTopology"]
         ),
         .target(
-            name: "PathReporters", dependencies: ["PathCore", "VPCTopology", "PathClassifier", "CaptureReplay", "JSONParsing", "TrafficAnalysis"]
+            name: "PathReporters", dependencies: ["PathCore", "VPCTopology", "PathClassifier", "CaptureReplay", "JSONParsing", "TrafficAnalysis", "Reachability"]
         ),
         .executableTarget(
             name: "packet-path",
             dependencies: [
                 "PathCore", "VPCTopology", "ScenarioFormat", "EC2Snapshot", "PathClassifier", "PathReporters",
                 "PacketWire", "PacketSources", "CaptureReplay", "OutputFiles", "LPMComparison", "FlowLogs", "Decompression", "TrafficAnalysis",
-                "JSONParsing",
+                "JSONParsing", "Reachability",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -133,6 +135,10 @@ let package = Package(
                 "PathCore", "ScenarioFormat", "_PacketPathTestSupport",
                 "CPcap",  // the mutation test counts frames with libpcap directly, as an oracle independent of PacketSources
             ],
+            resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "ReachabilityTests", dependencies: ["Reachability", "PathClassifier", "ScenarioFormat", "VPCTopology", "PathCore", "_PacketPathTestSupport"],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(

@@ -45,6 +45,11 @@ package struct HTMLReport {
     package var rowLimit: Int
     package var diagram: Diagram
     package var hasBefore: Bool
+    /// Whether rows count traffic (records, packets, bytes); a reachability report's rows are
+    /// parties, one record each, and show no traffic columns.
+    package var countsTraffic = true
+    /// The heading of the table and the noun of its rows.
+    package var rowsHeading = "Conversations"
 
     package init(title: String, inputs: [(String, String)], topology: Topology, rows: [Row], rowLimit: Int, diagram: Diagram, hasBefore: Bool) {
         self.title = title
@@ -58,7 +63,7 @@ package struct HTMLReport {
 
     /// Whether any record has a size: synthetic flows have none, and a column of `0 B` would
     /// say they were empty.
-    var showsBytes: Bool { rows.contains { $0.conversation.count.bytes > 0 } }
+    var showsBytes: Bool { countsTraffic && rows.contains { $0.conversation.count.bytes > 0 } }
 
     /// The report as one HTML document.
     package func html() -> String {
@@ -92,15 +97,19 @@ package struct HTMLReport {
                 total += outcome.count
             }
         }
+        let parties = "\(total.records) \(rowsHeading.lowercased())"
         var out = [
             "<section id=\"counts\"><h2>Verdicts</h2>",
-            "<p class=\"total\">\(total.records) record\(total.records == 1 ? "" : "s"), \(total.packets) packet\(total.packets == 1 ? "" : "s"), \(showsBytes ? Self.bytes(total.bytes) : "no sizes (synthetic flows)") in \(rows.count) conversation\(rows.count == 1 ? "" : "s"); every record is counted here once.</p>",
-            "<table class=\"bars\"><thead><tr><th scope=\"col\">verdict / reason</th><th scope=\"col\">records</th><th scope=\"col\">packets</th>\(showsBytes ? "<th scope=\"col\">bytes</th>" : "")<th scope=\"col\" class=\"bar-col\">share of packets</th></tr></thead><tbody>",
+            countsTraffic ? "" : "<p class=\"total\">\(parties), each walked once; the bars are shares of them.</p>",
+            !countsTraffic ? "" : "<p class=\"total\">\(total.records) record\(total.records == 1 ? "" : "s"), \(total.packets) packet\(total.packets == 1 ? "" : "s"), \(showsBytes ? Self.bytes(total.bytes) : "no sizes (synthetic flows)") in \(rows.count) conversation\(rows.count == 1 ? "" : "s"); every record is counted here once.</p>",
+            "<table class=\"bars\"><thead><tr><th scope=\"col\">verdict / reason</th><th scope=\"col\">\(countsTraffic ? "records" : rowsHeading.lowercased())</th>\(countsTraffic ? "<th scope=\"col\">packets</th>" : "")\(showsBytes ? "<th scope=\"col\">bytes</th>" : "")<th scope=\"col\" class=\"bar-col\">share of \(countsTraffic ? "packets" : rowsHeading.lowercased())</th></tr></thead><tbody>",
         ]
-        let scale = max(total.packets, 1)
-        func bytesCell(_ count: TrafficCount) -> String { showsBytes ? "<td>\(Self.bytes(count.bytes))</td>" : "" }
+        let scale = max(countsTraffic ? total.packets : UInt64(total.records), 1)
+        func bytesCell(_ count: TrafficCount) -> String {
+            (countsTraffic ? "<td>\(count.packets)</td>" : "") + (showsBytes ? "<td>\(Self.bytes(count.bytes))</td>" : "")
+        }
         func bar(_ count: TrafficCount, verdict: Verdict) -> String {
-            let percent = Double(count.packets) * 100 / Double(scale)
+            let percent = Double(countsTraffic ? count.packets : UInt64(count.records)) * 100 / Double(scale)
             let width = (percent * 10).rounded() / 10
             return "<td class=\"bar-col\"><span class=\"bar \(verdict.rawValue)\" style=\"width:\(width)%\"></span><span class=\"share\">\(width)%</span></td>"
         }
@@ -108,10 +117,10 @@ package struct HTMLReport {
             let mine = reasons.filter { $0.key.verdict == verdict }.sorted { ($1.value.packets, $0.key.rawValue) < ($0.value.packets, $1.key.rawValue) }
             let sum = mine.reduce(TrafficCount()) { $0 + $1.value }
             out.append(
-                "<tr class=\"verdict-row\" data-verdict=\"\(verdict.rawValue)\"><th scope=\"row\"><span class=\"badge \(verdict.rawValue)\">\(verdict.rawValue)</span></th><td>\(sum.records)</td><td>\(sum.packets)</td>\(bytesCell(sum))\(bar(sum, verdict: verdict))</tr>")
+                "<tr class=\"verdict-row\" data-verdict=\"\(verdict.rawValue)\"><th scope=\"row\"><span class=\"badge \(verdict.rawValue)\">\(verdict.rawValue)</span></th><td>\(sum.records)</td>\(bytesCell(sum))\(bar(sum, verdict: verdict))</tr>")
             for (reason, count) in mine {
                 out.append(
-                    "<tr class=\"reason-row\" data-reason=\"\(reason.rawValue)\"><th scope=\"row\">\(reason.rawValue)</th><td>\(count.records)</td><td>\(count.packets)</td>\(bytesCell(count))\(bar(count, verdict: verdict))</tr>")
+                    "<tr class=\"reason-row\" data-reason=\"\(reason.rawValue)\"><th scope=\"row\">\(reason.rawValue)</th><td>\(count.records)</td>\(bytesCell(count))\(bar(count, verdict: verdict))</tr>")
             }
         }
         out.append("</tbody></table></section>")
@@ -163,7 +172,7 @@ package struct HTMLReport {
     func tableSection() -> [String] {
         let shown = Self.busiest(rows, limit: rowLimit)
         var out = [
-            "<section id=\"conversations\"><h2>Conversations</h2>",
+            "<section id=\"conversations\"><h2>\(rowsHeading)</h2>",
             "<div class=\"controls\" role=\"search\">",
             "<label>Filter <input id=\"filter\" type=\"search\" placeholder=\"address, name, reason, resource…\"></label>",
         ]
@@ -179,7 +188,7 @@ package struct HTMLReport {
         }
         var head = "<table id=\"rows\"><thead><tr><th scope=\"col\" data-sort=\"first\" aria-sort=\"ascending\">#</th><th scope=\"col\" data-sort=\"text\">source</th><th scope=\"col\" data-sort=\"text\">destination</th><th scope=\"col\" data-sort=\"text\">protocol</th>"
         if hasBefore { head += "<th scope=\"col\" data-sort=\"text\">before</th>" }
-        head += "<th scope=\"col\" data-sort=\"text\">verdict</th><th scope=\"col\" data-sort=\"text\">reason</th><th scope=\"col\" data-sort=\"text\">via</th><th scope=\"col\" data-sort=\"number\">packets</th>"
+        head += "<th scope=\"col\" data-sort=\"text\">verdict</th><th scope=\"col\" data-sort=\"text\">reason</th><th scope=\"col\" data-sort=\"text\">via</th>\(countsTraffic ? "<th scope=\"col\" data-sort=\"number\">packets</th>" : "")"
         if showsBytes { head += "<th scope=\"col\" data-sort=\"number\">bytes</th>" }
         head += "</tr></thead><tbody>"
         out.append(head)
@@ -205,7 +214,7 @@ package struct HTMLReport {
         let main = conversation.main
         let key = conversation.key
         let count = conversation.count
-        let source = endpoint(key.source, prefix: key.flow.map { "flow \($0)" })
+        let source = endpoint(key.source, prefix: key.flow.map { countsTraffic ? "flow \($0)" : $0 })
         let destination = endpoint(key.destination, prefix: nil)
         let service = key.protocolNumber.map { proto in proto.description + (key.service.map { proto.hasPorts ? " \($0)" : " type \($0)" } ?? "") } ?? "not IP"
         let via = main.flow.decisiveHop.map { $0.resource.description } ?? ""
@@ -229,12 +238,12 @@ package struct HTMLReport {
         cells += [
             "<td data-label=\"verdict\"><span class=\"badge \(main.flow.verdict.rawValue)\">\(main.flow.verdict.rawValue)</span>\(others)</td>",
             "<td data-label=\"reason\">\(main.flow.reason.rawValue)</td>", "<td data-label=\"via\">\(Markup.escaped(via))</td>",
-            "<td data-label=\"packets\" data-value=\"\(count.packets)\">\(count.packets)</td>",
         ]
+        if countsTraffic { cells.append("<td data-label=\"packets\" data-value=\"\(count.packets)\">\(count.packets)</td>") }
         if showsBytes { cells.append("<td data-label=\"bytes\" data-value=\"\(count.bytes)\">\(Self.bytes(count.bytes))</td>") }
         let attributes =
             "class=\"row\(row.changed ? " changed" : "")\" id=\"row-\(number)\" data-first=\"\(number)\" data-verdict=\"\(main.flow.verdict.rawValue)\" data-changed=\"\(row.changed)\" data-search=\(Markup.attribute(searchable.joined(separator: " ").lowercased()))"
-        var detail = ["<tr class=\"detail\" id=\"detail-\(number)\" hidden><td colspan=\"\(8 + (hasBefore ? 1 : 0) + (showsBytes ? 1 : 0))\">"]
+        var detail = ["<tr class=\"detail\" id=\"detail-\(number)\" hidden><td colspan=\"\(7 + (countsTraffic ? 1 : 0) + (hasBefore ? 1 : 0) + (showsBytes ? 1 : 0))\">"]
         if let before = row.before {
             detail.append("<div class=\"sides\"><div class=\"side\"><h3>Before</h3>")
             if before.isEmpty { detail.append("<p class=\"missing\">Not seen before the change.</p>") }
@@ -254,7 +263,7 @@ package struct HTMLReport {
     func outcomeLines(_ outcome: Conversation.Outcome) -> [String] {
         let flow = outcome.flow
         var out = [
-            "<div class=\"outcome\"><p><span class=\"badge \(flow.verdict.rawValue)\">\(flow.verdict.rawValue)</span> <strong>\(flow.reason.rawValue)</strong> — \(outcome.count.packets) packet\(outcome.count.packets == 1 ? "" : "s"), first at record \(outcome.firstFrame)</p>",
+            "<div class=\"outcome\"><p><span class=\"badge \(flow.verdict.rawValue)\">\(flow.verdict.rawValue)</span> <strong>\(flow.reason.rawValue)</strong> \(countsTraffic ? " — \(outcome.count.packets) packet\(outcome.count.packets == 1 ? "" : "s"), first at record \(outcome.firstFrame)" : "")</p>",
             "<ol class=\"hops\">",
         ]
         func hopLines(_ hops: [Hop]) {

@@ -35,6 +35,12 @@ public struct Conversation: Sendable {
         public var count: TrafficCount
         public var firstFrame: Int
 
+        public init(flow: FlowClassification, count: TrafficCount, firstFrame: Int) {
+            self.flow = flow
+            self.count = count
+            self.firstFrame = firstFrame
+        }
+
         /// What distinguishes outcomes: the reason and the resource that decided.
         public var signature: String { "\(flow.reason.rawValue) \(flow.decisiveHop?.resource.id ?? "")" }
     }
@@ -42,6 +48,11 @@ public struct Conversation: Sendable {
     public var key: Key
     /// At least one; in the order first seen.
     public var outcomes: [Outcome]
+
+    public init(key: Key, outcomes: [Outcome]) {
+        self.key = key
+        self.outcomes = outcomes
+    }
 
     public var count: TrafficCount { outcomes.reduce(TrafficCount()) { $0 + $1.count } }
     public var firstFrame: Int { outcomes.map(\.firstFrame).min() ?? 0 }

@@ -15,7 +15,7 @@ struct PacketPath: ParsableCommand {
             output fails; 128+n when stopped by signal n (temporary files are removed).
             """,
         version: "0.1.0",
-        subcommands: [Trace.self, Replay.self, Compare.self, Check.self, Diagram.self, Report.self, Merge.self, Recommend.self, Coverage.self, Generate.self, Import.self, Validate.self, Reasons.self, Bench.self]
+        subcommands: [Trace.self, Replay.self, Compare.self, Check.self, Reach.self, Diagram.self, Report.self, Merge.self, Recommend.self, Coverage.self, Generate.self, Import.self, Validate.self, Reasons.self, Bench.self]
     )
 
     /// Parses and runs a command as ArgumentParser does, with the output rules around it:
