@@ -13,9 +13,12 @@ extension HTMLReport {
         for answer in answers where answer.unresolved == nil {
             for outcome in answer.outcomes {
                 let header = outcome.header
-                let ports = outcome.ports == nil ? "" : " (\(render.question.protocolNumber) \(ReachText.ports(outcome)))"
+                // An interface is named by its address; address classes and services by the party.
+                var label: [String] = []
+                if case .interface = answer.party {} else { label.append(render.party(answer.party)) }
+                if answer.outcomes.count > 1 { label.append("\(render.question.protocolNumber) \(ReachText.ports(outcome))") }
                 let key = Conversation.Key(
-                    flow: render.party(answer.party) + (answer.outcomes.count > 1 ? ports : ""), capture: nil, source: header.source,
+                    flow: label.isEmpty ? nil : label.joined(separator: ", "), capture: nil, source: header.source,
                     destination: header.destination, protocolNumber: header.protocolNumber,
                     service: header.destinationPort ?? header.icmpType.map(UInt16.init))
                 let walked = Conversation.Outcome(flow: outcome.flow, count: TrafficCount(records: 1), firstFrame: rows.count + 1)
@@ -26,6 +29,7 @@ extension HTMLReport {
             title: "packet-path reach: \(render.title)", inputs: [("topology", topologyFile)], topology: topology, rows: rows, rowLimit: rows.count,
             diagram: diagram, hasBefore: false)
         countsTraffic = false
+        labelsDestination = render.direction == .from
         rowsHeading = "Parties"
     }
 }

@@ -48,6 +48,9 @@ package struct HTMLReport {
     /// Whether rows count traffic (records, packets, bytes); a reachability report's rows are
     /// parties, one record each, and show no traffic columns.
     package var countsTraffic = true
+    /// Whether a row's label (``Conversation/Key/flow``) names its destination rather than its
+    /// source (`reach --from`: the parties are destinations).
+    package var labelsDestination = false
     /// The heading of the table and the noun of its rows.
     package var rowsHeading = "Conversations"
 
@@ -214,8 +217,9 @@ package struct HTMLReport {
         let main = conversation.main
         let key = conversation.key
         let count = conversation.count
-        let source = endpoint(key.source, prefix: key.flow.map { countsTraffic ? "flow \($0)" : $0 })
-        let destination = endpoint(key.destination, prefix: nil)
+        let label = key.flow.map { countsTraffic ? "flow \($0)" : $0 }
+        let source = endpoint(key.source, prefix: labelsDestination ? nil : label)
+        let destination = endpoint(key.destination, prefix: labelsDestination ? label : nil)
         let service = key.protocolNumber.map { proto in proto.description + (key.service.map { proto.hasPorts ? " \($0)" : " type \($0)" } ?? "") } ?? "not IP"
         let via = main.flow.decisiveHop.map { $0.resource.description } ?? ""
         let others = conversation.outcomes.count > 1 ? " <span class=\"more\">+\(conversation.outcomes.count - 1) other outcome\(conversation.outcomes.count == 2 ? "" : "s")</span>" : ""

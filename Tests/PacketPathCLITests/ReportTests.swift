@@ -179,3 +179,35 @@ struct ReportFileTests {
         #expect(result.stdout.contains("The 2 busiest of 5 conversations are listed; the other 3 (6 packets, 0 B) are in the counts above."), "\(result.stdout)")
     }
 }
+
+/// `reach --format html`: the reachability answer as the same self-contained report.
+@Suite("reach report")
+struct ReachReportTests {
+    @Test(
+        "who can reach the database, as a report: a row per party and way, parties counted per verdict, a row expands to its path",
+        .enabled(if: ReportTests.chromium, "needs Chromium (Debian: apt install chromium; scripts/install-deps.sh installs it)"))
+    func reachReport() throws {
+        let folder = try CLIRunner.temporaryFolder("report-reach")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let html = folder + "/reach.html"
+        let made = try CLIRunner.run(["reach", "--topology", "Scenarios/multi-tier/scenario.yaml", "--to", "db1", "--port", "5432", "--format", "html", "--output", html])
+        #expect(made.status == 0, "\(made.stderr)")
+        let steps = """
+            [{"eval": "document.querySelector('h1').textContent"},
+             {"eval": "Array.from(document.querySelectorAll('#rows tr.row')).map(r => r.dataset.verdict + ' ' + r.querySelector('td[data-label=source]').textContent).join(' | ')"},
+             {"eval": "Array.from(document.querySelectorAll('#counts .verdict-row')).map(r => r.textContent).join(' | ')"},
+             {"click": "#row-1 button.expand"},
+             {"eval": "document.getElementById('detail-1').hidden + ' ' + document.getElementById('detail-1').textContent.includes('rule 50 deny tcp 5432')"}]
+            """
+        let page = try ReportTests.browse(html, steps, folder: folder)
+        let r = page.results
+        #expect(r.count == 5, "\(r)")
+        guard r.count == 5 else { return }
+        #expect(r[0] as? String == "packet-path reach: who can send tcp 5432 to db1")
+        let rows = r[1] as? String ?? ""
+        #expect(rows == "dropped bastion/eth0 (10.20.0.10) | private app1/eth0 (10.20.10.11) | private app2/eth0 (10.20.10.12) | dropped internet: 3,702,390,784 addresses in 51 blocks (1.0.0.0/8, 2.0.0.0/7, 4.0.0.0/6, 8.0.0.0/7, …): 1.0.0.0", "\(rows)")
+        #expect((r[2] as? String ?? "").hasPrefix("private2") , "\(r[2])")
+        #expect(r[4] as? String == "false true", "\(r[4])")
+        #expect(page.errors.isEmpty && page.requests == ["file://" + html], "\(page.errors) \(page.requests)")
+    }
+}
