@@ -14,6 +14,17 @@ struct ReachabilityAgreementTests {
         "\(flow.verdict.rawValue) \(flow.reason.rawValue) \(flow.decisiveHop?.resource.id ?? "")"
     }
 
+    /// Runs `body` for every instance of every bundled scenario, with its scenario file, the
+    /// topology, an engine, and the file's edge addresses.
+    static func eachInstance(_ body: (String, Topology, Reachability, [IPAddress], String) throws -> Void) throws {
+        for file in ScenarioFiles.all {
+            let topology = try ScenarioFiles.load(file)
+            let engine = Reachability(topology: topology)
+            let edges = try ScenarioFiles.edgeAddresses(file)
+            for instance in topology.instances { try body(file, topology, engine, edges, instance.label.name ?? instance.label.id) }
+        }
+    }
+
     /// Up to `count` ports of the outcome's ranges: each range's ends and random ones inside.
     static func ports(_ outcome: ReachOutcome, _ random: inout SplitMix, count: Int = 6) -> [UInt16?] {
         guard let ranges = outcome.ports else { return [nil] }
@@ -39,31 +50,25 @@ struct ReachabilityAgreementTests {
     func sourcesAgree() throws {
         var random = SplitMix(seed: 42)
         var checked = 0
-        for file in ScenarioFiles.all {
-            let topology = try ScenarioFiles.load(file)
-            let engine = Reachability(topology: topology)
-            let edges = try ScenarioFiles.edgeAddresses(file)
-            for instance in topology.instances {
-                let name = instance.label.name ?? instance.label.id
-                for port: UInt16? in [443, nil] {
-                    let question = ReachQuestion(protocolNumber: .tcp, port: port)
-                    for answer in engine.sources(reaching: name, question) {
-                        for outcome in answer.outcomes {
-                            for port in Self.ports(outcome, &random) {
-                                switch answer.party {
-                                case .interface(let sender):
-                                    let single = try engine.walk(from: topology[sender].label.id, to: name, question, port: port)
-                                    #expect(Self.signature(single.flow) == Self.signature(outcome.flow), "\(file): \(topology[sender].label) → \(name):\(port ?? 0)")
+        try Self.eachInstance { file, topology, engine, edges, name in
+            for port: UInt16? in [443, nil] {
+                let question = ReachQuestion(protocolNumber: .tcp, port: port)
+                for answer in engine.sources(reaching: name, question) {
+                    for outcome in answer.outcomes {
+                        for port in Self.ports(outcome, &random) {
+                            switch answer.party {
+                            case .interface(let sender):
+                                let single = try engine.walk(from: topology[sender].label.id, to: name, question, port: port)
+                                #expect(Self.signature(single.flow) == Self.signature(outcome.flow), "\(file): \(topology[sender].label) → \(name):\(port ?? 0)")
+                                checked += 1
+                            case .addresses(_, let ranges):
+                                let edges = edges.filter { address in ranges.contains { $0.contains(address) } }
+                                for address in Self.addresses(ranges, &random, count: 4) + edges {
+                                    let single = try engine.inbound(from: address, to: name, question, port: port)
+                                    #expect(Self.signature(single.flow) == Self.signature(outcome.flow), "\(file): \(address) → \(name):\(port ?? 0)")
                                     checked += 1
-                                case .addresses(_, let ranges):
-                                    let edges = edges.filter { address in ranges.contains { $0.contains(address) } }
-                                    for address in Self.addresses(ranges, &random, count: 4) + edges {
-                                        let single = try engine.inbound(from: address, to: name, question, port: port)
-                                        #expect(Self.signature(single.flow) == Self.signature(outcome.flow), "\(file): \(address) → \(name):\(port ?? 0)")
-                                        checked += 1
-                                    }
-                                case .service: Issue.record("a service is never a source")
                                 }
+                            case .service: Issue.record("a service is never a source")
                             }
                         }
                     }
@@ -77,30 +82,24 @@ struct ReachabilityAgreementTests {
     func destinationsAgree() throws {
         var random = SplitMix(seed: 9)
         var checked = 0
-        for file in ScenarioFiles.all {
-            let topology = try ScenarioFiles.load(file)
-            let engine = Reachability(topology: topology)
-            let edges = try ScenarioFiles.edgeAddresses(file)
-            for instance in topology.instances {
-                let name = instance.label.name ?? instance.label.id
-                let question = ReachQuestion(protocolNumber: .tcp, port: nil)
-                guard let answers = try? engine.destinations(from: name, question) else { continue }
-                for answer in answers {
-                    for outcome in answer.outcomes {
-                        for port in Self.ports(outcome, &random, count: 2) {
-                            let targets: [String]
-                            switch answer.party {
-                            case .interface(let receiver): targets = [topology[receiver].label.id]
-                            case .service(let service): targets = [service]
-                            case .addresses(_, let ranges):
-                                let edges = edges.filter { address in ranges.contains { $0.contains(address) } }
-                                targets = (Self.addresses(ranges, &random, count: 3) + edges).map { "\($0)" }
-                            }
-                            for target in targets {
-                                let single = try engine.walk(from: name, to: target, question, port: port)
-                                #expect(Self.signature(single.flow) == Self.signature(outcome.flow), "\(file): \(name) → \(target):\(port ?? 0)")
-                                checked += 1
-                            }
+        try Self.eachInstance { file, topology, engine, edges, name in
+            let question = ReachQuestion(protocolNumber: .tcp, port: nil)
+            guard let answers = try? engine.destinations(from: name, question) else { return }
+            for answer in answers {
+                for outcome in answer.outcomes {
+                    for port in Self.ports(outcome, &random, count: 2) {
+                        let targets: [String]
+                        switch answer.party {
+                        case .interface(let receiver): targets = [topology[receiver].label.id]
+                        case .service(let service): targets = [service]
+                        case .addresses(_, let ranges):
+                            let edges = edges.filter { address in ranges.contains { $0.contains(address) } }
+                            targets = (Self.addresses(ranges, &random, count: 3) + edges).map { "\($0)" }
+                        }
+                        for target in targets {
+                            let single = try engine.walk(from: name, to: target, question, port: port)
+                            #expect(Self.signature(single.flow) == Self.signature(outcome.flow), "\(file): \(name) → \(target):\(port ?? 0)")
+                            checked += 1
                         }
                     }
                 }
