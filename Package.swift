@@ -44,8 +44,12 @@ let package = Package(
         ),
         // zlib, as a system library: only Decompression imports it.
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
-        // Compressed inputs (gzip through zlib, Gzip.swift the only file calling it).
-        .target(name: "Decompression", dependencies: ["CZlib"]),
+        // zstd and xz, as system libraries: only Decompression imports them.
+        .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
+        .systemLibrary(name: "CLzma", pkgConfig: "liblzma", providers: [.apt(["liblzma-dev"])]),
+        // Compressed inputs, streamed: gzip through zlib, zstd through libzstd, xz through liblzma
+        // (Gzip.swift, Zstd.swift and Xz.swift the only files calling them).
+        .target(name: "Decompression", dependencies: ["CZlib", "CZstd", "CLzma"]),
         // VPC Flow Logs: the record formats of versions 2 to 8, parsed into typed records.
         .target(name: "FlowLogs", dependencies: ["JSONParsing", "PathCore"]),
         // A strict pure-Swift JSON parser: malformed input is reported by line and column.
@@ -62,7 +66,7 @@ let package = Package(
         // Wire formats: link, IP, transport and VXLAN headers, bounds-checked (no Foundation, no C).
         .target(name: "PacketWire", dependencies: ["PathCore"]),
         // Captures: reading pcap/pcapng through libpcap (LibpcapCalls.swift), writing pcap and pcapng.
-        .target(name: "PacketSources", dependencies: ["CPcap", "PacketWire", "OutputFiles"]),
+        .target(name: "PacketSources", dependencies: ["CPcap", "PacketWire", "OutputFiles", "Decompression"]),
         // Replay: frames decoded and classified in order with connection state (flow tables,
         // the capture classifier), counted into a summary and handed to sinks as records.
         .target(

@@ -3,7 +3,7 @@
 # snapshot collector test, when they are missing.
 # Idempotent; uses sudo when not root. Swift itself (6.1 or later) must already be installed.
 set -eu
-PACKAGES="libpcap-dev zlib1g-dev gzip pkg-config tshark python3 graphviz tmux chromium"
+PACKAGES="libpcap-dev zlib1g-dev libzstd-dev liblzma-dev gzip zstd xz-utils pkg-config tshark tcpdump python3 graphviz tmux chromium"
 missing=""
 for p in $PACKAGES; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

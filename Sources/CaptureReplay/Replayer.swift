@@ -30,12 +30,16 @@ public struct Replayer {
     /// Frames per batch.
     package static let batchSize = 8192
 
-    public init(topology: Topology, jobs: Int, decapsulatesVXLAN: Bool = true, capturePoint: InterfaceIndex? = nil) {
+    public init(topology: Topology, jobs: Int, decapsulatesVXLAN: Bool = true, capturePoint: InterfaceIndex? = nil, filter: CaptureFilter? = nil) {
         self.topology = topology
         self.jobs = max(1, jobs)
         self.decoder = FrameDecoder(decapsulatesVXLAN: decapsulatesVXLAN)
         self.capturePoint = capturePoint
+        self.filter = filter
     }
+
+    /// The capture filter (`--filter`): frames it refuses are read and counted, not judged.
+    public let filter: CaptureFilter?
 
     /// What the reader records of a frame: its place, time, lengths and link type, where its bytes
     /// are in the batch (when kept), and what it holds.
@@ -391,7 +395,7 @@ public struct Replayer {
                     summary: counting, format: lines?.format())
             },
             keepsOutcomes: frameSink != nil, capture: lines?.capture)
-        let reader = CaptureReader(path: path)
+        let reader = CaptureReader(path: path, filter: filter)
         let pipeline = Pipeline(
             workers, capacity: min(Self.batchSize, reader.frameLimit ?? Self.batchSize), inline: jobs == 1, lines: lines?.write, frames: frameSink)
         // The reader's state lives in locals touched only by the non-escaping closure below, so

@@ -37,6 +37,8 @@ public final class Summary {
 
     /// pcapng blocks that hold no packets and were skipped, by block type name (docs/captures.md).
     public var skippedBlocks: [String: Int] = [:]
+    /// Frames read but not selected by the capture filter (`--filter`): counted, not judged.
+    public var filteredFrames = 0
 
     /// `3 pcapng blocks without packets skipped: Interface Statistics 2, Name Resolution 1`.
     package static func describe(skippedBlocks: [String: Int]) -> String {

@@ -5,7 +5,7 @@ import PacketWire
 final class LibpcapHandle {
     private let handle: OpaquePointer
     let path: String
-    /// The stdio buffer the file is read through, when packet-path opened the file.
+    /// The stdio buffer the file is read through, when it has one of its own.
     private let buffer: UnsafeMutableRawPointer?
 
     /// Bytes of the stdio buffer a file is read through: libpcap `fread`s each record header and
@@ -13,35 +13,29 @@ final class LibpcapHandle {
     /// this one, one every thousand or more (measurements in docs/decisions.md).
     static let bufferSize = 1 << 20
 
-    /// Opens a pcap or pcapng file (or `-` for standard input) with nanosecond timestamps, reading
-    /// it through a ``bufferSize`` stdio buffer. The corresponding C functions are `fopen`,
-    /// `setvbuf` and `pcap_fopen_offline_with_tstamp_precision` (`pcap_open_offline_with_tstamp_precision`
-    /// for standard input, and for a file `fopen` cannot open, so that libpcap words the error).
-    init(path: String) throws(CaptureError) {
-        var errbuf = [CChar](repeating: 0, count: Int(PCAP_ERRBUF_SIZE))
-        let precision = UInt32(PCAP_TSTAMP_PRECISION_NANO)
-        if path != "-", let file = fopen(path, "rb") {
-            let buffer = UnsafeMutableRawPointer.allocate(byteCount: Self.bufferSize, alignment: 64)
-            setvbuf(file, buffer.assumingMemoryBound(to: CChar.self), _IOFBF, Self.bufferSize)
-            #if canImport(Glibc)
-            // Only the thread reading this handle touches the file: glibc need not lock it on
-            // every `fread` (it does once a process has several threads, as with `--jobs`).
-            _ = __fsetlocking(file, Int32(FSETLOCKING_BYCALLER))
-            #endif
-            guard let handle = pcap_fopen_offline_with_tstamp_precision(file, precision, &errbuf) else {
-                fclose(file)
-                buffer.deallocate()
-                throw CaptureError(file: path, offset: 0, framesRead: 0, message: Self.text(errbuf))
-            }
-            self.handle = handle
-            self.buffer = buffer
-        } else {
-            guard let handle = pcap_open_offline_with_tstamp_precision(path, precision, &errbuf) else {
-                throw CaptureError(file: path, offset: 0, framesRead: 0, message: Self.text(errbuf))
-            }
-            self.handle = handle
-            self.buffer = nil
+    /// Reads `input` with nanosecond timestamps, a fresh stream through a ``bufferSize`` buffer.
+    /// The corresponding C functions are `setvbuf` and `pcap_fopen_offline_with_tstamp_precision`;
+    /// libpcap then owns the stream.
+    init(_ input: CaptureInput, path: String) throws(CaptureError) {
+        var buffer: UnsafeMutableRawPointer?
+        if input.fresh {
+            let allocated = UnsafeMutableRawPointer.allocate(byteCount: Self.bufferSize, alignment: 64)
+            setvbuf(input.file, allocated.assumingMemoryBound(to: CChar.self), _IOFBF, Self.bufferSize)
+            buffer = allocated
         }
+        #if canImport(Glibc)
+        // Only the thread reading this handle touches the file: glibc need not lock it on
+        // every `fread` (it does once a process has several threads, as with `--jobs`).
+        _ = __fsetlocking(input.file, Int32(FSETLOCKING_BYCALLER))
+        #endif
+        var errbuf = [CChar](repeating: 0, count: Int(PCAP_ERRBUF_SIZE))
+        guard let handle = pcap_fopen_offline_with_tstamp_precision(input.file, UInt32(PCAP_TSTAMP_PRECISION_NANO), &errbuf) else {
+            fclose(input.file)
+            buffer?.deallocate()
+            throw CaptureError(file: path, offset: 0, framesRead: 0, message: Self.text(errbuf))
+        }
+        self.handle = handle
+        self.buffer = buffer
         self.path = path
     }
 
@@ -65,6 +59,10 @@ final class LibpcapHandle {
         let position = ftell(file)
         return position < 0 ? nil : position
     }
+
+    /// The stream libpcap reads, for the pcapng reader to read again after libpcap gave up. The
+    /// corresponding C function is `pcap_file`.
+    var file: UnsafeMutablePointer<FILE>? { pcap_file(handle) }
 
     /// What reading the next record gave.
     enum Next {
@@ -130,4 +128,61 @@ enum LibpcapLinkTypes {
         guard size >= PcapFormat.globalHeaderSize, let memory else { return nil }
         return UnsafeRawPointer(memory).loadUnaligned(fromByteOffset: 20, as: UInt32.self)  // host order, as written
     }
+}
+
+/// A capture filter in tcpdump's expression language, compiled by libpcap for each link type it
+/// meets (a pcapng file may have several) and run on each record as tcpdump's `-r FILE EXPR`
+/// would. The corresponding C functions are `pcap_open_dead`, `pcap_compile`,
+/// `pcap_offline_filter` and `pcap_freecode`.
+public final class CaptureFilter: @unchecked Sendable {
+    public let expression: String
+    /// Compiled programs by DLT; one reader thread uses them.
+    private var programs: [Int32: UnsafeMutablePointer<bpf_program>] = [:]
+
+    /// Bytes a record may have for the compiled program: as tcpdump's default snapshot length.
+    static let snapshotLength: Int32 = 262_144
+
+    /// Compiles `expression` for Ethernet, so that a syntax error is reported before any capture
+    /// is read.
+    /// - Throws: libpcap's message (`syntax error`, `unknown host 'x'`…).
+    public init(_ expression: String) throws(CaptureFilterError) {
+        self.expression = expression
+        _ = try program(for: LinkType(dlt: 1))
+    }
+
+    deinit {
+        for program in programs.values {
+            pcap_freecode(program)
+            program.deallocate()
+        }
+    }
+
+    private func program(for linkType: LinkType) throws(CaptureFilterError) -> UnsafeMutablePointer<bpf_program> {
+        if let known = programs[linkType.dlt] { return known }
+        guard let dead = pcap_open_dead(linkType.dlt, Self.snapshotLength) else { throw CaptureFilterError(message: "libpcap could not start") }
+        defer { pcap_close(dead) }
+        let program = UnsafeMutablePointer<bpf_program>.allocate(capacity: 1)
+        guard pcap_compile(dead, program, expression, 1, PCAP_NETMASK_UNKNOWN) == 0 else {
+            program.deallocate()
+            throw CaptureFilterError(message: String(cString: pcap_geterr(dead)))
+        }
+        programs[linkType.dlt] = program
+        return program
+    }
+
+    /// Whether the filter accepts a record; a link type it cannot compile for accepts nothing
+    /// (libpcap's own rule: an expression that names what a link type lacks matches no packet).
+    func accepts(_ bytes: UnsafeRawBufferPointer, originalLength: Int, linkType: LinkType) -> Bool {
+        guard let program = try? program(for: linkType) else { return false }
+        var header = pcap_pkthdr()
+        header.caplen = UInt32(bytes.count)
+        header.len = UInt32(originalLength)
+        return pcap_offline_filter(program, &header, bytes.baseAddress?.assumingMemoryBound(to: UInt8.self) ?? UnsafePointer(bitPattern: 1)!) != 0
+    }
+}
+
+/// A capture filter libpcap cannot compile.
+public struct CaptureFilterError: Error, Sendable, CustomStringConvertible {
+    public var message: String
+    public var description: String { message }
 }

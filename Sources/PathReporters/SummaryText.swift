@@ -23,6 +23,7 @@ extension Summary {
             lines.append("  \(reason.verdict.rawValue.rightPadded(to: 9)) \(reason.rawValue.rightPadded(to: 32)) \(count(packets(reason), bytes(reason)))")
         }
         if !skippedBlocks.isEmpty { lines.append(Self.describe(skippedBlocks: skippedBlocks)) }
+        if filteredFrames > 0 { lines.append("\(filteredFrames) frame\(filteredFrames == 1 ? "" : "s") not selected by --filter (read and counted, not judged)") }
         let conversations = top > 0 ? conversationCounts : []
         if !conversations.isEmpty {
             lines.append("top conversations:")

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import OutputFiles
+import PacketSources
 import VPCTopology
 
 /// Exit statuses from sysexits.h (docs/cli.md).
@@ -27,7 +28,7 @@ func report(_ diagnostics: [Diagnostic]) {
 /// input redirected from a folder), so standard input is read with the throwing `readToEnd`.
 func readBytes(_ path: String) -> Data? {
     guard path == "-" else { return FileManager.default.contents(atPath: path) }
-    return (try? FileHandle.standardInput.readToEnd()).map { $0 ?? Data() }
+    return StandardInput.bytes().map { Data($0) }
 }
 
 /// Reads a whole text file, or exits 66 naming it.

@@ -58,7 +58,11 @@ extension PacketPath {
         @Option(help: ArgumentHelp("Write every frame to this pcapng with a comment 'packet-path: VERDICT REASON via RESOURCE' (captures only).", valueName: "file"))
         var annotate: String?
 
+        @Option(name: .customLong("only"), help: ArgumentHelp("Write the lines of packets (or records) with this verdict only: private, internet or dropped; repeatable. The summary counts every one.", valueName: "verdict"))
+        var only: [Verdict] = []
+
         func validate() throws {
+            if !only.isEmpty && (format == .summary || format == .summaryJSON) { throw ValidationError("'--only' selects lines: give --format text, jsonl or csv") }
             if format == .summaryJSON && summaryOutput != nil { throw ValidationError("'--summary-output' is for line formats; '--format summary-json' writes the document itself") }
             if inputs.flows != nil && (split != nil || annotate != nil) {
                 throw ValidationError("'--split' and '--annotate' apply to captures only")
@@ -110,13 +114,25 @@ extension PacketPath {
                 guard let lines = formatLines(source) else { return analyzers.lines() }
                 return lines.alongside(analyzers.lines())
             }
+            let only = Set(self.only)
+            /// A format writing the lines of `--only`'s verdicts alone (records without traffic, which
+            /// have none, go with them).
+            func selected(_ make: @escaping () -> Replayer.Format) -> () -> Replayer.Format {
+                guard !only.isEmpty else { return make }
+                return {
+                    let format = make()
+                    return { record, text in
+                        if record.observation?.hasTraffic != false && only.contains(record.verdict) { format(record, text) }
+                    }
+                }
+            }
             func formatLines(_ source: ReplayInputs.Source) -> Replayer.Lines? {
                 switch (format, source) {
-                case (.csv, .flowLog): return Replayer.Lines(format: { PathLineWriter<FlowLogCSVReporter>().append }, write: write)
+                case (.csv, .flowLog): return Replayer.Lines(format: selected { PathLineWriter<FlowLogCSVReporter>().append }, write: write)
                 // One writer per worker: each caches its paths' renderings.
-                case (.text, _): return Replayer.Lines(format: { PathLineWriter<TextReporter>().append }, write: write, capture: source.capture)
-                case (.csv, _): return Replayer.Lines(format: { PathLineWriter<CSVReporter>().append }, write: write, capture: source.capture)
-                case (.jsonl, _): return Replayer.Lines(format: { PathLineWriter<JSONLinesReporter>().append }, write: write, capture: source.capture)
+                case (.text, _): return Replayer.Lines(format: selected { PathLineWriter<TextReporter>().append }, write: write, capture: source.capture)
+                case (.csv, _): return Replayer.Lines(format: selected { PathLineWriter<CSVReporter>().append }, write: write, capture: source.capture)
+                case (.jsonl, _): return Replayer.Lines(format: selected { PathLineWriter<JSONLinesReporter>().append }, write: write, capture: source.capture)
                 case (.summary, _), (.summaryJSON, _): return nil
                 }
             }

@@ -42,6 +42,10 @@ struct ReplayInputs: ParsableArguments {
     @Flag(name: .customLong("one-way"), help: "With --flows: judge each flow's first packet alone; by default its reply is walked too (R19.7).")
     var oneWay = false
 
+    /// A capture filter, as tcpdump takes it.
+    @Option(name: [.customShort("f"), .long], help: ArgumentHelp("Replay only the frames this capture filter selects (tcpdump's expression language, compiled by libpcap: 'tcp port 443', 'host 10.0.7.10 and not arp'); the others are counted, not judged.", valueName: "expression"))
+    var filter: String?
+
     /// Do not decapsulate VXLAN.
     @Flag(name: .customLong("no-vxlan"), help: "Classify UDP 4789 as it is instead of decapsulating VXLAN (Traffic Mirroring).")
     var noVXLAN = false
@@ -64,6 +68,10 @@ struct ReplayInputs: ParsableArguments {
         }
         if flows != nil && capturePoint != nil { throw ValidationError("'--capture-point' applies to captures only") }
         if flows == nil && oneWay { throw ValidationError("'--one-way' applies to '--flows' (a capture holds its replies as frames)") }
+        if let filter {
+            if flows != nil { throw ValidationError("'--filter' applies to captures") }
+            do { _ = try CaptureFilter(filter) } catch { throw ValidationError("'--filter \(filter)': \(error)") }
+        }
     }
 
     /// Which kind of input a replay's lines come from.
@@ -114,8 +122,8 @@ struct ReplayInputs: ParsableArguments {
         var files: [String] = []
         for path in captures {
             if path == "-" {
-                // Standard input cannot be looked at twice: a capture unless --input flow-log.
-                guard input == .flowLog else { return nil }
+                // Standard input is kept (StandardInput), so it can be looked at like a file.
+                guard input == .flowLog || !CaptureReader.isCapture(path) else { return nil }
                 files.append(path)
                 continue
             }
@@ -202,7 +210,13 @@ struct ReplayInputs: ParsableArguments {
             printError("\(capture): error: no such file")
             throw ExitStatus.cannotRead
         }
-        let replayer = Replayer(topology: topology, jobs: jobs, decapsulatesVXLAN: !noVXLAN, capturePoint: point)
+        let compiled = try filter.map { expression in
+            do { return try CaptureFilter(expression) } catch {
+                printError("error: --filter: \(error)")
+                throw ExitStatus.badInput
+            }
+        }
+        let replayer = Replayer(topology: topology, jobs: jobs, decapsulatesVXLAN: !noVXLAN, capturePoint: point, filter: compiled)
         var failed = false
         let progress = Progress()
         /// Writes a frame to the capture outputs (--split, --annotate).
@@ -223,6 +237,7 @@ struct ReplayInputs: ParsableArguments {
                     capture, into: summary, lines: lines, frames: splitter == nil && annotator == nil ? nil : writeFrame, detail: detail,
                     progress: progress.add)
                 summary.skippedBlocks.merge(result.skippedBlocks, uniquingKeysWith: +)
+                summary.filteredFrames += result.filtered
                 if !result.skippedBlocks.isEmpty && notesSkippedBlocks {
                     printError("\(capture): note: \(Summary.describe(skippedBlocks: result.skippedBlocks))")
                 }
@@ -262,9 +277,9 @@ final class FlowLogFileResult: @unchecked Sendable {
             status = ExitStatus.cannotRead
             return
         }
-        if Gzip.isCompressed(bytes) {
+        if let compression = Compression(magic: bytes) {
             do {
-                bytes = try Gzip.decompress(bytes)
+                bytes = try compression.decompress(bytes)
             } catch {
                 messages.append("\(file): error: \(error)")
                 failed = true

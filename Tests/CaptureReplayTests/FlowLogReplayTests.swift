@@ -14,7 +14,7 @@ struct FlowLogReplayTests {
     static func log(_ name: String, format: FlowLogFormat? = nil) throws -> FlowLogText {
         let url = Corpus.packageRoot.appendingPathComponent("Tests/FlowLogsTests/Fixtures/\(name)")
         var bytes = [UInt8](try Data(contentsOf: url))
-        if Gzip.isCompressed(bytes) { bytes = try Gzip.decompress(bytes) }
+        if let compression = Compression(magic: bytes) { bytes = try compression.decompress(bytes) }
         return FlowLogText(String(decoding: bytes, as: UTF8.self), format: format)
     }
 
@@ -99,7 +99,7 @@ struct FlowLogReplayTests {
             let file = try #require(entry["file"] as? String)
             let scenario = try #require(entry["scenario"] as? String)
             var bytes = [UInt8](try Data(contentsOf: folder.appendingPathComponent(file)))
-            if Gzip.isCompressed(bytes) { bytes = try Gzip.decompress(bytes) }
+            if let compression = Compression(magic: bytes) { bytes = try compression.decompress(bytes) }
             let log = FlowLogText(String(decoding: bytes, as: UTF8.self), format: try FlowLogFormat(parsing: try #require(entry["format"] as? String)))
             let topology = try SnapshotImporter.load(Corpus.root.appendingPathComponent("snapshots/\(scenario)").path).0
             let tally = try Replayer(topology: topology, jobs: 1).replay(flowLog: log, file: file, into: Summary())

@@ -10,7 +10,7 @@ struct FlowLogTextTests {
     static func fixture(_ name: String) throws -> String {
         let url = try #require(Bundle.module.url(forResource: "Fixtures/\(name)", withExtension: nil))
         var bytes = [UInt8](try Data(contentsOf: url))
-        if Gzip.isCompressed(bytes) { bytes = try Gzip.decompress(bytes) }
+        if let compression = Compression(magic: bytes) { bytes = try compression.decompress(bytes) }
         return String(decoding: bytes, as: UTF8.self)
     }
 
@@ -88,7 +88,7 @@ struct FlowLogTextTests {
         for entry in index {
             let file = try #require(entry["file"] as? String)
             var bytes = [UInt8](try Data(contentsOf: folder.appendingPathComponent(file)))
-            if Gzip.isCompressed(bytes) { bytes = try Gzip.decompress(bytes) }
+            if let compression = Compression(magic: bytes) { bytes = try compression.decompress(bytes) }
             let format = try FlowLogFormat(parsing: try #require(entry["format"] as? String))
             let log = FlowLogText(String(decoding: bytes, as: UTF8.self), format: format)
             #expect(log.problems.isEmpty, "\(file): \(log.problems.prefix(3))")

@@ -116,8 +116,8 @@ public enum FuzzHarness {
     /// record read is accounted for once, positions run in file order, and the tally adds up.
     public static func flowLog(_ input: UnsafeRawBufferPointer) {
         var bytes = Array(input)
-        if Gzip.isCompressed(bytes) {
-            guard let inflated = try? Gzip.decompress(bytes) else { return }
+        if let compression = Compression(magic: bytes) {
+            guard let inflated = try? compression.decompress(bytes) else { return }
             bytes = inflated
         }
         let custom = try? FlowLogFormat(parsing: "version interface-id srcaddr dstaddr pkt-srcaddr pkt-dstaddr srcport dstport protocol packets bytes start end action log-status flow-direction traffic-path")
