@@ -39,6 +39,8 @@ public final class Summary {
     public var skippedBlocks: [String: Int] = [:]
     /// Frames read but not selected by the capture filter (`--filter`): counted, not judged.
     public var filteredFrames = 0
+    /// Frames read from captures, selected or not.
+    public var framesRead = 0
 
     /// `3 pcapng blocks without packets skipped: Interface Statistics 2, Name Resolution 1`.
     package static func describe(skippedBlocks: [String: Int]) -> String {

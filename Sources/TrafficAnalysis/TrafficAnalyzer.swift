@@ -56,6 +56,9 @@ public final class TrafficAnalyzer: @unchecked Sendable {
         }
         if let time = packet.time { counts.include(time.seconds) }
         counts.reasons[packet.reason, default: TrafficCount()] += count
+        if let header = packet.header {
+            counts.conversations[ConversationPair(header.source, header.destination, protocolNumber: header.protocolNumber), default: [:]][packet.reason, default: TrafficCount()] += count
+        }
         for slot in slots(packet) { coverageCounts[slot] += 1 }
         if let header = packet.header, let key = exposure(packet, header) { counts.exposure[key, default: TrafficCount()] += count }
     }

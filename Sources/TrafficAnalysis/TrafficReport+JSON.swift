@@ -1,6 +1,13 @@
 import CaptureReplay
 import JSONParsing
 import PathClassifier
+import PathCore
+
+/// `x` with at most three decimals, as JSON writes it.
+func format3(_ x: Double) -> String {
+    let rounded = (x * 1000).rounded() / 1000
+    return rounded == rounded.rounded() ? String(Int64(rounded)) : String(rounded)
+}
 
 /// The summary JSON document (`--format summary-json`): a ``TrafficReport`` written with every
 /// list in one order, so that equal reports are equal texts and `merge` output can be compared
@@ -10,7 +17,8 @@ extension TrafficReport {
     public static let documentVersion = 1
 
     /// The report as a JSON document, one list entry per line.
-    public func json() -> String {
+    /// - Parameter top: list only the busiest `top` conversations (by bytes, then packets).
+    public func json(top: Int? = nil) -> String {
         func count(_ c: TrafficCount) -> String { "\"records\":\(c.records),\"packets\":\(c.packets),\"bytes\":\(c.bytes)" }
         func string(_ text: String) -> String { JSONText.string(text) }
         func list(_ entries: [String]) -> String {
@@ -26,7 +34,25 @@ extension TrafficReport {
             "\"total\":{\(count(total))}",
             "\"verdicts\":" + list(Verdict.allCases.compactMap { v in verdicts[v].map { "{\"verdict\":\(string(v.rawValue)),\(count($0))}" } }),
             "\"reasons\":" + list(reasons.sorted { $0.key.rawValue < $1.key.rawValue }.map { "{\"reason\":\(string($0.key.rawValue)),\(count($0.value))}" }),
+            // Every record read is judged, or filtered out by --filter: `unaccounted` is 0 unless one was lost.
+            "\"read\":\(read)", "\"filtered\":\(filtered)", "\"unaccounted\":\(unaccounted)",
+            // Derived, for people (not read back): the time the input covers, and its rate.
+            "\"durationSeconds\":\(second(lastSecond.flatMap { last in firstSecond.map { last - $0 } }))",
+            "\"recordsPerSecond\":\(seconds.map { String(format3(Double(total.records) / Double($0))) } ?? "null")",
         ]
+        let busiest = conversations.map { ($0.key, $0.value, $0.value.values.reduce(TrafficCount(), +)) }
+            .sorted { x, y in (x.2.bytes, x.2.packets) != (y.2.bytes, y.2.packets) ? (x.2.bytes, x.2.packets) > (y.2.bytes, y.2.packets) : x.0 < y.0 }
+        let listed = top.map { Array(busiest.prefix($0)) } ?? busiest
+        lines.append("\"conversationCount\":\(conversations.count)")
+        lines.append("\"conversationsTruncated\":\(conversationsTruncated || listed.count < busiest.count)")
+        lines.append(
+            "\"conversations\":"
+                + list(
+                    listed.map { pair, byReason, sum in
+                        "{\"a\":\"\(pair.a)\",\"b\":\"\(pair.b)\",\"protocol\":\(string(pair.protocolNumber.description)),\(count(sum)),\"reasons\":["
+                            + byReason.sorted { $0.key.rawValue < $1.key.rawValue }.map { "{\"reason\":\(string($0.key.rawValue)),\(count($0.value))}" }.joined(separator: ",")
+                            + "]}"
+                    }))
         lines.append(
             "\"flowLogs\":{\"records\":\(tally.records),\"withoutTraffic\":\(tally.withoutTraffic),\"agree\":\(tally.agree),"
                 + "\"disagree\":\(tally.disagree),\"notCompared\":\(tally.notCompared)}")
@@ -77,6 +103,10 @@ extension TrafficReport {
         try sum.coverage.merge(other.coverage, uniquingKeysWith: Self.sum)
         sum.include(other.firstSecond)
         sum.include(other.lastSecond)
+        for (pair, counts) in other.conversations { try sum.conversations[pair, default: [:]].merge(counts, uniquingKeysWith: Self.sum) }
+        sum.conversationsTruncated = conversationsTruncated || other.conversationsTruncated
+        sum.read = try Self.sum(read, other.read)
+        sum.filtered = try Self.sum(filtered, other.filtered)
         self = sum
     }
 
@@ -172,6 +202,24 @@ extension TrafficReport {
                 subnet: try field(entry, "subnet", place, \.string), zone: try field(entry, "zone", place, \.string),
                 routeTable: try field(entry, "routeTable", place, \.string), way: way, gateway: try field(entry, "gateway", place, \.string))
             exposure[key] = try Self.sum(exposure[key] ?? TrafficCount(), try count(entry, place))
+        }
+        read = Int(try field(document, "read", "the document", number))
+        filtered = Int(try field(document, "filtered", "the document", number))
+        conversationsTruncated = try field(document, "conversationsTruncated", "the document", \.bool)
+        for (entry, place) in try entries("conversations") {
+            guard let a = IPAddress(try field(entry, "a", place, \.string)), let b = IPAddress(try field(entry, "b", place, \.string)) else {
+                throw DocumentError(description: "\(place): \"a\" or \"b\" is not an IP address")
+            }
+            let protocolName = try field(entry, "protocol", place, \.string)
+            guard let protocolNumber = IPProtocolNumber(name: protocolName) else { throw DocumentError(description: "\(place): unknown protocol '\(protocolName)'") }
+            let pair = ConversationPair(a, b, protocolNumber: protocolNumber)
+            guard let byReason = entry["reasons"]?.array else { throw DocumentError(description: "\(place): \"reasons\" is missing or not a list") }
+            for (index, counted) in byReason.enumerated() {
+                let name = try field(counted, "reason", "\(place).reasons[\(index)]", \.string)
+                guard let reason = Reason(rawValue: name) else { throw DocumentError(description: "\(place).reasons[\(index)]: unknown reason '\(name)'") }
+                let value = try count(counted, "\(place).reasons[\(index)]")
+                conversations[pair, default: [:]][reason] = try Self.sum(conversations[pair]?[reason] ?? TrafficCount(), value)
+            }
         }
         for (entry, place) in try entries("coverage") {
             let kindName = try field(entry, "kind", place, \.string)

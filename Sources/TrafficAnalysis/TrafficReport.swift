@@ -1,5 +1,6 @@
 import CaptureReplay
 import PathClassifier
+import PathCore
 
 /// What a replay adds up to, in counts that merge by addition: the records judged per reason,
 /// the flow logs' tally, the traffic to AWS services that left through an internet or NAT gateway
@@ -8,7 +9,8 @@ import PathClassifier
 /// Every part is a sum (or a minimum and maximum), so merging is associative and commutative:
 /// reports of the parts of an input, merged in any grouping, equal the report of the whole — as
 /// long as the parts split the input between files, since connection state does not cross files
-/// (docs/scale.md). Conversations are left out: a top-N list does not merge exactly.
+/// (docs/scale.md). Conversations merge too, as long as every document lists all of its own
+/// (written without `--top`); one that lists only its busiest marks the merge as truncated.
 public struct TrafficReport: Sendable, Hashable {
     /// Everything counted: records, packets and bytes.
     public var total = TrafficCount()
@@ -24,8 +26,19 @@ public struct TrafficReport: Sendable, Hashable {
     /// end, capture timestamps; `nil` for synthetic flows.
     public var firstSecond: Int64?
     public var lastSecond: Int64?
+    /// Traffic between two addresses over one protocol, both ways (tshark's `-z conv`), per reason.
+    public var conversations: [ConversationPair: [Reason: TrafficCount]] = [:]
+    /// Whether ``conversations`` holds only the busiest (a document written with `--top`).
+    public var conversationsTruncated = false
+    /// Records read from the inputs: capture frames, flow log records, synthetic packets.
+    public var read = 0
+    /// Frames read but not selected by `--filter`.
+    public var filtered = 0
 
     public init() {}
+
+    /// Records read and neither judged nor filtered out: zero, unless a record was lost.
+    public var unaccounted: Int { read - total.records - filtered }
 
     /// The seconds between the first and last time the input covers, at least one; `nil` without times.
     public var seconds: Int64? {
@@ -49,6 +62,10 @@ public struct TrafficReport: Sendable, Hashable {
         lhs.coverage.merge(rhs.coverage, uniquingKeysWith: +)
         lhs.include(rhs.firstSecond)
         lhs.include(rhs.lastSecond)
+        for (pair, counts) in rhs.conversations { lhs.conversations[pair, default: [:]].merge(counts, uniquingKeysWith: +) }
+        lhs.conversationsTruncated = lhs.conversationsTruncated || rhs.conversationsTruncated
+        lhs.read += rhs.read
+        lhs.filtered += rhs.filtered
     }
 
     /// Widens the time the report covers to include `second`.
@@ -57,6 +74,20 @@ public struct TrafficReport: Sendable, Hashable {
         firstSecond = min(firstSecond ?? second, second)
         lastSecond = max(lastSecond ?? second, second)
     }
+}
+
+/// Two addresses (the lower first) and a protocol: a conversation both ways, as tshark counts one.
+public struct ConversationPair: Sendable, Hashable, Comparable {
+    public var a: IPAddress
+    public var b: IPAddress
+    public var protocolNumber: IPProtocolNumber
+
+    public init(_ x: IPAddress, _ y: IPAddress, protocolNumber: IPProtocolNumber) {
+        (a, b) = x <= y ? (x, y) : (y, x)
+        self.protocolNumber = protocolNumber
+    }
+
+    public static func < (l: Self, r: Self) -> Bool { (l.a, l.b, l.protocolNumber.rawValue) < (r.a, r.b, r.protocolNumber.rawValue) }
 }
 
 /// Traffic to one AWS service from one subnet, by one way out: what a VPC endpoint would keep

@@ -78,9 +78,10 @@ func analyze(_ inputs: ReplayInputs, topology: Topology) throws -> (TrafficRepor
     rest.captures.removeAll { documents.contains($0) }
     guard rest.flows != nil || !rest.captures.isEmpty else { return (report, false) }
     let analyzers = AnalyzerSet(topology: topology)
-    let outcome = try rest.replay(topology: topology, logs: try rest.flowLogInputs(), summary: Summary(), lines: { _ in analyzers.lines() }, detail: .hops)
+    let summary = Summary()
+    let outcome = try rest.replay(topology: topology, logs: try rest.flowLogInputs(), summary: summary, lines: { _ in analyzers.lines() }, detail: .hops)
     var replayed = analyzers.report()
-    replayed.flowLogs = outcome.tally ?? FlowLogTally()
+    rest.complete(&replayed, summary: summary, outcome: outcome)
     do {
         try report.add(replayed)
     } catch {

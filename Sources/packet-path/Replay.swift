@@ -58,10 +58,15 @@ extension PacketPath {
         @Option(help: ArgumentHelp("Write every frame to this pcapng with a comment 'packet-path: VERDICT REASON via RESOURCE' (captures only).", valueName: "file"))
         var annotate: String?
 
+        @Option(help: ArgumentHelp("In the summary document, list only the N busiest conversations (by bytes, then packets); by default every one.", valueName: "N"))
+        var top: Int?
+
         @Option(name: .customLong("only"), help: ArgumentHelp("Write the lines of packets (or records) with this verdict only: private, internet or dropped; repeatable. The summary counts every one.", valueName: "verdict"))
         var only: [Verdict] = []
 
         func validate() throws {
+            if let top, top < 0 { throw ValidationError("'--top' is 0 or more") }
+            if top != nil && format != .summaryJSON && summaryOutput == nil { throw ValidationError("'--top' applies to the summary document: give --format summary-json or --summary-output") }
             if !only.isEmpty && (format == .summary || format == .summaryJSON) { throw ValidationError("'--only' selects lines: give --format text, jsonl or csv") }
             if format == .summaryJSON && summaryOutput != nil { throw ValidationError("'--summary-output' is for line formats; '--format summary-json' writes the document itself") }
             if inputs.flows != nil && (split != nil || annotate != nil) {
@@ -144,8 +149,8 @@ extension PacketPath {
                 notesSkippedBlocks: format != .text && format != .summary)
             if let analyzers {
                 var report = analyzers.report()
-                report.flowLogs = outcome.tally ?? FlowLogTally()
-                try (format == .summaryJSON ? sink : document)?.writeLine(report.json())
+                inputs.complete(&report, summary: summary, outcome: outcome)
+                try (format == .summaryJSON ? sink : document)?.writeLine(report.json(top: top))
             }
             if format == .text || format == .summary {
                 if format == .text { try sink.writeLine("") }

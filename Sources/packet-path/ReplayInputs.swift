@@ -115,6 +115,21 @@ struct ReplayInputs: ParsableArguments {
         return Outcome(tally: nil, failed: failed)
     }
 
+    /// `report` (the analyzers' counts of a replay) completed with what the replay itself counted:
+    /// the flow logs' tally, and the records read and filtered out, against which every judged
+    /// record is accounted for (``TrafficReport/unaccounted``).
+    func complete(_ report: inout TrafficReport, summary: Summary, outcome: Outcome) {
+        report.flowLogs = outcome.tally ?? FlowLogTally()
+        if let tally = outcome.tally {
+            report.read = tally.records
+        } else if flows != nil {
+            report.read = report.total.records
+        } else {
+            report.read = summary.framesRead
+            report.filtered = summary.filteredFrames
+        }
+    }
+
     /// The flow log files to read, when the inputs are flow logs (by `--input`, or by content:
     /// a folder, or a file that is neither pcap nor pcapng); `nil` for captures and flows.
     func flowLogInputs() throws -> [String]? {
@@ -238,6 +253,7 @@ struct ReplayInputs: ParsableArguments {
                     progress: progress.add)
                 summary.skippedBlocks.merge(result.skippedBlocks, uniquingKeysWith: +)
                 summary.filteredFrames += result.filtered
+                summary.framesRead += result.frames
                 if !result.skippedBlocks.isEmpty && notesSkippedBlocks {
                     printError("\(capture): note: \(Summary.describe(skippedBlocks: result.skippedBlocks))")
                 }

@@ -82,3 +82,53 @@ struct EverydayTests {
         #expect(logStdin.status == 0 && logStdin.stdout == logPath.stdout, "\(logStdin.stderr)")
     }
 }
+
+/// The summary document's accounting and conversations (tshark's `-z conv`, tcpreplay's totals).
+@Suite("summary document conversations")
+struct SummaryConversationTests {
+    static func document(_ arguments: [String]) throws -> [String: Any] {
+        let run = try CLIRunner.run(["replay", "--topology", EverydayTests.topology, EverydayTests.capture, "--format", "summary-json"] + arguments)
+        #expect(run.status == 0, "\(run.stderr)")
+        return try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any] ?? [:]
+    }
+
+    @Test("every frame read is judged or filtered out (unaccounted 0); every conversation both ways, per reason; --top lists the busiest")
+    func accounting() throws {
+        let all = try Self.document([])
+        let total = (all["total"] as? [String: Any])?["records"] as? Int
+        #expect(all["read"] as? Int == 82 && total == 82 && all["filtered"] as? Int == 0 && all["unaccounted"] as? Int == 0)
+        let conversations = all["conversations"] as? [[String: Any]] ?? []
+        #expect(conversations.count == all["conversationCount"] as? Int && all["conversationsTruncated"] as? Bool == false)
+        // The conversations add up to every IP record, and each one's reasons to its own count.
+        for conversation in conversations {
+            let reasons = conversation["reasons"] as? [[String: Any]] ?? []
+            #expect(reasons.compactMap { $0["records"] as? Int }.reduce(0, +) == conversation["records"] as? Int)
+            #expect((conversation["a"] as? String ?? "") != (conversation["b"] as? String ?? ""))
+        }
+        let tcp = conversations.first { $0["a"] as? String == "10.0.7.10" && $0["b"] as? String == "10.0.7.200" && $0["protocol"] as? String == "tcp" }
+        #expect(tcp?["records"] as? Int == 15, "both directions of alpha5 ↔ the Lambda endpoint: \(String(describing: tcp))")
+        let filtered = try Self.document(["--filter", "tcp port 443"])
+        let kept = (filtered["total"] as? [String: Any])?["records"] as? Int ?? -1
+        #expect(filtered["read"] as? Int == 82 && filtered["filtered"] as? Int == 82 - kept && filtered["unaccounted"] as? Int == 0)
+        let top = try Self.document(["--top", "2"])
+        #expect((top["conversations"] as? [[String: Any]])?.count == 2 && top["conversationsTruncated"] as? Bool == true)
+        #expect((top["conversations"] as? [[String: Any]])?.first?["a"] as? String == conversations.first?["a"] as? String)
+    }
+
+    @Test("merge adds conversations up; a document listing only its busiest makes the merge say so")
+    func mergeConversations() throws {
+        let folder = try CLIRunner.temporaryFolder("conversations")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        for (name, extra) in [("all", [String]()), ("top", ["--top", "1"])] {
+            let run = try CLIRunner.run(
+                ["replay", "--topology", EverydayTests.topology, EverydayTests.capture, "--format", "summary-json", "--output", "\(folder)/\(name).json"] + extra)
+            #expect(run.status == 0)
+        }
+        let twice = try CLIRunner.run(["merge", "\(folder)/all.json", "\(folder)/all.json"])
+        let merged = try JSONSerialization.jsonObject(with: Data(twice.stdout.utf8)) as? [String: Any] ?? [:]
+        let first = (merged["conversations"] as? [[String: Any]])?.first
+        #expect(first?["records"] as? Int == 30 && merged["read"] as? Int == 164 && merged["unaccounted"] as? Int == 0, "\(String(describing: first))")
+        let mixed = try CLIRunner.run(["merge", "\(folder)/all.json", "\(folder)/top.json"])
+        #expect(mixed.stdout.contains("\"conversationsTruncated\":true"))
+    }
+}
