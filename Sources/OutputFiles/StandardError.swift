@@ -8,10 +8,11 @@ import COutputCleanup
 /// Diagnostics on standard error, written with `write(2)` and never failing: a closed or full
 /// standard error loses the message, not the run.
 package enum StandardError {
-    /// Writes `text` and a line feed, ignoring any error.
-    package static func writeLine(_ text: String) { write(text + "\n") }
+    /// Writes `text` (its control characters made visible, ``VisibleText``) and a line feed,
+    /// ignoring any error.
+    package static func writeLine(_ text: String) { write(VisibleText.escaped(text) + "\n") }
 
-    /// Writes `text` as it is, ignoring any error.
+    /// Writes `text` as it is (a progress line's carriage return included), ignoring any error.
     package static func write(_ text: String) {
         var text = text
         text.withUTF8 { bytes in

@@ -141,23 +141,44 @@ package final class CaptureSplitter {
 }
 
 /// Writes every frame to a pcapng file with a comment (`opt_comment`) per frame (`--annotate`), so
-/// Wireshark shows the verdict and `frame.comment contains "dropped"` filters on it. Pure Swift:
+/// Wireshark shows the verdict and `frame.comment contains "dropped"` filters on it; the comments a
+/// frame already had come first, and the capture's Section Header options are kept. Pure Swift:
 /// libpcap writes classic pcap only. The file appears only when ``commit()`` succeeds.
 package final class PcapngAnnotator {
     private let output: OutputFile
     private var interfaces: [LinkType: UInt32] = [:]
 
-    package init(path: String) throws(OutputError) {
+    /// - Parameter sectionOptions: the Section Header options to write (the input's, when it is pcapng).
+    package init(path: String, sectionOptions: [(code: UInt16, value: [UInt8])] = []) throws(OutputError) {
         output = try OutputFile(path)
+        let options = Self.options(sectionOptions)
+        let length = UInt32(28 + options.count)
         try output.append { block in
             block.append32(0x0A0D_0D0A)  // block type: Section Header Block
-            block.append32(28)  // block total length
+            block.append32(length)  // block total length
             block.append32(0x1A2B_3C4D)  // byte-order magic
             block.append16(1)  // major version
             block.append16(0)  // minor version
             block.append64(UInt64.max)  // section length: not specified
-            block.append32(28)  // block total length
+            block.append(contentsOf: options)
+            block.append32(length)  // block total length
         }
+    }
+
+    /// Options as pcapng lays them out (code, length, value padded to 4 bytes), ended by
+    /// `opt_endofopt`; nothing for none.
+    static func options(_ options: [(code: UInt16, value: [UInt8])]) -> [UInt8] {
+        guard !options.isEmpty else { return [] }
+        var bytes: [UInt8] = []
+        for option in options {
+            let value = option.value.prefix(65_000)
+            bytes.append16(option.code)
+            bytes.append16(UInt16(value.count))
+            bytes.append(contentsOf: value)
+            bytes.append(contentsOf: repeatElement(0, count: (value.count + 3) / 4 * 4 - value.count))
+        }
+        bytes.append32(0)  // opt_endofopt
+        return bytes
     }
 
     /// The pcapng timestamp of a frame: nanoseconds since 1970 in 64 bits, or `nil` for a time
@@ -169,19 +190,18 @@ package final class PcapngAnnotator {
         return overflow || carry ? nil : units
     }
 
-    /// Appends `frame` with `comment`. A timestamp pcapng cannot hold is written as 0 and the
-    /// comment says so.
-    package func write(_ frame: CaptureFrame, comment: String) throws {
+    /// Appends `frame` with the comments it had and then `comment`. A timestamp pcapng cannot
+    /// hold is written as 0 and the comment says so.
+    package func write(_ frame: CaptureFrame, comment: String, keeping earlier: [String] = []) throws {
         let interface = try interface(for: frame.linkType)
         var text = comment
         let units = Self.units(frame) ?? 0
         if Self.units(frame) == nil {
             text += " (capture time \(frame.seconds) s + \(frame.nanoseconds) ns cannot be held by pcapng; written as 1970-01-01)"
         }
-        let comment = Array(text.utf8.prefix(65_000))
+        let options = Self.options((earlier + [text]).map { (code: 1, value: Array($0.utf8)) })  // opt_comment each
         let dataPadded = (frame.capturedLength + 3) / 4 * 4
-        let commentPadded = (comment.count + 3) / 4 * 4
-        let length = 32 + dataPadded + 4 + commentPadded + 4
+        let length = 28 + dataPadded + options.count + 4
         try output.append { block in
             block.append32(6)  // block type: Enhanced Packet Block
             block.append32(UInt32(length))  // block total length
@@ -192,11 +212,7 @@ package final class PcapngAnnotator {
             block.append32(UInt32(clamping: frame.originalLength))  // original packet length
             block.append(contentsOf: frame.bytes)
             block.append(contentsOf: repeatElement(0, count: dataPadded - frame.capturedLength))
-            block.append16(1)  // option: opt_comment
-            block.append16(UInt16(comment.count))  // option length
-            block.append(contentsOf: comment)
-            block.append(contentsOf: repeatElement(0, count: commentPadded - comment.count))
-            block.append32(0)  // opt_endofopt
+            block.append(contentsOf: options)
             block.append32(UInt32(length))  // block total length
         }
     }

@@ -98,10 +98,13 @@ struct PcapngReader {
         }
     }
 
-    /// Calls `body` for every packet after the first `skip`, in file order.
+    /// Calls `body` for every packet after the first `skip`, in file order; `observe` sees each
+    /// Section Header and packet block with the frames read so far (its own number, for a packet).
     /// - Returns: the frames read and the blocks skipped.
     /// - Throws: ``CaptureError`` at the damage (frames before it were delivered), or `body`'s error.
-    func forEach(skipping skip: Int, _ body: (CaptureFrame) throws -> Void) throws -> (frames: Int, blocks: Blocks) {
+    func forEach(
+        skipping skip: Int, observing observe: ((Block, Int, _ dataEnd: Int) throws -> Void)? = nil, _ body: (CaptureFrame) throws -> Void
+    ) throws -> (frames: Int, blocks: Blocks) {
         var interfaces: [Interface] = []
         var bigEndian = false
         var offset = 0
@@ -158,11 +161,13 @@ struct PcapngReader {
             case BlockType.sectionHeader:
                 let major = block.u16(12)
                 guard major == 1 else { throw fail("pcapng version \(major).\(block.u16(14)) is not supported (1.x is)", at: offset + 12) }
+                try observe?(block, number, 24)
             case BlockType.interfaceDescription:
                 interfaces.append(try interface(block, fail: fail))
             case BlockType.enhancedPacket, BlockType.simplePacket, BlockType.packet:
                 let frame = try packet(block, interfaces: interfaces, fail: fail)
                 number += 1
+                try observe?(block, number, frame.dataStart + (frame.captured + 3) / 4 * 4)
                 if number > skip {
                     try block.bytes.withUnsafeBytes { raw in
                         try body(CaptureFrame(

@@ -15,7 +15,7 @@ extension PacketPath {
         @Option(help: ArgumentHelp("The flow file whose flows carry 'expect:' (docs/scenario-format.md).", valueName: "file"))
         var flows: String
 
-        @Option(help: ArgumentHelp("Also write the results as JUnit XML to this file (atomically).", valueName: "file"))
+        @Option(help: ArgumentHelp("Also write the results as JUnit XML to this file (atomically; - for standard output, the text then going to standard error).", valueName: "file"))
         var junit: String?
 
         @Flag(name: .customLong("one-way"), help: "Judge each flow's first packet alone; by default its reply is walked too (R19.7).")
@@ -34,7 +34,8 @@ extension PacketPath {
             let judged = Replayer(topology: topology, jobs: 1).judge(try syntheticFlows(requests, file: flows, topology: topology), oneWay: oneWay)
             let report = CheckReport(file: flows, judged: judged)
             if let junit { try withOutput(junit) { try $0.writeLine(report.junit()) } }
-            try printOutput(report.text())
+            // With the XML on standard output, the text goes to standard error, apart from it.
+            if junit == "-" { printError(report.text()) } else { try printOutput(report.text()) }
             if !report.failures.isEmpty { throw ExitCode(1) }
         }
     }

@@ -1,3 +1,4 @@
+import ArgumentParser
 import OutputFiles
 
 /// Opens `path` (standard output for `nil` or `-`) as an ``OutputFile``, runs `body` with it and
@@ -15,7 +16,23 @@ func withOutput<T>(_ path: String?, _ body: (OutputFile) throws -> T) throws -> 
     }
 }
 
-/// Writes `text` and a line feed to standard output, through a checked write.
+/// Writes `text` (for people: its control characters made visible) and a line feed to standard
+/// output, through a checked write.
 func printOutput(_ text: String) throws {
-    try withOutput(nil) { try $0.writeLine(text) }
+    try withOutput(nil) { try $0.writeLine(VisibleText.escaped(text)) }
+}
+
+/// Writes text for people (its control characters made visible) and a line feed to `path`.
+func writeText(_ text: String, to path: String?) throws {
+    try withOutput(path) { try $0.writeLine(VisibleText.escaped(text)) }
+}
+
+/// Refuses two outputs on standard output (`-`, or an output left to default to it): their
+/// contents would interleave into something neither reader can parse.
+/// - Parameter outputs: each output's option name and path (`nil` for one that defaults to standard output).
+func checkOneStandardOutput(_ outputs: [(option: String, path: String?)]) throws {
+    let onStandardOutput = outputs.filter { $0.path == nil || $0.path == "-" }.map(\.option)
+    if onStandardOutput.count > 1 {
+        throw ValidationError("\(onStandardOutput.joined(separator: " and ")) would both write to standard output: give all but one of them a file")
+    }
 }

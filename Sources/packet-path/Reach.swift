@@ -79,7 +79,7 @@ extension PacketPath {
             }
             let flows = answers.flatMap { $0.outcomes.map(\.flow) }
             switch format {
-            case .text: try withOutput(output) { try $0.writeLine(render.text(answers, classes: classes.classes.count)) }
+            case .text: try writeText(render.text(answers, classes: classes.classes.count), to: output)
             case .json: try withOutput(output) { try $0.writeLine(render.json(answers, classes: classes.classes.count)) }
             case .dot: try withOutput(output) { try $0.writeLine(NetworkDiagram(topology: topology, flows: flows).dot()) }
             case .mermaid: try withOutput(output) { try $0.writeLine(NetworkDiagram(topology: topology, flows: flows).mermaid()) }
@@ -126,12 +126,10 @@ extension PacketPath {
                 let answer = ReachAnswer(party: .service(to), outcomes: [outcome], unresolved: nil)
                 try withOutput(output) { try $0.writeLine(render.json([answer], classes: classes.classes.count)) }
             default:
-                try withOutput(output) {
-                    try $0.writeLine(
-                        render.flowText(
-                            outcome, destination: to, sourceClass: outside(outcome.header.source), destinationClass: outside(outcome.header.destination),
-                            portClass: portClass))
-                }
+                try writeText(
+                    render.flowText(
+                        outcome, destination: to, sourceClass: outside(outcome.header.source), destinationClass: outside(outcome.header.destination),
+                        portClass: portClass), to: output)
             }
         }
     }

@@ -21,7 +21,7 @@ struct AnalysisOutput: ParsableArguments {
 
     /// Writes the text or JSON rendering, as `--format` says, to `--output`.
     func write(text: () -> String, json: () -> String) throws {
-        try withOutput(output) { try $0.writeLine(format == .text ? text() : json()) }
+        if format == .text { try writeText(text(), to: output) } else { try withOutput(output) { try $0.writeLine(json()) } }
     }
 }
 

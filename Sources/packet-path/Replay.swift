@@ -65,6 +65,10 @@ extension PacketPath {
         var only: [Verdict] = []
 
         func validate() throws {
+            var outputs: [(option: String, path: String?)] = [("--output", output)]
+            if let summaryOutput { outputs.append(("--summary-output", summaryOutput)) }
+            if let annotate { outputs.append(("--annotate", annotate)) }
+            try checkOneStandardOutput(outputs)
             if let top, top < 0 { throw ValidationError("'--top' is 0 or more") }
             if top != nil && format != .summaryJSON && summaryOutput == nil { throw ValidationError("'--top' applies to the summary document: give --format summary-json or --summary-output") }
             if !only.isEmpty && (format == .summary || format == .summaryJSON) { throw ValidationError("'--only' selects lines: give --format text, jsonl or csv") }
@@ -78,7 +82,9 @@ extension PacketPath {
             let topology = try options.load()
             let sink = try OutputFile(output ?? "-")
             let splitter = try split.map { try CaptureSplitter(directory: $0) }
-            let annotator = try annotate.map { try PcapngAnnotator(path: $0) }
+            // The annotated capture keeps the (first) input's Section Header options.
+            let sectionOptions = annotate == nil ? [] : inputs.captures.first.flatMap { try? PcapngMetadata.read($0) }?.sectionOptions ?? []
+            let annotator = try annotate.map { try PcapngAnnotator(path: $0, sectionOptions: sectionOptions) }
             let document = try summaryOutput.map { try OutputFile($0) }
             let summary = Summary()
             let failed = try run(topology: topology, sink: sink, splitter: splitter, annotator: annotator, document: document, summary: summary)
@@ -110,7 +116,12 @@ extension PacketPath {
             if format == .csv {
                 try sink.writeLine(logs != nil ? FlowLogCSVReporter.header : inputs.captures.count > 1 ? CSVReporter.headerWithCapture : CSVReporter.header)
             }
-            let write: (UnsafeBufferPointer<UInt8>) throws -> Void = { try sink.write($0) }
+            // Text is for a terminal: control characters in names are made visible (JSONL and CSV
+            // escape their own way and stay exact).
+            let visible = format == .text || format == .summary
+            let write: (UnsafeBufferPointer<UInt8>) throws -> Void = { bytes in
+                if visible, let escaped = VisibleText.escaped(bytes) { try escaped.withUnsafeBufferPointer { try sink.write($0) } } else { try sink.write(bytes) }
+            }
             let analyzers = format == .summaryJSON || document != nil ? AnalyzerSet(topology: topology) : nil
             /// The per-packet lines of `--format` (records name their capture when there are
             /// several), each record counted into the summary document too when one is written.
@@ -154,8 +165,8 @@ extension PacketPath {
             }
             if format == .text || format == .summary {
                 if format == .text { try sink.writeLine("") }
-                try sink.writeLine(summary.text(top: inputs.flows == nil ? 10 : 0))
-                if let tally = outcome.tally { try sink.writeLine(tally.text(top: 10)) }
+                try sink.writeLine(VisibleText.escaped(summary.text(top: inputs.flows == nil ? 10 : 0)))
+                if let tally = outcome.tally { try sink.writeLine(VisibleText.escaped(tally.text(top: 10))) }
             }
             return outcome.failed
         }

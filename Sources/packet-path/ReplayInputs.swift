@@ -234,15 +234,20 @@ struct ReplayInputs: ParsableArguments {
         let replayer = Replayer(topology: topology, jobs: jobs, decapsulatesVXLAN: !noVXLAN, capturePoint: point, filter: compiled)
         var failed = false
         let progress = Progress()
+        /// The comments the capture being replayed already has, kept by --annotate.
+        var metadata = PcapngMetadata()
         /// Writes a frame to the capture outputs (--split, --annotate).
         func writeFrame(_ frame: CaptureFrame, _ header: PacketHeader?, _ classification: Classification) throws {
             try splitter?.write(frame, group: classification.verdict.rawValue)
             if let annotator {  // the comment is built only when written
                 let via = classification.decisiveHop.map { " via \($0.resource.id)" } ?? ""
-                try annotator.write(frame, comment: "packet-path: \(classification.verdict.rawValue) \(classification.reason.rawValue)\(via)")
+                try annotator.write(
+                    frame, comment: "packet-path: \(classification.verdict.rawValue) \(classification.reason.rawValue)\(via)",
+                    keeping: metadata.comments[frame.number] ?? [])
             }
         }
         for capture in captures {
+            if annotator != nil { metadata = (try? PcapngMetadata.read(capture)) ?? PcapngMetadata() }
             // Records name their capture when there are several (CSV's capture column).
             let lines = lines(.capture(captures.count > 1 ? capture : nil))
             progress.start(capture)

@@ -132,3 +132,43 @@ struct SummaryConversationTests {
         #expect(mixed.stdout.contains("\"conversationsTruncated\":true"))
     }
 }
+
+/// `--annotate` keeps what the capture said; text output cannot drive the terminal.
+@Suite("annotations and terminal text")
+struct AnnotationAndEscapingTests {
+    static let wireshark = (try? CLIRunner.shell("command -v tshark && command -v editcap && command -v capinfos"))?.status == 0
+
+    @Test(
+        "--annotate appends to a frame's comments and keeps the section header's options (capture application)",
+        .enabled(if: wireshark, "needs tshark, editcap and capinfos (Debian tshark; scripts/install-deps.sh installs it)"))
+    func annotateKeeps() throws {
+        let folder = try CLIRunner.temporaryFolder("annotate")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let source = "Tests/CaptureReplayTests/Fixtures/seed-after.sll2.pcapng"
+        #expect(try CLIRunner.shell("editcap -a '3:first comment' -a '5:another' \(source) \(folder)/in.pcapng").status == 0)
+        let run = try CLIRunner.run(["replay", "--topology", EverydayTests.topology, folder + "/in.pcapng", "--annotate", folder + "/out.pcapng", "--format", "summary"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let comments = try CLIRunner.shell("tshark -r \(folder)/out.pcapng -T fields -e frame.number -e frame.comment | sed -n 3,5p")
+        let lines = comments.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.count == 3 && lines[0].hasPrefix("3\tfirst comment,packet-path: private ") && lines[1].hasPrefix("4\tpacket-path: ") && lines[2].hasPrefix("5\tanother,packet-path: "), "\(lines)")
+        let application = try CLIRunner.shell("capinfos \(folder)/in.pcapng \(folder)/out.pcapng | grep 'Capture application'")
+        let apps = application.stdout.split(separator: "\n").map { $0.split(separator: ":", maxSplits: 1).last.map(String.init) ?? "" }
+        #expect(apps.count == 2 && apps[0] == apps[1] && apps[0].contains("Editcap"), "\(application.stdout)")
+    }
+
+    @Test("names with ESC and BEL: text output, traces and messages show them as \\x1b; JSONL keeps them exactly (escaped as JSON)")
+    func controlCharacters() throws {
+        let folder = try CLIRunner.temporaryFolder("escape")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        #expect(try CLIRunner.shell("sed 's/^  alpha5:/  \"alpha\\\\e[31m5\":/' Scenarios/seed/after.yaml > \(folder)/evil.yaml").status == 0)
+        try "version: 1\nflows:\n  - {name: \"evil\\e]0;title\\a flow\", from: \"alpha\\e[31m5\", to: s3}\n".write(toFile: folder + "/flows.yaml", atomically: true, encoding: .utf8)
+        let text = try CLIRunner.run(["replay", "--topology", folder + "/evil.yaml", "--flows", folder + "/flows.yaml"])
+        #expect(text.stdout.contains("[evil\\x1b]0;title\\x07 flow]") && !text.stdout.contains("\u{1b}") && !text.stdout.contains("\u{07}"), "\(text.stdout)")
+        let jsonl = try CLIRunner.run(["replay", "--topology", folder + "/evil.yaml", "--flows", folder + "/flows.yaml", "--format", "jsonl"])
+        #expect(jsonl.stdout.contains("\"flow\":\"evil\\u001b]0;title\\u0007 flow\"") && jsonl.stdout.contains("\"name\":\"alpha\\u001b[31m5/eth0\""))
+        let trace = try CLIRunner.run(["trace", "--topology", folder + "/evil.yaml", "--from", "alpha\u{1b}[31m5", "--to", "s3"])
+        #expect(trace.stdout.hasPrefix("packet-path trace: alpha\\x1b[31m5 → s3") && !trace.stdout.contains("\u{1b}"), "\(trace.stdout)")
+        let unknown = try CLIRunner.run(["trace", "--topology", folder + "/evil.yaml", "--from", "no\u{1b}[2Jbody", "--to", "s3"])
+        #expect(unknown.status != 0 && unknown.stderr.contains("no\\x1b[2Jbody") && !unknown.stderr.contains("\u{1b}"), "\(unknown.stderr)")
+    }
+}
