@@ -36,7 +36,7 @@ public struct NameResolver: Sendable {
             case .notASource(let name, let why): return "'\(name)' cannot send packets: \(why)"
             case .noAddress(let name, let family): return "'\(name)' has no \(family.rawValue) address"
             case .noServiceAddress(let service):
-                return "no address is known for \(service.serviceName): declare its AWS-managed prefix list or its public ranges (aws-public-ranges) in the scenario"
+                return "no address is known for \(service.serviceName): give AWS's ip-ranges.json with --ip-ranges FILE (or, in a scenario, declare its AWS-managed prefix list or aws-public-ranges)"
             case .unresolvable(let name, let why): return "'\(name)' does not resolve here: \(why)"
             }
         }
@@ -122,21 +122,24 @@ public struct NameResolver: Sendable {
             }
         }
         if let balancer = balancersByName[text] { return try resolve(balancer, name: text, from: source, family: family) }
-        if let service = AWSService(serviceName: text) ?? serviceFromDNSName(text) ?? serviceFromKey(text, region: region) {
+        if let host = ServiceHostName(text) { return try resolve(host.service, from: source, name: text, host: host) }
+        if let service = AWSService(serviceName: text) ?? serviceFromKey(text, region: region) {
             return try resolve(service, from: source)
         }
         throw .unknownName(text)
     }
 
-    /// The address `service`'s default DNS name has inside the source's VPC (R4.10, R5.6, R5.7).
-    public func resolve(_ service: AWSService, from source: InterfaceIndex) throws(Failure) -> Destination {
+    /// The address `service`'s default DNS name (or the host name `name`, read as `host`) has
+    /// inside the source's VPC (R4.10, R5.6, R5.7): an interface endpoint's private DNS answers the
+    /// names it covers, public DNS the others.
+    public func resolve(_ service: AWSService, from source: InterfaceIndex, name given: String? = nil, host: ServiceHostName? = nil) throws(Failure) -> Destination {
         let subnet = topology[topology[source].subnet]
         let vpcIndex = subnet.vpc
         let vpc = topology[vpcIndex]
-        let name = service.defaultDNSName
+        let name = given.map { host.map { "\(given!) (\($0.form) of \(service))" } ?? $0 } ?? service.defaultDNSName
         for endpoint in topology.endpoints
         where endpoint.vpc == vpcIndex && endpoint.kind == .interface && endpoint.serviceName == service.serviceName
-            && endpoint.privateDNSEnabled
+            && endpoint.privateDNSEnabled && host?.privateDNSCovers != false
         {
             guard vpc.dnsSupport && vpc.dnsHostnames else { continue }
             // R5.7: S3 private DNS only for inbound Resolver endpoints keeps in-VPC answers public.
@@ -231,13 +234,6 @@ public struct NameResolver: Sendable {
             throw .noAddress(name, family: family)
         }
         return address
-    }
-
-    /// `s3.us-east-1.amazonaws.com` → S3 in us-east-1.
-    private func serviceFromDNSName(_ text: String) -> AWSService? {
-        let parts = text.split(separator: ".")
-        guard parts.count == 4, parts[2] == "amazonaws", parts[3] == "com" else { return nil }
-        return AWSService(key: String(parts[0]), region: String(parts[1]))
     }
 
     /// `s3`, `dynamodb`, `keyspaces` in the source's Region.
