@@ -130,6 +130,24 @@ extension SnapshotBuilder {
                 warn(record, "\(id) lists \(topology[table].label.id) but that table has no route to it; the route table is trusted (R4.2)")
             }
         }
+        // R5.2: the security groups that filter an interface endpoint's traffic are its ENIs'; the
+        // endpoint record's `Groups` should name the same ones. When they differ (a snapshot taken
+        // mid-change, or an ENI changed by hand), the ENIs' are used.
+        for record in records["VpcEndpoints"] ?? [] {
+            guard let id = record.string("VpcEndpointId"), let endpoint = endpointByID[id], topology[endpoint].kind == .interface,
+                let listed = record["Groups"]?.items
+            else { continue }
+            let named = Set(listed.compactMap { $0["GroupId"]?.string })
+            for interface in topology[endpoint].interfaces {
+                let carried = Set(topology[interface].securityGroups.map { topology[$0].label.id })
+                if carried != named {
+                    warn(
+                        record,
+                        "\(id) lists security groups [\(named.sorted().joined(separator: ", "))] but its interface \(topology[interface].label.id) carries [\(carried.sorted().joined(separator: ", "))]; the interface's are used (R5.2)",
+                        field: "Groups")
+                }
+            }
+        }
         // R6.1: a VPC-attached function needs a Hyperplane ENI.
         for record in records["Functions"] ?? [] {
             guard let name = record.string("FunctionName"), let index = lambdaByName[name],

@@ -158,4 +158,21 @@ struct SnapshotTargetTests {
         })
         #expect(gwlb.0.routeTables.contains { $0.routes.contains { if case .gatewayLoadBalancerEndpoint = $0.target { return true } else { return false } } })
     }
+
+    @Test("R5.2: an interface endpoint whose ENI carries other security groups than the endpoint record names: a warning; the ENI's groups are used")
+    func endpointGroupsDisagree() throws {
+        let (topology, warnings) = try BrokenSnapshotTests.warnings(BrokenSnapshotTests.load {
+            // The endpoint's ENI gets alpha5's group instead of vpce-lambda-sg (the record still names that).
+            try BrokenSnapshotTests.replace("describe-network-interfaces.json", "\"GroupId\": \"sg-22e2926328bbc2b65\"", "\"GroupId\": \"sg-9f0d74c63dd850617\"", in: $0)
+        })
+        let warning = warnings.first { $0.message.contains("vpce-ee3bac4241c0f5d31 lists security groups") }
+        #expect(
+            warning?.message
+                == "vpce-ee3bac4241c0f5d31 lists security groups [sg-22e2926328bbc2b65] but its interface eni-946ea1f8876749588 carries [sg-9f0d74c63dd850617]; the interface's are used (R5.2)",
+            "\(warnings.map(\.message))")
+        let endpoint = try #require(topology.endpoints.first { $0.label.id == "vpce-ee3bac4241c0f5d31" })
+        #expect(endpoint.interfaces.allSatisfy { topology[$0].securityGroups.map { topology[$0].label.id } == ["sg-9f0d74c63dd850617"] })
+        let (_, clean) = try BrokenSnapshotTests.warnings(BrokenSnapshotTests.load { _ in })
+        #expect(!clean.contains { $0.message.contains("lists security groups") }, "agreeing groups give no warning")
+    }
 }
