@@ -12,12 +12,19 @@ extension PacketPath {
             abstract: "Classify the same flows against two topologies (before and after a change) side by side.")
 
         /// The topology before the change.
-        @Option(help: ArgumentHelp("The network before the change (YAML scenario).", valueName: "file"))
+        @Option(help: ArgumentHelp("The network before the change (a YAML scenario or a snapshot folder).", valueName: "file|dir"))
         var before: String
 
         /// The topology after the change.
-        @Option(help: ArgumentHelp("The network after the change (YAML scenario).", valueName: "file"))
+        @Option(help: ArgumentHelp("The network after the change (a YAML scenario or a snapshot folder).", valueName: "file|dir"))
         var after: String
+
+        /// AWS's ip-ranges.json, for both sides.
+        @Option(name: .customLong("ip-ranges"), help: ArgumentHelp("AWS's ip-ranges.json, for both networks: names the AWS service and Region of public destinations.", valueName: "file"))
+        var ipRanges: String?
+
+        @Flag(name: [.customShort("q"), .long], help: "Print no warnings about the two networks; errors are printed all the same.")
+        var quiet = false
 
         /// The YAML flow file.
         @Option(help: ArgumentHelp("Synthetic flows: a YAML flow file.", valueName: "file"))
@@ -36,7 +43,7 @@ extension PacketPath {
         func run() throws {
             let requests = try loadFlows(flows)
             let sides = try [before, after].map { path in
-                let topology = try loadTopology(path)
+                let topology = try loadTopology(path, ipRanges: ipRanges, quiet: quiet)
                 return Replayer(topology: topology, jobs: 1).judge(try syntheticFlows(requests, file: flows, topology: topology), oneWay: oneWay)
             }
             var changed = 0

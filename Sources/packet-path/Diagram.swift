@@ -36,7 +36,7 @@ extension PacketPath {
         @Option(help: "Output format: dot (Graphviz), mermaid, or svg (rendered by Graphviz's dot).")
         var format: Format = .dot
 
-        @Option(help: ArgumentHelp("Write to this file (atomically) instead of standard output.", valueName: "file"))
+        @Option(name: [.customShort("o"), .long], help: ArgumentHelp("Write to this file (atomically) instead of standard output.", valueName: "file"))
         var output: String?
 
         func validate() throws {

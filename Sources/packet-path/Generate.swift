@@ -16,7 +16,7 @@ extension PacketPath {
         var flows: String
 
         /// The capture to write.
-        @Option(help: ArgumentHelp("The pcap file to write (atomically; - for standard output).", valueName: "file"))
+        @Option(name: [.customShort("o"), .customShort("w"), .long], help: ArgumentHelp("The pcap file to write (atomically; - for standard output).", valueName: "file"))
         var output: String
 
         /// The link type of the capture.

@@ -14,7 +14,7 @@ extension PacketPath {
         var snapshot: String
 
         /// Where to write the scenario; standard output by default.
-        @Option(help: ArgumentHelp("Write the scenario to this file (atomically) instead of standard output.", valueName: "file"))
+        @Option(name: [.customShort("o"), .long], help: ArgumentHelp("Write the scenario to this file (atomically) instead of standard output.", valueName: "file"))
         var output: String?
 
         func run() throws {

@@ -12,7 +12,7 @@ extension PacketPath {
         @Argument(help: ArgumentHelp("Summary documents to add up.", valueName: "summary.json"))
         var summaries: [String]
 
-        @Option(help: ArgumentHelp("Write the merged document to this file (atomically) instead of standard output.", valueName: "file"))
+        @Option(name: [.customShort("o"), .long], help: ArgumentHelp("Write the merged document to this file (atomically) instead of standard output.", valueName: "file"))
         var output: String?
 
         func validate() throws {

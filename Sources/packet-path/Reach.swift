@@ -45,7 +45,7 @@ extension PacketPath {
         @Option(help: "Output format: text, json, dot, mermaid or svg (the diagram with every party's path), or html (a self-contained report).")
         var format: Format = .text
 
-        @Option(help: ArgumentHelp("Write to this file (atomically) instead of standard output.", valueName: "file"))
+        @Option(name: [.customShort("o"), .long], help: ArgumentHelp("Write to this file (atomically) instead of standard output.", valueName: "file"))
         var output: String?
 
         func validate() throws {

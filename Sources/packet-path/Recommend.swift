@@ -16,7 +16,7 @@ struct AnalysisOutput: ParsableArguments {
     @Option(help: "Output format: text or json.")
     var format: AnalysisFormat = .text
 
-    @Option(help: ArgumentHelp("Write to this file (atomically) instead of standard output.", valueName: "file"))
+    @Option(name: [.customShort("o"), .long], help: ArgumentHelp("Write to this file (atomically) instead of standard output.", valueName: "file"))
     var output: String?
 
     /// Writes the text or JSON rendering, as `--format` says, to `--output`.

@@ -39,7 +39,7 @@ extension PacketPath {
         var format: PacketFormat = .text
 
         /// Where to write; standard output by default.
-        @Option(help: ArgumentHelp("Write results to this file (atomically) instead of standard output.", valueName: "file"))
+        @Option(name: [.customShort("o"), .long], help: ArgumentHelp("Write results to this file (atomically) instead of standard output.", valueName: "file"))
         var output: String?
 
         /// Where to write the summary document besides the lines.
@@ -55,7 +55,7 @@ extension PacketPath {
         var split: String?
 
         /// Write every frame with a verdict comment.
-        @Option(help: ArgumentHelp("Write every frame to this pcapng with a comment 'packet-path: VERDICT REASON via RESOURCE' (captures only).", valueName: "file"))
+        @Option(name: [.customShort("w"), .long], help: ArgumentHelp("Write every frame to this pcapng with a comment 'packet-path: VERDICT REASON via RESOURCE' (captures only).", valueName: "file"))
         var annotate: String?
 
         @Option(help: ArgumentHelp("In the summary document, list only the N busiest conversations (by bytes, then packets); by default every one.", valueName: "N"))

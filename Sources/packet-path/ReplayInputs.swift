@@ -14,9 +14,22 @@ import VPCTopology
 /// What a replay reads — captures, flow logs or a flow file — and how: shared by `replay`,
 /// `recommend` and `coverage`.
 struct ReplayInputs: ParsableArguments {
-    /// Captures or flow logs to replay.
-    @Argument(help: ArgumentHelp("pcap or pcapng captures (- reads standard input), or VPC Flow Log files and folders (S3 .log.gz, CloudWatch exports).", valueName: "input"))
-    var captures: [String] = []
+    /// Captures or flow logs to replay, as arguments.
+    @Argument(help: ArgumentHelp("pcap or pcapng captures, plain or gzip/zstd/xz (- reads standard input), or VPC Flow Log files and folders (S3 .log.gz, CloudWatch exports).", valueName: "input"))
+    var arguments: [String] = []
+
+    /// Captures given as tcpdump and tshark take them.
+    @Option(name: .customShort("r"), help: ArgumentHelp("Read this capture or flow log, as tcpdump -r does (repeatable; the same as giving it as an argument).", valueName: "file"))
+    var read: [String] = []
+
+    /// Every input: the `-r` ones, then the arguments.
+    var captures: [String] {
+        get { read + arguments }
+        set {
+            read = []
+            arguments = newValue
+        }
+    }
 
     /// What the inputs are.
     @Option(help: "What the inputs are: auto (by content: pcap and pcapng magic numbers, else flow logs; folders are flow logs), capture, or flow-log.")
@@ -34,9 +47,12 @@ struct ReplayInputs: ParsableArguments {
     @Option(name: .customLong("capture-point"), help: ArgumentHelp("The interface (or instance) the capture was taken on; transit frames meet its source/destination check.", valueName: "name|id"))
     var capturePoint: String?
 
+    /// Worker threads for capture replay, as asked.
+    @Option(name: [.customShort("j"), .customLong("jobs")], help: ArgumentHelp("Classify on this many threads: captures keep per-connection order, flow log files are replayed side by side; the output order is kept. Default: one per core; at most 4 per core.", valueName: "n"))
+    var requestedJobs: Int?
+
     /// Worker threads for capture replay.
-    @Option(help: "Classify on this many cores: captures keep per-connection order, flow log files are replayed side by side; the output order is kept (default: all cores; at most 4 per core).")
-    var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+    var jobs: Int { requestedJobs ?? ProcessInfo.processInfo.activeProcessorCount }
 
     /// Judge synthetic flows by their first packet alone.
     @Flag(name: .customLong("one-way"), help: "With --flows: judge each flow's first packet alone; by default its reply is walked too (R19.7).")

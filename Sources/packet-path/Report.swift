@@ -22,7 +22,7 @@ extension PacketPath {
         @Option(help: ArgumentHelp("The network before a change: each conversation is replayed against it too, and the report shows what changed.", valueName: "file|dir"))
         var before: String?
 
-        @Option(help: ArgumentHelp("Write the report to this file (atomically); - or none: standard output.", valueName: "file"))
+        @Option(name: [.customShort("o"), .long], help: ArgumentHelp("Write the report to this file (atomically); - or none: standard output.", valueName: "file"))
         var output: String?
 
         @Option(help: "List at most this many conversations (the busiest); the counts cover all of them.")
@@ -43,7 +43,7 @@ extension PacketPath {
             let (after, failed) = try conversations(topology)
             var beforeOutcomes: [Conversation.Key: [Conversation.Outcome]]?
             if let before {
-                let (earlier, _) = try conversations(try loadTopology(before, ipRanges: options.ipRanges))
+                let (earlier, _) = try conversations(try loadTopology(before, ipRanges: options.ipRanges, quiet: options.quiet))
                 beforeOutcomes = Dictionary(earlier.map { (Self.match($0.key), $0.outcomes) }, uniquingKeysWith: +)
             }
             let rows = after.map { HTMLReport.Row(conversation: $0, before: beforeOutcomes.map { [key = Self.match($0.key)] in $0[key] ?? [] }) }

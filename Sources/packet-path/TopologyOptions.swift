@@ -23,21 +23,25 @@ struct TopologyOptions: ParsableArguments {
         help: ArgumentHelp("AWS's ip-ranges.json: names the AWS service and Region of public destinations.", valueName: "file"))
     var ipRanges: String?
 
-    /// Loads the topology, printing warnings; exits 65 with every diagnostic on errors.
+    /// Leave out the warnings about the input (errors are always printed).
+    @Flag(name: [.customShort("q"), .long], help: "Print no warnings about the topology (a large snapshot's expected ones); errors are printed all the same.")
+    var quiet = false
+
+    /// Loads the topology, printing warnings unless quiet; exits 65 with every diagnostic on errors.
     func load() throws -> Topology {
-        try loadTopology(topology, ipRanges: ipRanges)
+        try loadTopology(topology, ipRanges: ipRanges, quiet: quiet)
     }
 }
 
 /// Loads a scenario file or snapshot folder (and ip-ranges.json), printing warnings; exits 65
 /// with every diagnostic on errors.
-func loadTopology(_ path: String, ipRanges: String? = nil) throws -> Topology {
+func loadTopology(_ path: String, ipRanges: String? = nil, quiet: Bool = false) throws -> Topology {
     var topology: Topology
     var isDirectory: ObjCBool = false
     if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
         do {
             let (loaded, warnings) = try SnapshotImporter.load(path)
-            report(warnings)
+            if !quiet { report(warnings) }
             topology = loaded
         } catch {
             report(error.diagnostics)
@@ -47,7 +51,7 @@ func loadTopology(_ path: String, ipRanges: String? = nil) throws -> Topology {
         let text = try readText(path)
         do {
             let (loaded, warnings) = try ScenarioLoader.load(text, file: path)
-            report(warnings)
+            if !quiet { report(warnings) }
             topology = loaded
         } catch {
             report(error.diagnostics)
@@ -61,7 +65,7 @@ func loadTopology(_ path: String, ipRanges: String? = nil) throws -> Topology {
         }
         do {
             let (ranges, warnings) = try IPRanges.load(ipRanges)
-            report(warnings)
+            if !quiet { report(warnings) }
             var builder = TopologyBuilder(topology)
             builder.serviceRanges += ranges
             topology = builder.build()

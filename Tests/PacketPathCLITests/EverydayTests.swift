@@ -22,7 +22,7 @@ struct EverydayTests {
         let filtered = try CLIRunner.run(["replay", "--topology", Self.topology, Self.capture, "--filter", "tcp port 443", "--format", "jsonl"])
         #expect(filtered.status == 0, "\(filtered.stderr)")
         let piped = try CLIRunner.shell(
-            "tcpdump -r \(Self.capture) -w - 'tcp port 443' 2>/dev/null | .build/debug/packet-path replay --topology \(Self.topology) - --format jsonl")
+            "tcpdump -r \(Self.capture) -w - 'tcp port 443' 2>/dev/null | \(CLIRunner.binary.path) replay --topology \(Self.topology) - --format jsonl")
         #expect(piped.status == 0, "\(piped.stderr)")
         let ours = Self.unnumbered(filtered.stdout), theirs = Self.unnumbered(piped.stdout)
         #expect(!ours.isEmpty && ours == theirs)
@@ -60,7 +60,7 @@ struct EverydayTests {
             #expect(try CLIRunner.shell("\(tool) -c \(Self.capture) > \(path)").status == 0)
             let fromPath = try CLIRunner.run(["replay", "--topology", Self.topology, path, "--format", "jsonl"])
             #expect(fromPath.status == 0 && fromPath.stdout == plain.stdout, "\(tool): \(fromPath.stderr)")
-            let fromStdin = try CLIRunner.shell(".build/debug/packet-path replay --topology \(Self.topology) - --format jsonl < \(path)")
+            let fromStdin = try CLIRunner.shell("\(CLIRunner.binary.path) replay --topology \(Self.topology) - --format jsonl < \(path)")
             #expect(fromStdin.status == 0 && fromStdin.stdout == plain.stdout, "\(tool) on standard input: \(fromStdin.stderr)")
         }
         #expect(try CLIRunner.shell("gzip -c \(Self.capture) | head -c 3000 > \(folder)/cut.pcap.gz").status == 0)
@@ -170,5 +170,68 @@ struct AnnotationAndEscapingTests {
         #expect(trace.stdout.hasPrefix("packet-path trace: alpha\\x1b[31m5 → s3") && !trace.stdout.contains("\u{1b}"), "\(trace.stdout)")
         let unknown = try CLIRunner.run(["trace", "--topology", folder + "/evil.yaml", "--from", "no\u{1b}[2Jbody", "--to", "s3"])
         #expect(unknown.status != 0 && unknown.stderr.contains("no\\x1b[2Jbody") && !unknown.stderr.contains("\u{1b}"), "\(unknown.stderr)")
+    }
+}
+
+/// Short options, --quiet, compare --ip-ranges.
+@Suite("command-line options")
+struct OptionTests {
+    @Test("tcpdump's -r, -w and -f, and -o, -j, -q give what the long options give")
+    func shortOptions() throws {
+        let folder = try CLIRunner.temporaryFolder("short")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let long = try CLIRunner.run([
+            "replay", "--topology", EverydayTests.topology, EverydayTests.capture, "--jobs", "1", "--filter", "udp", "--annotate", folder + "/long.pcapng",
+            "--output", folder + "/long.txt",
+        ])
+        let short = try CLIRunner.run([
+            "replay", "--topology", EverydayTests.topology, "-r", EverydayTests.capture, "-j", "1", "-f", "udp", "-w", folder + "/short.pcapng", "-o",
+            folder + "/short.txt", "-q",
+        ])
+        #expect(long.status == 0 && short.status == 0, "\(short.stderr)")
+        let same = try CLIRunner.shell("cmp \(folder)/long.txt \(folder)/short.txt && cmp \(folder)/long.pcapng \(folder)/short.pcapng")
+        #expect(same.status == 0, "\(same.stdout)\(same.stderr)")
+    }
+
+    @Test("--quiet leaves out a snapshot's warnings, never its errors")
+    func quiet() throws {
+        let folder = try CLIRunner.temporaryFolder("quiet")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let snapshot = folder + "/seed-after"
+        #expect(try CLIRunner.shell("cp -r Tests/EC2SnapshotTests/Fixtures/seed-after \(snapshot) && sed -i 's/\"GroupId\": \"sg-22e2926328bbc2b65\"/\"GroupId\": \"sg-9f0d74c63dd850617\"/' \(snapshot)/describe-network-interfaces.json").status == 0)
+        let loud = try CLIRunner.run(["validate", "--topology", snapshot])
+        #expect(loud.stderr.contains("warning:") && loud.stderr.contains("lists security groups"), "\(loud.stderr)")
+        let quiet = try CLIRunner.run(["validate", "--topology", snapshot, "--quiet"])
+        #expect(quiet.status == loud.status && !quiet.stderr.contains("warning:"), "\(quiet.stderr)")
+        #expect(try CLIRunner.shell("echo '{' > \(snapshot)/describe-vpcs.json").status == 0)
+        let broken = try CLIRunner.run(["validate", "--topology", snapshot, "-q"])
+        #expect(broken.status == 65 && broken.stderr.contains("error:"), "\(broken.stderr)")
+    }
+
+    @Test("compare --ip-ranges gives both networks AWS's ranges: a service only ip-ranges.json places (STS) resolves; without it, the error points at --ip-ranges")
+    func compareIPRanges() throws {
+        let flows = try CLIRunner.temporaryFolder("compare-ranges")
+        defer { try? FileManager.default.removeItem(atPath: flows) }
+        try "version: 1\nflows:\n  - {name: alpha5 calls STS, from: alpha5, to: sts}\n".write(toFile: flows + "/flows.yaml", atomically: true, encoding: .utf8)
+        let arguments = ["compare", "--before", "Scenarios/seed/before.yaml", "--after", "Scenarios/seed/after.yaml", "--flows", flows + "/flows.yaml", "--format", "json"]
+        let plain = try CLIRunner.run(arguments)
+        #expect(plain.status == 65 && plain.stderr.contains("give AWS's ip-ranges.json with --ip-ranges FILE"), "\(plain.stderr)")
+        // An AMAZON range of us-east-1 that no prefix list or service subset claims (R14.3).
+        try #"{"syncToken": "1", "createDate": "2026-11-30-00-00-00", "prefixes": [{"ip_prefix": "18.204.0.0/14", "region": "us-east-1", "service": "AMAZON", "network_border_group": "us-east-1"}], "ipv6_prefixes": []}"#
+            .write(toFile: flows + "/ip-ranges.json", atomically: true, encoding: .utf8)
+        let named = try CLIRunner.run(arguments + ["--ip-ranges", flows + "/ip-ranges.json"])
+        #expect(named.status == 0 && named.stdout.contains("\"verdict\":\"internet\""), "\(named.stdout)\(named.stderr)")
+        let missing = try CLIRunner.run(arguments + ["--ip-ranges", flows + "/none.json"])
+        #expect(missing.status == 66 && missing.stderr.contains("none.json: error: no such file"))
+    }
+}
+
+/// docs/cli.md lists every option the binary takes.
+@Suite("option reference")
+struct OptionReferenceTests {
+    @Test("docs/cli.md's option list is what the binary describes (scripts/cli-reference.py --check)")
+    func referenceIsCurrent() throws {
+        let check = try CLIRunner.shell("python3 scripts/cli-reference.py \(CLIRunner.binary.path) --check")
+        #expect(check.status == 0, "\(check.stderr)")
     }
 }
