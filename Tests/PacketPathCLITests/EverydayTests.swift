@@ -235,3 +235,42 @@ struct OptionReferenceTests {
         #expect(check.status == 0, "\(check.stderr)")
     }
 }
+
+/// `-` is standard output for every output option, and flow logs compressed any way are read.
+@Suite("standard output and compressed logs")
+struct StandardOutputTests {
+    @Test("generate --output - writes the capture to standard output (no file named '-'); replay reads it back from standard input")
+    func generateToStandardOutput() throws {
+        let folder = try CLIRunner.temporaryFolder("dash")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let piped = try CLIRunner.shell(
+            "cd \(folder) && $PP generate --topology \(CLIRunner.packageRoot.path)/Scenarios/seed/after.yaml --flows \(CLIRunner.packageRoot.path)/Scenarios/seed/flows.yaml --output - | $PP replay --topology \(CLIRunner.packageRoot.path)/Scenarios/seed/after.yaml - --format summary")
+        #expect(piped.status == 0 && piped.stdout.hasPrefix("summary: 48 packets"), "\(piped.stdout)\(piped.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: folder + "/-"))
+        for (arguments, option) in [
+            (["replay", "--topology", EverydayTests.topology, EverydayTests.capture, "--summary-output", "-"], "--output and --summary-output"),
+            (["replay", "--topology", EverydayTests.topology, EverydayTests.capture, "--annotate", "-"], "--output and --annotate"),
+        ] {
+            let both = try CLIRunner.run(arguments)
+            #expect(both.status == 64 && both.stderr.contains("\(option) would both write to standard output"), "\(both.stderr)")
+        }
+        let junit = try CLIRunner.run(["check", "--topology", "Scenarios/seed/after.yaml", "--flows", "Scenarios/seed/expect-private.yaml", "--junit", "-"])
+        #expect(junit.stdout.hasPrefix("<?xml") && junit.stderr.contains("4 of 4 expectations met"), "\(junit.stdout)")
+    }
+
+    @Test(
+        "flow logs compressed with zstd or xz replay as the gzip file does",
+        .enabled(if: EverydayTests.tools, "needs zstd and xz (scripts/install-deps.sh installs them)"))
+    func compressedLogs() throws {
+        let folder = try CLIRunner.temporaryFolder("logs")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let log = "Tests/FlowLogsTests/Fixtures/seed-after.s3.log.gz"
+        let gzip = try CLIRunner.run(["replay", "--topology", EverydayTests.topology, log, "--format", "jsonl"])
+        for (tool, suffix) in [("zstd", "zst"), ("xz", "xz")] {
+            #expect(try CLIRunner.shell("gzip -dc \(log) | \(tool) -c > \(folder)/log.\(suffix)").status == 0)
+            let other = try CLIRunner.run(["replay", "--topology", EverydayTests.topology, "\(folder)/log.\(suffix)", "--format", "jsonl"])
+            // The same records, judged the same; only the file name in each record differs.
+            #expect(other.status == 0 && other.stdout.replacingOccurrences(of: "\(folder)/log.\(suffix)", with: log) == gzip.stdout, "\(tool): \(other.stderr)")
+        }
+    }
+}
