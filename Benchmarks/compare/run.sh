@@ -102,6 +102,11 @@ for trace in full hdr; do
         echo "| $trace | packet-path replay --format $1 --jobs $2 | $r | $(ratio "$r" "$loop_rate") |"
     done
     echo "| $trace | --jobs $(nproc) / --jobs 1, summary | | $(eval ratio "\$rate_summary_$(nproc)" "\$rate_summary_1") |"
+    # The same capture gzip-compressed: decompressed into a temporary file first (CaptureInput).
+    [ -f "$capture.gz" ] || gzip -c "$capture" > "$capture.gz"
+    gz=$(rate "$(wall "$pp" replay "$capture.gz" --topology "$root/Scenarios/seed/after.yaml" --format summary --jobs 1)")
+    echo "| $trace | packet-path replay FILE.pcap.gz --format summary --jobs 1 | $gz | $(ratio "$gz" "$loop_rate") |"
+    echo "| $trace | .pcap.gz / .pcap, summary --jobs 1 | | $(ratio "$gz" "$rate_summary_1") |"
 done
 echo
 echo "($(nproc) cores; $(date -u +%Y-%m-%d))"
@@ -138,6 +143,9 @@ for run in "summary 1" "summary $(nproc)" "summary-json 1" "csv 1" "jsonl 1"; do
     r=$(rate "$(wall "$pp" replay "$logs" --topology "$root/Scenarios/seed/after.yaml" --format "$1" --jobs "$2")")
     echo "| packet-path replay --format $1 --jobs $2 (parse, judge, compare) | $r | $(ratio "$r" "$zc") |"
 done
+# The summary document lists every conversation by default; --top 10 keeps the list short.
+r=$(rate "$(wall "$pp" replay "$logs" --topology "$root/Scenarios/seed/after.yaml" --format summary-json --top 10 --jobs 1)")
+echo "| packet-path replay --format summary-json --top 10 --jobs 1 | $r | $(ratio "$r" "$zc") |"
 echo
 echo "($count records; $(date -u +%Y-%m-%d))"
 fi

@@ -142,24 +142,7 @@ struct EndpointRuleTests {
 
     @Test("R5.7: S3 private DNS only for inbound Resolver endpoints keeps in-VPC answers public")
     func s3InboundResolverOnly() throws {
-        var lab = Lab()
-        lab.extraSecurityGroups = "vpce-sg: {vpc: lab, ingress: [{protocol: tcp, ports: 443, source: 10.0.0.0/16}]}"
-        lab.endpoints = """
-            endpoints:
-              s3-gw: {type: gateway, service: s3, vpc: lab, route-tables: [rt-A]}
-              s3-if:
-                type: interface
-                service: s3
-                vpc: lab
-                subnets: {B: 10.0.2.201}
-                security-groups: [vpce-sg]
-                private-dns: true
-                private-dns-only-for-inbound-resolver: true
-            """
-        let onlyInbound = try lab.classify(from: "a1", to: "s3")
-        #expect(onlyInbound.reason == .gatewayEndpoint)
-        lab.endpoints = lab.endpoints.replacingOccurrences(
-            of: "private-dns-only-for-inbound-resolver: true", with: "private-dns-only-for-inbound-resolver: false")
-        #expect(try lab.classify(from: "a1", to: "s3").reason == .interfaceEndpoint)
+        #expect(try Lab.s3Endpoints(privateDNSOnlyForInboundResolver: true).classify(from: "a1", to: "s3").reason == .gatewayEndpoint)
+        #expect(try Lab.s3Endpoints(privateDNSOnlyForInboundResolver: false).classify(from: "a1", to: "s3").reason == .interfaceEndpoint)
     }
 }

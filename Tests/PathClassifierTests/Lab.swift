@@ -130,3 +130,25 @@ extension Classification {
     /// All hop details and notes, for assertions about explanations.
     var text: String { (hops.map { "\($0.kind.rawValue) \($0.resource) \($0.detail)" } + notes).joined(separator: "\n") }
 }
+
+extension Lab {
+    /// The lab with an S3 gateway endpoint on rt-A and an S3 interface endpoint in subnet B with
+    /// private DNS, whose answers stay public in the VPC when `onlyInbound` (R5.7).
+    static func s3Endpoints(privateDNSOnlyForInboundResolver onlyInbound: Bool) -> Lab {
+        var lab = Lab()
+        lab.extraSecurityGroups = "vpce-sg: {vpc: lab, ingress: [{protocol: tcp, ports: 443, source: 10.0.0.0/16}]}"
+        lab.endpoints = """
+            endpoints:
+              s3-gw: {type: gateway, service: s3, vpc: lab, route-tables: [rt-A]}
+              s3-if:
+                type: interface
+                service: s3
+                vpc: lab
+                subnets: {B: 10.0.2.201}
+                security-groups: [vpce-sg]
+                private-dns: true
+                private-dns-only-for-inbound-resolver: \(onlyInbound)
+            """
+        return lab
+    }
+}

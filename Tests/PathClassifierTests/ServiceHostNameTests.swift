@@ -52,20 +52,7 @@ struct ServiceHostNameTests {
 
     @Test("with an S3 interface endpoint whose private DNS answers in the VPC: virtual-hosted and access-point names go to it; FIPS, dual-stack and legacy global names to the gateway endpoint")
     func privateDNSCoverage() throws {
-        var lab = Lab()
-        lab.extraSecurityGroups = "vpce-sg: {vpc: lab, ingress: [{protocol: tcp, ports: 443, source: 10.0.0.0/16}]}"
-        lab.endpoints = """
-            endpoints:
-              s3-gw: {type: gateway, service: s3, vpc: lab, route-tables: [rt-A]}
-              s3-if:
-                type: interface
-                service: s3
-                vpc: lab
-                subnets: {B: 10.0.2.201}
-                security-groups: [vpce-sg]
-                private-dns: true
-                private-dns-only-for-inbound-resolver: false
-            """
+        let lab = Lab.s3Endpoints(privateDNSOnlyForInboundResolver: false)
         for name in ["mybucket.s3.us-east-1.amazonaws.com", "https://s3.us-east-1.amazonaws.com/mybucket", "ap-123456789012.s3-accesspoint.us-east-1.amazonaws.com"] {
             #expect(try lab.classify(from: "a1", to: name).reason == .interfaceEndpoint, "\(name)")
         }
