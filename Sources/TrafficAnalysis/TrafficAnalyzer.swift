@@ -35,7 +35,17 @@ public final class TrafficAnalyzer: @unchecked Sendable {
     public var report: TrafficReport {
         var report = counts
         for (slot, count) in coverageCounts.enumerated() where count > 0 { report.coverage[coverageKeys[slot], default: 0] += count }
+        for (key, count) in conversations { report.conversations[key.pair, default: [:]][key.reason, default: TrafficCount()] += count }
         return report
+    }
+
+    /// Conversations counted per (conversation, reason) in one flat table: a record costs one
+    /// hash, not one for the conversation and another for its reason; ``report`` nests them.
+    private var conversations: [ConversationReason: TrafficCount] = [:]
+
+    struct ConversationReason: Hashable {
+        var pair: ConversationPair
+        var reason: Reason
     }
 
     public init(topology: Topology) {
@@ -57,7 +67,7 @@ public final class TrafficAnalyzer: @unchecked Sendable {
         if let time = packet.time { counts.include(time.seconds) }
         counts.reasons[packet.reason, default: TrafficCount()] += count
         if let header = packet.header {
-            counts.conversations[ConversationPair(header.source, header.destination, protocolNumber: header.protocolNumber), default: [:]][packet.reason, default: TrafficCount()] += count
+            conversations[ConversationReason(pair: ConversationPair(header.source, header.destination, protocolNumber: header.protocolNumber), reason: packet.reason), default: TrafficCount()] += count
         }
         for slot in slots(packet) { coverageCounts[slot] += 1 }
         if let header = packet.header, let key = exposure(packet, header) { counts.exposure[key, default: TrafficCount()] += count }
