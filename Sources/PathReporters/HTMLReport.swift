@@ -185,7 +185,8 @@ package struct HTMLReport {
         if hasBefore { out.append("<label><input type=\"checkbox\" id=\"changed-only\"> changed only</label>") }
         out.append("<span id=\"shown\" aria-live=\"polite\"></span></div>")
         if shown.count < rows.count {
-            let rest = rows.indices.filter { !Set(shown).contains($0) }.reduce(TrafficCount()) { $0 + rows[$1].conversation.count }
+            let listed = Set(shown)
+            let rest = rows.indices.filter { !listed.contains($0) }.reduce(TrafficCount()) { $0 + rows[$1].conversation.count }
             out.append(
                 "<p class=\"omitted\">The \(shown.count) busiest of \(rows.count) conversations are listed; the other \(rows.count - shown.count) (\(rest.packets) packets, \(Self.bytes(rest.bytes))) are in the counts above. Raise --rows to list more.</p>")
         }
@@ -203,12 +204,11 @@ package struct HTMLReport {
     /// The positions of the `limit` busiest rows (by bytes, then packets, then first seen), in
     /// their order.
     package static func busiest(_ rows: [Row], limit: Int) -> [Int] {
-        rows.enumerated()
-            .sorted { a, b in
-                let (x, y) = (a.element.conversation.count, b.element.conversation.count)
-                return (x.bytes, x.packets, -a.offset) > (y.bytes, y.packets, -b.offset)
-            }
-            .prefix(limit).map(\.offset).sorted()
+        // Positions are sorted, not rows: a row is large, and a report may have a million.
+        let counts = rows.map(\.conversation.count)
+        return rows.indices
+            .sorted { (counts[$0].bytes, counts[$0].packets, $1) > (counts[$1].bytes, counts[$1].packets, $0) }
+            .prefix(limit).sorted()
     }
 
     /// A conversation's row and its detail row (hidden until expanded).
@@ -267,7 +267,7 @@ package struct HTMLReport {
     func outcomeLines(_ outcome: Conversation.Outcome) -> [String] {
         let flow = outcome.flow
         var out = [
-            "<div class=\"outcome\"><p><span class=\"badge \(flow.verdict.rawValue)\">\(flow.verdict.rawValue)</span> <strong>\(flow.reason.rawValue)</strong> \(countsTraffic ? " — \(outcome.count.packets) packet\(outcome.count.packets == 1 ? "" : "s"), first at record \(outcome.firstFrame)" : "")</p>",
+            "<div class=\"outcome\"><p><span class=\"badge \(flow.verdict.rawValue)\">\(flow.verdict.rawValue)</span> <strong>\(flow.reason.rawValue)</strong> \(countsTraffic ? " — \(outcome.count.packets) packet\(outcome.count.packets == 1 ? "" : "s"), first at record \(outcome.firstFrame)\(outcome.firstFile.map { " of \(Markup.escaped($0))" } ?? "")" : "")</p>",
             "<ol class=\"hops\">",
         ]
         func hopLines(_ hops: [Hop]) {

@@ -33,16 +33,30 @@ public struct Conversation: Sendable {
     public struct Outcome: Sendable {
         public var flow: FlowClassification
         public var count: TrafficCount
+        /// Where the first packet that went so is: its frame or record number, in its file (a
+        /// flow log's, or a capture's when a run replays several).
         public var firstFrame: Int
+        public var firstFile: String?
 
-        public init(flow: FlowClassification, count: TrafficCount, firstFrame: Int) {
+        public init(flow: FlowClassification, count: TrafficCount, firstFrame: Int, firstFile: String? = nil) {
             self.flow = flow
             self.count = count
             self.firstFrame = firstFrame
+            self.firstFile = firstFile
         }
 
+        /// Whether this outcome's first packet comes before `other`'s: by file name, then
+        /// number (files replayed side by side finish in any order; this order does not depend on it).
+        func precedes(_ other: Outcome) -> Bool { (firstFile ?? "", firstFrame) < (other.firstFile ?? "", other.firstFrame) }
+
         /// What distinguishes outcomes: the reason and the resource that decided.
-        public var signature: String { "\(flow.reason.rawValue) \(flow.decisiveHop?.resource.id ?? "")" }
+        public var signature: Signature { Signature(reason: flow.reason, resource: flow.decisiveHop?.resource.id) }
+    }
+
+    /// An outcome's reason and deciding resource.
+    public struct Signature: Hashable, Sendable {
+        public var reason: Reason
+        public var resource: String?
     }
 
     public var key: Key
@@ -55,7 +69,8 @@ public struct Conversation: Sendable {
     }
 
     public var count: TrafficCount { outcomes.reduce(TrafficCount()) { $0 + $1.count } }
-    public var firstFrame: Int { outcomes.map(\.firstFrame).min() ?? 0 }
+    /// The outcome whose first packet came first.
+    public var first: Outcome { outcomes.min { $0.precedes($1) }! }
 
     /// The outcome that carried the most bytes, then packets (the first seen on a tie): what a
     /// one-line summary of the conversation shows.
@@ -68,12 +83,13 @@ public struct Conversation: Sendable {
     /// Adds `outcome`, merged into the outcome with its signature when there is one (keeping the
     /// path of the earlier first frame).
     mutating func add(_ outcome: Outcome) {
-        guard let index = outcomes.firstIndex(where: { $0.signature == outcome.signature }) else {
+        let signature = outcome.signature
+        guard let index = outcomes.firstIndex(where: { $0.signature == signature }) else {
             outcomes.append(outcome)
             return
         }
         let count = outcomes[index].count + outcome.count
-        if outcome.firstFrame < outcomes[index].firstFrame { outcomes[index] = outcome }
+        if outcome.precedes(outcomes[index]) { outcomes[index] = outcome }
         outcomes[index].count = count
     }
 }
@@ -100,7 +116,8 @@ public final class ConversationSet: Sendable {
                 flow: record.flow, capture: record.capture, source: header?.source, destination: header?.destination,
                 protocolNumber: header?.protocolNumber, service: header.flatMap { $0.destinationPort ?? $0.icmpType.map(UInt16.init) })
             let outcome = Conversation.Outcome(
-                flow: FlowClassification(request: record.classification, reply: record.reply), count: TrafficCount(record), firstFrame: record.frame)
+                flow: FlowClassification(request: record.classification, reply: record.reply), count: TrafficCount(record), firstFrame: record.frame,
+                firstFile: record.observation?.file ?? record.capture)
             if let position = index[key] {
                 conversations[position].add(outcome)
             } else {
@@ -120,7 +137,7 @@ public final class ConversationSet: Sendable {
             }, write: { _ in })
     }
 
-    /// Every conversation, in the order first seen.
+    /// Every conversation, in the order first seen (by file, then number).
     public func conversations() -> [Conversation] {
         tables.withLock { tables in
             var index: [Conversation.Key: Int] = [:]
@@ -135,8 +152,9 @@ public final class ConversationSet: Sendable {
                     }
                 }
             }
-            for index in merged.indices { merged[index].outcomes.sort { $0.firstFrame < $1.firstFrame } }
-            return merged.sorted { $0.firstFrame < $1.firstFrame }
+            // Tables come in the order workers started; the result does not depend on it.
+            for index in merged.indices { merged[index].outcomes.sort { $0.precedes($1) } }
+            return merged.sorted { $0.first.precedes($1.first) }
         }
     }
 }
