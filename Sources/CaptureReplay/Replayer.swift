@@ -64,11 +64,18 @@ public struct Replayer {
         public var write: (UnsafeBufferPointer<UInt8>) throws -> Void
         /// The capture's name for each record (``PacketRecord/capture``), when a run replays several.
         public var capture: String?
+        /// Called when every format made so far has formatted its last record (after each batch
+        /// of flow log files), so that per-format state can be folded together early.
+        public var settle: (() -> Void)?
 
-        public init(format: @escaping () -> Format, write: @escaping (UnsafeBufferPointer<UInt8>) throws -> Void, capture: String? = nil) {
+        public init(
+            format: @escaping () -> Format, write: @escaping (UnsafeBufferPointer<UInt8>) throws -> Void, capture: String? = nil,
+            settle: (() -> Void)? = nil
+        ) {
             self.format = format
             self.write = write
             self.capture = capture
+            self.settle = settle
         }
 
         /// These lines, with each record handed to `other`'s format too (which writes nothing of its
@@ -82,7 +89,7 @@ public struct Replayer {
                         first(packet, text)
                         second(packet, text)
                     }
-                }, write: write, capture: capture)
+                }, write: write, capture: capture, settle: { [settle, other] in settle?(); other.settle?() })
         }
 
         /// Writes what `text` holds and empties it, once it holds at least `threshold` bytes: the

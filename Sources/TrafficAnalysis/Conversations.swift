@@ -108,6 +108,18 @@ public final class ConversationSet: Sendable {
         var index: [Conversation.Key: Int] = [:]
         var conversations: [Conversation] = []
 
+        /// Adds another table's conversations (the earlier first packet's path kept).
+        func absorb(_ other: Table) {
+            for conversation in other.conversations {
+                if let position = index[conversation.key] {
+                    for outcome in conversation.outcomes { conversations[position].add(outcome) }
+                } else {
+                    index[conversation.key] = conversations.count
+                    conversations.append(conversation)
+                }
+            }
+        }
+
         func add(_ record: PacketRecord) {
             // Records without traffic (NODATA, SKIPDATA) judged nothing.
             if record.observation?.hasTraffic == false { return }
@@ -115,43 +127,67 @@ public final class ConversationSet: Sendable {
             let key = Conversation.Key(
                 flow: record.flow, capture: record.capture, source: header?.source, destination: header?.destination,
                 protocolNumber: header?.protocolNumber, service: header.flatMap { $0.destinationPort ?? $0.icmpType.map(UInt16.init) })
-            let outcome = Conversation.Outcome(
+            var outcome = Conversation.Outcome(
                 flow: FlowClassification(request: record.classification, reply: record.reply), count: TrafficCount(record), firstFrame: record.frame,
                 firstFile: record.observation?.file ?? record.capture)
             if let position = index[key] {
+                let signature = outcome.signature
+                if let known = conversations[position].outcomes.firstIndex(where: { $0.signature == signature }), !outcome.precedes(conversations[position].outcomes[known]) {
+                    conversations[position].outcomes[known].count += outcome.count  // the stored path stays
+                    return
+                }
+                outcome.flow = interned(outcome.flow)
                 conversations[position].add(outcome)
             } else {
+                outcome.flow = interned(outcome.flow)
                 index[key] = conversations.count
                 conversations.append(Conversation(key: key, outcomes: [outcome]))
             }
         }
+
+        /// Hops and notes met before, each stored once: most of a path (the rules, routes and
+        /// gateways) recurs across conversations, and a report may keep hundreds of thousands.
+        private var hops: Set<Hop> = []
+        private var notes: Set<String> = []
+
+        /// `flow` with its hops and notes shared with the paths stored before.
+        func interned(_ flow: FlowClassification) -> FlowClassification {
+            func intern(_ classification: Classification) -> Classification {
+                var classification = classification
+                classification.hops = classification.hops.map { hops.insert($0).memberAfterInsert }
+                classification.notes = classification.notes.map { notes.insert($0).memberAfterInsert }
+                return classification
+            }
+            return FlowClassification(request: intern(flow.request), reply: flow.reply.map(intern))
+        }
     }
 
-    /// Lines that write nothing and collect every record into a new table per worker.
+    /// Lines that write nothing and collect every record into a new table per worker; when the
+    /// replay settles (flow log files done), the finished tables fold into one, so that a
+    /// conversation seen in many files keeps one path, not one a file.
     public func lines() -> Replayer.Lines {
         Replayer.Lines(
             format: { [self] in
                 let table = Table()
                 tables.withLock { $0.append(table) }
                 return { record, _ in table.add(record) }
-            }, write: { _ in })
+            }, write: { _ in }, settle: { [self] in settle() })
+    }
+
+    /// Folds every table into the first. Only while no worker adds (the replay settled).
+    func settle() {
+        tables.withLock { tables in
+            guard let first = tables.first else { return }
+            for table in tables.dropFirst() { first.absorb(table) }
+            tables = [first]
+        }
     }
 
     /// Every conversation, in the order first seen (by file, then number).
     public func conversations() -> [Conversation] {
-        tables.withLock { tables in
-            var index: [Conversation.Key: Int] = [:]
-            var merged: [Conversation] = []
-            for table in tables {
-                for conversation in table.conversations {
-                    if let position = index[conversation.key] {
-                        for outcome in conversation.outcomes { merged[position].add(outcome) }
-                    } else {
-                        index[conversation.key] = merged.count
-                        merged.append(conversation)
-                    }
-                }
-            }
+        settle()
+        return tables.withLock { tables in
+            var merged = tables.first?.conversations ?? []
             // Tables come in the order workers started; the result does not depend on it.
             for index in merged.indices { merged[index].outcomes.sort { $0.precedes($1) } }
             return merged.sorted { $0.first.precedes($1.first) }

@@ -219,6 +219,8 @@ struct ReplayInputs: ParsableArguments {
                 tally += result.tally
                 failed = failed || result.failed
             }
+            // The batch's files are done: their per-file state may be folded together.
+            lines?.settle?()
         }
         return (tally, failed)
     }
