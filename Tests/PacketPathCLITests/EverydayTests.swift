@@ -229,6 +229,19 @@ struct OptionTests {
 /// docs/cli.md lists every option the binary takes.
 @Suite("option reference")
 struct OptionReferenceTests {
+    @Test("the completion scripts docs/cli.md installs are written for bash, zsh and fish, and know the commands", arguments: ["bash", "zsh", "fish"])
+    func completion(_ shell: String) throws {
+        let script = try CLIRunner.run(["--generate-completion-script", shell])
+        #expect(script.status == 0 && script.stdout.contains("replay") && script.stdout.contains("reach") && script.stdout.contains("filter"), "\(script.stderr)")
+    }
+
+    @Test("help texts: --jobs states its default once, without this machine's core count")
+    func jobsHelp() throws {
+        let help = try CLIRunner.run(["replay", "--help"])
+        let jobs = help.stdout.components(separatedBy: "-j, --jobs")[1].components(separatedBy: "\n  -")[0]
+        #expect(jobs.components(separatedBy: "efault").count == 2 && !jobs.contains("(default: "), "\(jobs)")
+    }
+
     @Test("docs/cli.md's option list is what the binary describes (scripts/cli-reference.py --check)")
     func referenceIsCurrent() throws {
         let check = try CLIRunner.shell("python3 scripts/cli-reference.py \(CLIRunner.binary.path) --check")
