@@ -140,9 +140,12 @@ public struct AddressClasses: Sendable {
     /// refuses it, R7.5), ``unroutable`` space, AWS's reserved link-local /22 with its three
     /// service addresses and fd00:ec2::/32's three (R1.10).
     static let fixed: [IPPrefix] =
-        privateSpace + unroutable
+        privateSpace + unroutable + [globalUnicast]
         + ["169.254.168.0/22", "169.254.169.253/32", "169.254.169.254/32", "169.254.169.123/32", "fd00:ec2::253/128", "fd00:ec2::254/128", "fd00:ec2::123/128"]
         .map(parsed)
+
+    /// IPv6 global unicast, the only IPv6 space the internet routes.
+    static let globalUnicast = parsed("2000::/3")
 
     /// RFC 1918, RFC 6598 and unique local space.
     static let privateSpace: [IPPrefix] = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "fc00::/7"].map(parsed)

@@ -252,13 +252,15 @@ public struct Reachability: Sendable {
     }
 
     /// Which kind of outside address `address` is: on premises when a VPN or Direct Connect
-    /// attachment declares it, private (RFC 1918, RFC 6598, unique local), the internet, or none
-    /// (link-local, loopback, multicast, "this network": nothing sends from or to them across
-    /// a VPC).
+    /// attachment declares it, private (RFC 1918, RFC 6598, unique local), the internet (IPv6:
+    /// global unicast only), or none (link-local, loopback, multicast, "this network": nothing
+    /// sends from or to them across a VPC).
     func kind(of address: IPAddress) -> ReachParty.AddressKind? {
         if topology.isOnPremises(address) { return .onPremises }
         if AddressClasses.unroutable.contains(where: { $0.contains(address) }) { return nil }
         if AddressClasses.privateSpace.contains(where: { $0.contains(address) }) { return .otherPrivate }
+        // Outside 2000::/3 an IPv6 address is nothing the internet routes (reserved, mapped, …).
+        if address.family == .ipv6 && !AddressClasses.globalUnicast.contains(address) { return nil }
         return .internet
     }
 }

@@ -64,3 +64,30 @@ struct SplitMix: RandomNumberGenerator {
         return z ^ (z >> 31)
     }
 }
+
+/// Which outside addresses count as the internet, on-premises or private.
+@Suite("outside address kinds")
+struct OutsideAddressKindTests {
+    @Test("the IPv6 internet is global unicast (2000::/3) only; IPv4's leaves out private, link-local, loopback, multicast and reserved space")
+    func internetSpace() throws {
+        let topology = try ScenarioFiles.load(ScenarioFiles.all.first { $0.hasSuffix("multi-tier/scenario.yaml") }!)
+        let engine = Reachability(topology: topology)
+        for family in [AddressFamily.ipv4, .ipv6] {
+            let answers = engine.sources(reaching: "bastion", ReachQuestion(protocolNumber: .tcp, port: 22, family: family))
+            let internet = answers.flatMap { answer -> [AddressRange] in
+                if case .addresses(.internet, let ranges) = answer.party { return ranges }
+                return []
+            }
+            #expect(!internet.isEmpty)
+            for range in internet {
+                if family == .ipv6 {
+                    #expect(AddressClasses.globalUnicast.contains(range.address(range.first)) && AddressClasses.globalUnicast.contains(range.address(range.last)), "\(range)")
+                } else {
+                    for excluded in ["10.0.0.1", "172.16.0.1", "192.168.1.1", "100.64.0.1", "169.254.169.254", "127.0.0.1", "224.0.0.1", "240.0.0.1", "0.0.0.1"] {
+                        #expect(!range.contains(IPAddress(excluded)!), "\(range) holds \(excluded)")
+                    }
+                }
+            }
+        }
+    }
+}

@@ -46,13 +46,13 @@ struct ReachabilityAgreementTests {
         return found + ranges.prefix(count).flatMap { [$0.address($0.first), $0.address($0.last)] }
     }
 
-    @Test("who can reach each instance: interfaces and sampled outside addresses and ports walked singly agree with the classes' answers")
+    @Test("who can reach each instance (IPv4 and IPv6): interfaces and sampled outside addresses and ports walked singly agree with the classes' answers")
     func sourcesAgree() throws {
         var random = SplitMix(seed: 42)
         var checked = 0
         try Self.eachInstance { file, topology, engine, edges, name in
-            for port: UInt16? in [443, nil] {
-                let question = ReachQuestion(protocolNumber: .tcp, port: port)
+            for (port, family) in [(UInt16?(443), AddressFamily.ipv4), (nil, .ipv4), (443, .ipv6)] {
+                let question = ReachQuestion(protocolNumber: .tcp, port: port, family: family)
                 for answer in engine.sources(reaching: name, question) {
                     for outcome in answer.outcomes {
                         for port in Self.ports(outcome, &random) {
