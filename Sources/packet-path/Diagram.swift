@@ -61,13 +61,7 @@ extension PacketPath {
             case .dot: try withOutput(output) { try $0.writeLine(diagram.dot()) }
             case .mermaid: try withOutput(output) { try $0.writeLine(diagram.mermaid()) }
             case .svg:
-                let svg: [UInt8]
-                do {
-                    svg = try Graphviz.svg(diagram.dot())
-                } catch {
-                    printError("error: \(error)")
-                    throw ExitCode(69)
-                }
+                let svg = try Graphviz.svgOrExit(diagram)
                 try withOutput(output) { try $0.write(svg) }
             }
         }

@@ -1,4 +1,6 @@
+import ArgumentParser
 import Foundation
+import PathReporters
 
 /// Graphviz's `dot` (Debian `graphviz`), which lays out and draws the diagrams as SVG.
 enum Graphviz {
@@ -39,5 +41,27 @@ enum Graphviz {
             throw process.terminationStatus == 127 ? .missing : .failed(process.terminationStatus, message)
         }
         return [UInt8](svg)
+    }
+
+    /// The SVG of `diagram`, for a command whose output is the picture: exit 69 naming what is
+    /// missing when Graphviz cannot draw it.
+    static func svgOrExit(_ diagram: NetworkDiagram) throws -> [UInt8] {
+        do {
+            return try svg(diagram.dot())
+        } catch {
+            printError("error: \(error)")
+            throw ExitCode(69)
+        }
+    }
+
+    /// The diagram of an HTML report: Graphviz's SVG, or, when it cannot draw, a warning and
+    /// the report's note that it has none (the report is written all the same).
+    static func reportDiagram(_ diagram: NetworkDiagram) -> HTMLReport.Diagram {
+        do {
+            return .svg(String(decoding: try svg(diagram.dot()), as: UTF8.self))
+        } catch {
+            printError("warning: the report has no diagram: \(error)")
+            return .missing("No diagram: \(error).")
+        }
     }
 }

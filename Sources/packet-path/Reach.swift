@@ -84,25 +84,11 @@ extension PacketPath {
             case .dot: try withOutput(output) { try $0.writeLine(NetworkDiagram(topology: topology, flows: flows).dot()) }
             case .mermaid: try withOutput(output) { try $0.writeLine(NetworkDiagram(topology: topology, flows: flows).mermaid()) }
             case .svg:
-                let svg: [UInt8]
-                do { svg = try Graphviz.svg(NetworkDiagram(topology: topology, flows: flows).dot()) } catch {
-                    printError("error: \(error)")
-                    throw ExitCode(69)
-                }
+                let svg = try Graphviz.svgOrExit(NetworkDiagram(topology: topology, flows: flows))
                 try withOutput(output) { try $0.write(svg) }
             case .html:
-                let report = HTMLReport(reach: answers, render: render, topology: topology, topologyFile: options.topology, diagram: diagram(topology, flows))
+                let report = HTMLReport(reach: answers, render: render, topology: topology, topologyFile: options.topology, diagram: Graphviz.reportDiagram(NetworkDiagram(topology: topology, flows: flows)))
                 try withOutput(output) { try $0.writeLine(report.html()) }
-            }
-        }
-
-        /// The diagram for the HTML report, or why there is none.
-        func diagram(_ topology: Topology, _ flows: [FlowClassification]) -> HTMLReport.Diagram {
-            do {
-                return .svg(String(decoding: try Graphviz.svg(NetworkDiagram(topology: topology, flows: flows).dot()), as: UTF8.self))
-            } catch {
-                printError("warning: the report has no diagram: \(error)")
-                return .missing("No diagram: \(error).")
             }
         }
 

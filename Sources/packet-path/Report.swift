@@ -49,14 +49,7 @@ extension PacketPath {
             let rows = after.map { HTMLReport.Row(conversation: $0, before: beforeOutcomes.map { [key = Self.match($0.key)] in $0[key] ?? [] }) }
             // The diagram colours the listed conversations' paths, as `diagram --flows` does.
             let listed = HTMLReport.busiest(rows, limit: self.rows).map { rows[$0].conversation.main.flow }
-            let diagram: HTMLReport.Diagram
-            do {
-                let svg = try Graphviz.svg(NetworkDiagram(topology: topology, flows: listed).dot())
-                diagram = .svg(String(decoding: svg, as: UTF8.self))
-            } catch {
-                printError("warning: the report has no diagram: \(error)")
-                diagram = .missing("No diagram: \(error).")
-            }
+            let diagram = Graphviz.reportDiagram(NetworkDiagram(topology: topology, flows: listed))
             var described: [(String, String)] = [("topology", options.topology)]
             if let before { described.append(("before", before)) }
             if let flows = inputs.flows { described.append(("flows", flows)) }
