@@ -12,9 +12,8 @@ import Synchronization
 /// which the pcapng reader needs after libpcap gives up on a file.
 struct CaptureInput {
     let file: UnsafeMutablePointer<FILE>
-    /// Whether the stream is fresh (nothing read through it yet), so that its reader may give it
-    /// a larger buffer (stdio allows that before the first read only).
-    let fresh: Bool
+    /// The stdio buffer the stream is read through, freed after the stream is closed.
+    let buffer: UnsafeMutableRawPointer
     /// The first four bytes of the capture (decompressed), as the host reads them.
     let magic: UInt32?
     /// The compression the file had, if any: offsets in errors are then in the decompressed data.
@@ -23,23 +22,43 @@ struct CaptureInput {
     /// holds what came before, whose complete frames are still read.
     var damage: String?
 
+    /// Bytes of the stdio buffer a stream is read through: libpcap `fread`s each record header and
+    /// body, and glibc's default 4 KiB buffer costs a `read` system call every few frames; with
+    /// this one, one every thousand or more (measurements in docs/decisions.md).
+    static let bufferSize = 1 << 20
+
+    /// A ``bufferSize`` buffer given to a stream nothing was read through yet (stdio takes one
+    /// before the first read only); the caller frees it after closing the stream.
+    static func buffered(_ file: UnsafeMutablePointer<FILE>) -> UnsafeMutableRawPointer {
+        let buffer = UnsafeMutableRawPointer.allocate(byteCount: bufferSize, alignment: 64)
+        setvbuf(file, buffer.assumingMemoryBound(to: CChar.self), _IOFBF, bufferSize)
+        return buffer
+    }
+
+    /// Closes the stream, then frees its buffer.
+    func close() {
+        fclose(file)
+        buffer.deallocate()
+    }
+
     /// Opens `path` (`-`: standard input) for reading from its start.
     static func open(_ path: String) throws(CaptureError) -> CaptureInput {
         func fail(_ message: String) -> CaptureError { CaptureError(file: path, offset: nil, framesRead: 0, message: message) }
         guard let raw = path == "-" ? StandardInput.reopen() : fopen(path, "rb") else {
             throw fail("cannot open: \(String(cString: strerror(errno)))")
         }
-        let compression = Compression(magic: Self.head(raw, count: 6))
-        guard let compression else {
-            // Read as it is, through a fresh stream (the head was read through this one).
-            let magic = Self.magic(Self.head(raw, count: 4))
-            fclose(raw)
-            guard let file = path == "-" ? StandardInput.reopen() : fopen(path, "rb") else { throw fail("cannot open: \(String(cString: strerror(errno)))") }
-            return CaptureInput(file: file, fresh: true, magic: magic, compression: nil)
+        let rawBuffer = buffered(raw)
+        let head = Self.head(raw, count: 6)
+        guard let compression = Compression(magic: head) else {
+            return CaptureInput(file: raw, buffer: rawBuffer, magic: Self.magic(Array(head.prefix(4))), compression: nil)
         }
-        defer { fclose(raw) }
+        defer {
+            fclose(raw)
+            rawBuffer.deallocate()
+        }
         var damage: String?
         guard let spool = tmpfile() else { throw fail("cannot make a temporary file to decompress into: \(String(cString: strerror(errno)))") }
+        let spoolBuffer = buffered(spool)
         do {
             try compression.decompress(
                 read: { buffer in fread(buffer.baseAddress, 1, buffer.count, raw) },
@@ -52,7 +71,7 @@ struct CaptureInput {
             damage = "\(compression.rawValue) data: \(error)"
         }
         fflush(spool)
-        return CaptureInput(file: spool, fresh: false, magic: Self.magic(Self.head(spool, count: 4)), compression: compression, damage: damage)
+        return CaptureInput(file: spool, buffer: spoolBuffer, magic: Self.magic(Self.head(spool, count: 4)), compression: compression, damage: damage)
     }
 
     /// The first `count` bytes of `file` (fewer when it is shorter); the file is rewound.

@@ -5,24 +5,12 @@ import PacketWire
 final class LibpcapHandle {
     private let handle: OpaquePointer
     let path: String
-    /// The stdio buffer the file is read through, when it has one of its own.
-    private let buffer: UnsafeMutableRawPointer?
+    /// The stdio buffer the file is read through (``CaptureInput/bufferSize``), freed after it is closed.
+    private let buffer: UnsafeMutableRawPointer
 
-    /// Bytes of the stdio buffer a file is read through: libpcap `fread`s each record header and
-    /// body, and glibc's default 4 KiB buffer costs a `read` system call every few frames; with
-    /// this one, one every thousand or more (measurements in docs/decisions.md).
-    static let bufferSize = 1 << 20
-
-    /// Reads `input` with nanosecond timestamps, a fresh stream through a ``bufferSize`` buffer.
-    /// The corresponding C functions are `setvbuf` and `pcap_fopen_offline_with_tstamp_precision`;
-    /// libpcap then owns the stream.
+    /// Reads `input` with nanosecond timestamps. The corresponding C function is
+    /// `pcap_fopen_offline_with_tstamp_precision`; libpcap then owns the stream.
     init(_ input: CaptureInput, path: String) throws(CaptureError) {
-        var buffer: UnsafeMutableRawPointer?
-        if input.fresh {
-            let allocated = UnsafeMutableRawPointer.allocate(byteCount: Self.bufferSize, alignment: 64)
-            setvbuf(input.file, allocated.assumingMemoryBound(to: CChar.self), _IOFBF, Self.bufferSize)
-            buffer = allocated
-        }
         #if canImport(Glibc)
         // Only the thread reading this handle touches the file: glibc need not lock it on
         // every `fread` (it does once a process has several threads, as with `--jobs`).
@@ -30,12 +18,11 @@ final class LibpcapHandle {
         #endif
         var errbuf = [CChar](repeating: 0, count: Int(PCAP_ERRBUF_SIZE))
         guard let handle = pcap_fopen_offline_with_tstamp_precision(input.file, UInt32(PCAP_TSTAMP_PRECISION_NANO), &errbuf) else {
-            fclose(input.file)
-            buffer?.deallocate()
+            input.close()
             throw CaptureError(file: path, offset: 0, framesRead: 0, message: Self.text(errbuf))
         }
         self.handle = handle
-        self.buffer = buffer
+        self.buffer = input.buffer
         self.path = path
     }
 
@@ -46,7 +33,7 @@ final class LibpcapHandle {
 
     deinit {
         pcap_close(handle)  // closes the file, so the buffer goes after it
-        buffer?.deallocate()
+        buffer.deallocate()
     }
 
     /// The capture's link type (its first interface's, for pcapng). The corresponding C function is `pcap_datalink`.
