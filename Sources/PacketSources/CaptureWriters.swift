@@ -148,9 +148,20 @@ package final class PcapngAnnotator {
     private let output: OutputFile
     private var interfaces: [LinkType: UInt32] = [:]
 
-    /// - Parameter sectionOptions: the Section Header options to write (the input's, when it is pcapng).
-    package init(path: String, sectionOptions: [(code: UInt16, value: [UInt8])] = []) throws(OutputError) {
+    /// The Section Header options to write: the first input's, when it is pcapng. Read when the
+    /// first frame is written (or at the end, for an empty capture).
+    package var sectionOptions: [(code: UInt16, value: [UInt8])] = []
+    /// Whether the Section Header Block is written.
+    private var started = false
+
+    package init(path: String) throws(OutputError) {
         output = try OutputFile(path)
+    }
+
+    /// Writes the Section Header Block, once, with ``sectionOptions``.
+    private func start() throws(OutputError) {
+        guard !started else { return }
+        started = true
         let options = Self.options(sectionOptions)
         let length = UInt32(28 + options.count)
         try output.append { block in
@@ -193,6 +204,7 @@ package final class PcapngAnnotator {
     /// Appends `frame` with the comments it had and then `comment`. A timestamp pcapng cannot
     /// hold is written as 0 and the comment says so.
     package func write(_ frame: CaptureFrame, comment: String, keeping earlier: [String] = []) throws {
+        try start()
         let interface = try interface(for: frame.linkType)
         var text = comment
         let units = Self.units(frame) ?? 0
@@ -241,9 +253,15 @@ package final class PcapngAnnotator {
     }
 
     /// Writes out and syncs the file without renaming it: see ``OutputFile/finishWriting()``.
-    package func finishWriting() throws(OutputError) { try output.finishWriting() }
+    package func finishWriting() throws(OutputError) {
+        try start()
+        try output.finishWriting()
+    }
 
-    package func commit() throws(OutputError) { try output.commit() }
+    package func commit() throws(OutputError) {
+        try start()
+        try output.commit()
+    }
 
     package func abandon() { output.abandon() }
 }

@@ -18,10 +18,11 @@ package struct PcapngMetadata: Sendable {
     /// classic pcap, which has none.
     /// - Throws: ``CaptureError`` for a file that cannot be read (its damage is the replay's to report).
     package static func read(_ path: String) throws(CaptureError) -> PcapngMetadata {
-        let input = try CaptureInput.open(path)
-        defer { fclose(input.file) }
         var metadata = PcapngMetadata()
-        guard CaptureReader.isPcapng(input.magic) else { return metadata }
+        // Told by the first bytes, so that a compressed classic pcap is not decompressed for nothing.
+        guard CaptureReader.isPcapng(CaptureInput.peekMagic(path)) else { return metadata }
+        let input = try CaptureInput.open(path)
+        defer { input.close() }
         let reader = PcapngReader(path: path, file: input.file)
         var sections = 0
         func fail(_ message: String, _ at: Int?) -> CaptureError { CaptureError(file: path, offset: at, framesRead: 0, message: message) }

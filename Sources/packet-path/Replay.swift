@@ -82,9 +82,7 @@ extension PacketPath {
             let topology = try options.load()
             let sink = try OutputFile(output ?? "-")
             let splitter = try split.map { try CaptureSplitter(directory: $0) }
-            // The annotated capture keeps the (first) input's Section Header options.
-            let sectionOptions = annotate == nil ? [] : inputs.captures.first.flatMap { try? PcapngMetadata.read($0) }?.sectionOptions ?? []
-            let annotator = try annotate.map { try PcapngAnnotator(path: $0, sectionOptions: sectionOptions) }
+            let annotator = try annotate.map { try PcapngAnnotator(path: $0) }
             let document = try summaryOutput.map { try OutputFile($0) }
             let summary = Summary()
             let failed = try run(topology: topology, sink: sink, splitter: splitter, annotator: annotator, document: document, summary: summary)

@@ -264,8 +264,12 @@ struct ReplayInputs: ParsableArguments {
                     keeping: metadata.comments[frame.number] ?? [])
             }
         }
-        for capture in captures {
-            if annotator != nil { metadata = (try? PcapngMetadata.read(capture)) ?? PcapngMetadata() }
+        for (position, capture) in captures.enumerated() {
+            if let annotator {
+                metadata = (try? PcapngMetadata.read(capture)) ?? PcapngMetadata()
+                // The annotated capture keeps the first input's Section Header options.
+                if position == 0 { annotator.sectionOptions = metadata.sectionOptions }
+            }
             // Records name their capture when there are several (CSV's capture column).
             let lines = lines(.capture(captures.count > 1 ? capture : nil))
             progress.start(capture)
