@@ -109,9 +109,10 @@ public struct Reachability: Sendable {
     public func sources(reaching destination: String, _ question: ReachQuestion) -> [ReachAnswer] {
         var answers: [ReachAnswer] = []
         let ports = portClasses(question)
-        for sender in senders {
+        // The destination's own interface is no source of it.
+        let receiver = target(destination)
+        for sender in senders where receiver != .interface(sender) {
             let id = topology[sender].label.id
-            if case .interface(let target) = target(destination), target == sender { continue }
             answers.append(answer(.interface(sender), ports: ports) { port throws(NameResolver.Failure) in
                 try walk(from: id, to: destination, question, port: port)
             })
