@@ -38,7 +38,7 @@ extension TrafficReport {
             "\"read\":\(read)", "\"filtered\":\(filtered)", "\"unaccounted\":\(unaccounted)",
             // Derived, for people (not read back): the time the input covers, and its rate.
             "\"durationSeconds\":\(second(lastSecond.flatMap { last in firstSecond.map { last - $0 } }))",
-            "\"recordsPerSecond\":\(seconds.map { String(format3(Double(total.records) / Double($0))) } ?? "null")",
+            "\"recordsPerSecond\":\(seconds.map { format3(Double(total.records) / Double($0)) } ?? "null")",
         ]
         let busiest = conversations.map { ($0.key, $0.value, $0.value.values.reduce(TrafficCount(), +)) }
             .sorted { x, y in (x.2.bytes, x.2.packets) != (y.2.bytes, y.2.packets) ? (x.2.bytes, x.2.packets) > (y.2.bytes, y.2.packets) : x.0 < y.0 }

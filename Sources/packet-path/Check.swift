@@ -31,7 +31,7 @@ extension PacketPath {
                 printError(
                     "\(flows):\(request.line.map(String.init) ?? "?"): warning: expect.via '\(request.expect!.via!)' names no resource of the topology (a typo, or not created yet)")
             }
-            let judged = Replayer(topology: topology, jobs: 1).judge(try syntheticFlows(requests, file: flows, topology: topology), oneWay: oneWay)
+            let judged = try judgeFlows(requests, file: flows, topology: topology, oneWay: oneWay)
             let report = CheckReport(file: flows, judged: judged)
             if let junit { try withOutput(junit) { try $0.writeLine(report.junit()) } }
             // With the XML on standard output, the text goes to standard error, apart from it.

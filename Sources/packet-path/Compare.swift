@@ -44,7 +44,7 @@ extension PacketPath {
             let requests = try loadFlows(flows)
             let sides = try [before, after].map { path in
                 let topology = try loadTopology(path, ipRanges: ipRanges, quiet: quiet)
-                return Replayer(topology: topology, jobs: 1).judge(try syntheticFlows(requests, file: flows, topology: topology), oneWay: oneWay)
+                return try judgeFlows(requests, file: flows, topology: topology, oneWay: oneWay)
             }
             var changed = 0
             var lines: [String] = []

@@ -55,7 +55,7 @@ extension PacketPath {
             } else if let from, let to {
                 requests = [FlowRequest(from: from, to: to, protocolNumber: IPProtocolNumber(name: protocolName)!, port: port)]
             }
-            let judged = Replayer(topology: topology, jobs: 1).judge(try syntheticFlows(requests, file: file, topology: topology), oneWay: false)
+            let judged = try judgeFlows(requests, file: file, topology: topology, oneWay: false)
             let diagram = NetworkDiagram(topology: topology, flows: judged.map(\.classification))
             switch format {
             case .dot: try withOutput(output) { try $0.writeLine(diagram.dot()) }

@@ -109,6 +109,11 @@ func syntheticFlows(_ flows: [FlowRequest], file: String, topology: Topology) th
     return found.compactMap { $0 }
 }
 
+/// The flows of `file`, resolved against `topology` and judged (both ways unless `oneWay`, R19.7).
+func judgeFlows(_ requests: [FlowRequest], file: String, topology: Topology, oneWay: Bool) throws -> [JudgedFlow] {
+    Replayer(topology: topology, jobs: 1).judge(try syntheticFlows(requests, file: file, topology: topology), oneWay: oneWay)
+}
+
 /// Resolves every flow of a file against a topology, or exits 65 naming each flow that fails.
 /// - Parameter ordinals: each flow's position in its file (default: its position here).
 func resolveFlows(_ flows: [FlowRequest], ordinals: [Int]? = nil, file: String, topology: Topology) throws -> [ResolvedFlow] {
