@@ -90,7 +90,7 @@ for trace in full hdr; do
     loop_rate=$(field "$loop" framesPerSecond)
     rate() { python3 -c "print(int($frames / $1))"; }
     echo "| $trace | bare C pcap_next_ex loop | $loop_rate | 1.00x |"
-    # The same loop reading through a 1 MiB stdio buffer, as packet-path does (LibpcapHandle).
+    # The same loop reading through a 1 MiB stdio buffer, as packet-path does (CaptureInput).
     buffered=$(field "$("$bin/pcap_loop" "$capture" 5 1048576)" framesPerSecond)
     echo "| $trace | bare C pcap_next_ex loop, 1 MiB stdio buffer | $buffered | $(ratio "$buffered" "$loop_rate") |"
     td=$(rate "$(wall tcpdump -r "$capture" -w /dev/null)")
