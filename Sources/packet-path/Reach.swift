@@ -77,6 +77,11 @@ extension PacketPath {
                 }
                 render = ReachText(topology: topology, question: question, direction: .from, subject: from!)
             }
+            // A destination no party can resolve (a typo) is an error, not a list of parties not asked.
+            if let unresolved = answers.first?.unresolved, answers.allSatisfy({ $0.unresolved != nil }) {
+                printError("error: --to: \(unresolved)")
+                throw ExitStatus.badInput
+            }
             let flows = answers.flatMap { $0.outcomes.map(\.flow) }
             switch format {
             case .text: try writeText(render.text(answers, classes: classes.classes.count), to: output)

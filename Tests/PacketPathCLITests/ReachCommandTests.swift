@@ -132,11 +132,13 @@ struct ReachCommandTests {
         #expect(outcomes.flatMap { $0["ports"] as? [String] ?? [] }.contains("25"), "SMTP, denied by private-nacl, is a class of its own")
     }
 
-    @Test("bad questions: an unknown --from, neither --to nor --from, a diagram of one flow")
+    @Test("bad questions: an unknown --from or --to, neither --to nor --from, a diagram of one flow")
     func refusals() throws {
         let unknown = try CLIRunner.run(["reach", "--topology", "Scenarios/multi-tier/scenario.yaml", "--from", "nosuch"])
         #expect(unknown.status == 65 && unknown.stderr.contains("'nosuch' is not an IP address"), "\(unknown.stderr)")
         #expect(try CLIRunner.run(["reach", "--topology", "Scenarios/multi-tier/scenario.yaml"]).status == 64)
+        let typo = try CLIRunner.run(["reach", "--topology", "Scenarios/multi-tier/scenario.yaml", "--to", "db2", "--port", "5432"])
+        #expect(typo.status == 65 && typo.stdout.isEmpty && typo.stderr.contains("error: --to: 'db2' is not an IP address"), "\(typo.stderr)")
         #expect(try CLIRunner.run(["reach", "--topology", "Scenarios/multi-tier/scenario.yaml", "--from", "app1", "--to", "db1", "--format", "dot"]).status == 64)
     }
 }
