@@ -50,14 +50,17 @@ struct ServiceHostNameTests {
     ])
     func notServiceNames(_ name: String) { #expect(ServiceHostName(name) == nil, "\(name)") }
 
-    @Test("with an S3 interface endpoint whose private DNS answers in the VPC: virtual-hosted and access-point names go to it; FIPS, dual-stack and legacy global names to the gateway endpoint")
+    @Test("with an S3 interface endpoint whose private DNS answers in the VPC: virtual-hosted and access-point names go to it, FIPS, dual-stack and legacy global names to the gateway endpoint; replies come back both ways")
     func privateDNSCoverage() throws {
         let lab = Lab.s3Endpoints(privateDNSOnlyForInboundResolver: false)
         for name in ["mybucket.s3.us-east-1.amazonaws.com", "https://s3.us-east-1.amazonaws.com/mybucket", "ap-123456789012.s3-accesspoint.us-east-1.amazonaws.com"] {
-            #expect(try lab.classify(from: "a1", to: name).reason == .interfaceEndpoint, "\(name)")
+            // Judged both ways (R19.7): the request reaches the endpoint and its reply comes back.
+            let flow = try lab.flow(from: "a1", to: name)
+            #expect(flow.reason == .interfaceEndpoint && flow.reply?.verdict == .private, "\(name): \(flow.request.text)")
         }
         for name in ["s3-fips.us-east-1.amazonaws.com", "mybucket.s3.dualstack.us-east-1.amazonaws.com", "mybucket.s3.amazonaws.com"] {
-            #expect(try lab.classify(from: "a1", to: name).reason == .gatewayEndpoint, "\(name)")
+            let flow = try lab.flow(from: "a1", to: name)
+            #expect(flow.reason == .gatewayEndpoint && flow.reply?.verdict == .private, "\(name): \(flow.request.text)")
         }
     }
 }
